@@ -55,9 +55,7 @@ class AnotherPollOpen(Her2pollError):
     code = "another_poll_open"
 
     def __init__(self, open_id: str, wanted_id: str) -> None:
-        super().__init__(
-            f"Question {open_id} is still open; close it before opening {wanted_id}."
-        )
+        super().__init__(f"Question {open_id} is still open; close it before opening {wanted_id}.")
 
 
 class VoteRefused(Her2pollError):

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import StrEnum
 
 from .errors import AnotherPollOpen, InvalidTransition, NotFound, VoteRefused
 from .questions import Question
 
 
-class PollState(str, Enum):
+class PollState(StrEnum):
     PENDING = "pending"
     OPEN = "open"
     CLOSED = "closed"
@@ -36,7 +36,7 @@ class Poll:
     revealed: bool = False
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     """What a moderator can ask of a poll; the names are the protocol's."""
 
     OPEN = "open"

@@ -11,7 +11,7 @@ can never be shown as published.
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,14 +33,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class FigureStatus(str, Enum):
+class FigureStatus(StrEnum):
     """Whether a number is printed in the source or computed by us from it."""
 
     PUBLISHED = "published"
     DERIVED = "derived"
 
 
-class TextStatus(str, Enum):
+class TextStatus(StrEnum):
     """Whether a question's wording is the source's own or reconstructed."""
 
     VERBATIM = "verbatim"

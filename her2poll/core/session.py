@@ -1,0 +1,50 @@
+"""A session as the domain sees it: its questions, their polls, its version."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from .polls import Poll, open_poll
+from .questions import Question, QuestionSet
+
+#: Join codes avoid characters people misread on a projector: 0/O, 1/I/L, 5/S, 2/Z, 8/B.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+
+
+def new_join_code() -> str:
+    """A short random code an attendee can type from the back of the room."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(text: str) -> str:
+    """Accept what people type: lower case, spaces and dashes."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """Everything about a session that is not a vote."""
+
+    id: int
+    code: str
+    title: str
+    questions: QuestionSet
+    polls: tuple[Poll, ...]
+    version: int
+    created_at: datetime
+    #: The question attendees and the screen show: set when a poll is opened,
+    #: kept after it closes so its result can be revealed on the same screen.
+    current_question_id: str | None = None
+
+    @property
+    def open_poll(self) -> Poll | None:
+        return open_poll(self.polls)
+
+    def poll(self, question_id: str) -> Poll | None:
+        return next((p for p in self.polls if p.question_id == question_id), None)
+
+    def question(self, question_id: str) -> Question | None:
+        return self.questions.question(question_id)

@@ -1,0 +1,117 @@
+"""The database's lifecycle: engine, connection settings, migrations, transactions.
+
+SQLite is the zero-set-up default (one process; WAL so readers never block the
+writer, foreign keys on because SQLite leaves them off). PostgreSQL is reached
+with a ``postgresql+psycopg://`` URL and is what several processes share.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.pool import StaticPool
+
+from ..core.errors import Her2pollError, Unavailable
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+DEFAULT_URL = "sqlite:///instance/her2poll.db"
+
+
+class DatabaseConfigError(Her2pollError):
+    code = "database_config"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    # NORMAL in WAL mode is durable against a process crash (kill -9), which
+    # is the fault we promise to survive; FULL would add an fsync per commit.
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine with the settings each backend needs."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseConfigError(f"Not a database URL: {url!r}") from None
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        kwargs: dict[str, Any] = {}
+        if database in ("", ":memory:"):
+            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+        else:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs = {"connect_args": {"check_same_thread": False, "timeout": 10}}
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    raise DatabaseConfigError(
+        f"Unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql."
+    )
+
+
+class Database:
+    """An engine plus the one way to run a transaction on it."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def describe(self) -> str:
+        """The URL with any password hidden, for health checks and logs."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A transaction that commits on success; a lost database becomes retryable."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as e:
+            log.warning("database unavailable: %s", e.orig)
+            raise Unavailable("The database is unavailable; try again shortly.") from e
+        except DBAPIError as e:
+            if e.connection_invalidated:
+                raise Unavailable("The database connection was lost; try again.") from e
+            raise
+
+    def ping(self) -> None:
+        """Raise :class:`Unavailable` unless the database answers."""
+        with self.begin() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration (idempotent)."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        try:
+            with self.engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except OperationalError as e:
+            raise Unavailable(f"Cannot reach the database {self.describe()}: {e.orig}") from e
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,121 @@
+"""Tables. The schema itself is owned by the alembic migrations beside this file.
+
+These declarations must match the migrations; ``tests/store/test_migrations.py``
+checks that autogenerate finds nothing to add.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SessionRow(Base):
+    """One live session: a join code, its question-set snapshot and its secrets."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    #: The question set exactly as it was when the session was created, so the
+    #: session keeps its questions even if questions.json changes later.
+    questions_json: Mapped[str] = mapped_column(Text)
+    moderator_secret_hash: Mapped[str] = mapped_column(String(64))
+    screen_token_hash: Mapped[str] = mapped_column(String(64))
+    #: Bumped by every change attendees can see (a poll opens, closes, reveals).
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    #: Bumped by every committed vote batch; orders tally snapshots across processes.
+    vote_seq: Mapped[int] = mapped_column(Integer, default=0)
+    current_question_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PollRow(Base):
+    """The state of one question in one session."""
+
+    __tablename__ = "polls"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ParticipantRow(Base):
+    """An anonymous attendee device, known by a random public id."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_participants_session", "session_id"),)
+
+
+class AnswerRow(Base):
+    """A participant's current answer to a question: one per person per question."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(40))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    option_id: Mapped[str] = mapped_column(String(40))
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "question_id", "participant_id", name="uq_answer_once"),
+        Index("ix_answers_tally", "session_id", "question_id", "option_id"),
+    )
+
+
+class VoteReceiptRow(Base):
+    """Every vote request ever applied, by its client-generated ``vote_id``.
+
+    This is what makes a retry harmless: a ``vote_id`` seen before is a
+    duplicate even if a later vote has since replaced the answer, so a late
+    retry of an old vote can never overwrite a newer one.
+    """
+
+    __tablename__ = "vote_receipts"
+
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    vote_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(40))
+    option_id: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_receipts_session", "session_id"),)

@@ -1,0 +1,283 @@
+"""Recording votes and reading tallies.
+
+Votes are recorded in batches, one transaction per batch, because under a
+burst the cost of a commit (an fsync) dominates: the group-commit writer
+hands a whole queue of votes to :func:`record_votes` and acknowledges each
+only after that call returns. A single vote is just a batch of one.
+
+Idempotency has two parts: a ``vote_id`` seen before from the same
+participant is a duplicate (answered ``dup=True`` and changes nothing), and
+the unique (session, question, participant) constraint keeps one answer per
+person, a new ``vote_id`` replacing the previous answer while the poll is open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, bindparam, func, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
+
+from ..core.errors import Her2pollError, NotFound
+from ..core.polls import Poll, PollState, check_vote
+from ..core.questions import QuestionSet
+from ..core.tallies import Tally, tally
+from .db import Database
+from .models import AnswerRow, PollRow, SessionRow, VoteReceiptRow, utcnow
+from .sessions import _questions
+
+_CHUNK = 400  # rows per IN (...) clause; far below SQLite's variable limit
+
+
+@dataclass(frozen=True)
+class VoteIn:
+    """A vote as received, already bound to an authenticated participant."""
+
+    session_id: int
+    participant_id: int
+    question_id: str
+    option_id: str
+    vote_id: str
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    """The outcome of one vote: counted, a harmless duplicate, or refused."""
+
+    ok: bool
+    dup: bool = False
+    error: Her2pollError | None = None
+
+
+def record_votes(db: Database, votes: Sequence[VoteIn]) -> list[VoteResult]:
+    """Apply a batch of votes in one transaction; results are in input order.
+
+    Returns only after the commit, so every ``ok`` result is durable. A race
+    with another process on the unique constraint rolls the batch back and
+    runs it once more, when the other process's rows are visible.
+    """
+    if not votes:
+        return []
+    for attempt in range(2):
+        try:
+            with db.begin() as conn:
+                return _record(conn, votes)
+        except IntegrityError:
+            if attempt == 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def record_vote(db: Database, vote: VoteIn) -> VoteResult:
+    return record_votes(db, [vote])[0]
+
+
+def _record(conn: Connection, votes: Sequence[VoteIn]) -> list[VoteResult]:
+    sessions = _load_sessions(conn, {v.session_id for v in votes})
+    seen = _existing_receipts(conn, votes)
+    answers = _existing_answers(conn, votes)
+    now = utcnow()
+    results: list[VoteResult] = []
+    receipts: list[dict[str, object]] = []
+    inserts: dict[tuple[int, str, int], dict[str, object]] = {}
+    updates: dict[tuple[int, str, int], dict[str, object]] = {}
+    for v in votes:
+        if (v.participant_id, v.vote_id) in seen:
+            results.append(VoteResult(ok=True, dup=True))
+            continue
+        try:
+            _check(sessions, v)
+        except Her2pollError as e:
+            results.append(VoteResult(ok=False, error=e))
+            continue
+        seen.add((v.participant_id, v.vote_id))
+        receipts.append(_receipt(v, now))
+        key = (v.session_id, v.question_id, v.participant_id)
+        if key in inserts:  # answered earlier in this same batch
+            inserts[key]["option_id"] = v.option_id
+            inserts[key]["changed_count"] = int(inserts[key]["changed_count"]) + 1  # type: ignore[call-overload]
+        elif key in answers:
+            answer_id, changed = answers[key]
+            answers[key] = (answer_id, changed + 1)
+            updates[key] = {
+                "b_id": answer_id,
+                "option_id": v.option_id,
+                "changed_count": changed + 1,
+                "updated_at": now,
+            }
+        else:
+            inserts[key] = _answer(v, now)
+        results.append(VoteResult(ok=True))
+    _write(conn, receipts, inserts, updates)
+    return results
+
+
+def _check(sessions: dict[int, tuple[QuestionSet, dict[str, Poll]]], v: VoteIn) -> None:
+    questions, polls = sessions[v.session_id]
+    question = questions.question(v.question_id)
+    poll = polls.get(v.question_id)
+    if question is None or poll is None:
+        raise NotFound(f"No question {v.question_id!r} in this session.", code="unknown_question")
+    check_vote(poll, question, v.option_id)
+
+
+def _load_sessions(
+    conn: Connection, ids: Iterable[int]
+) -> dict[int, tuple[QuestionSet, dict[str, Poll]]]:
+    ids = list(ids)
+    found: dict[int, tuple[QuestionSet, dict[str, Poll]]] = {}
+    for sid, qjson in conn.execute(
+        select(SessionRow.id, SessionRow.questions_json).where(SessionRow.id.in_(ids))
+    ):
+        found[sid] = (_questions(qjson), {})
+    for sid, qid, state, revealed in conn.execute(
+        select(PollRow.session_id, PollRow.question_id, PollRow.state, PollRow.revealed).where(
+            PollRow.session_id.in_(ids)
+        )
+    ):
+        found[sid][1][qid] = Poll(qid, PollState(state), bool(revealed))
+    missing = set(ids) - found.keys()
+    if missing:
+        raise NotFound(f"No session with id {sorted(missing)[0]}.", code="session_not_found")
+    return found
+
+
+def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:  # type: ignore[type-arg]
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _existing_receipts(conn: Connection, votes: Sequence[VoteIn]) -> set[tuple[int, str]]:
+    keys = sorted({(v.participant_id, v.vote_id) for v in votes})
+    seen: set[tuple[int, str]] = set()
+    for chunk in _chunks(keys):
+        rows = conn.execute(
+            select(VoteReceiptRow.participant_id, VoteReceiptRow.vote_id).where(
+                tuple_(VoteReceiptRow.participant_id, VoteReceiptRow.vote_id).in_(chunk)
+            )
+        )
+        seen.update((p, vid) for p, vid in rows)
+    return seen
+
+
+def _existing_answers(
+    conn: Connection, votes: Sequence[VoteIn]
+) -> dict[tuple[int, str, int], tuple[int, int]]:
+    """Current answers of the voters in the batch: key -> (answer id, changed_count)."""
+    keys = sorted({(v.session_id, v.question_id, v.participant_id) for v in votes})
+    found: dict[tuple[int, str, int], tuple[int, int]] = {}
+    for chunk in _chunks(keys):
+        rows = conn.execute(
+            select(
+                AnswerRow.session_id,
+                AnswerRow.question_id,
+                AnswerRow.participant_id,
+                AnswerRow.id,
+                AnswerRow.changed_count,
+            ).where(
+                tuple_(AnswerRow.session_id, AnswerRow.question_id, AnswerRow.participant_id).in_(
+                    chunk
+                )
+            )
+        )
+        found.update({(s, q, p): (aid, changed) for s, q, p, aid, changed in rows})
+    return found
+
+
+def _receipt(v: VoteIn, now: object) -> dict[str, object]:
+    return {
+        "participant_id": v.participant_id,
+        "vote_id": v.vote_id,
+        "session_id": v.session_id,
+        "question_id": v.question_id,
+        "option_id": v.option_id,
+        "received_at": now,
+    }
+
+
+def _answer(v: VoteIn, now: object) -> dict[str, object]:
+    return {
+        "session_id": v.session_id,
+        "question_id": v.question_id,
+        "participant_id": v.participant_id,
+        "option_id": v.option_id,
+        "answered_at": now,
+        "updated_at": now,
+        "changed_count": 0,
+    }
+
+
+def _write(
+    conn: Connection,
+    receipts: list[dict[str, object]],
+    inserts: dict[tuple[int, str, int], dict[str, object]],
+    updates: dict[tuple[int, str, int], dict[str, object]],
+) -> None:
+    if not receipts:
+        return
+    conn.execute(VoteReceiptRow.__table__.insert(), receipts)
+    if inserts:
+        conn.execute(AnswerRow.__table__.insert(), list(inserts.values()))
+    if updates:
+        conn.execute(
+            update(AnswerRow.__table__)
+            .where(AnswerRow.__table__.c.id == bindparam("b_id"))
+            .values(
+                option_id=bindparam("option_id"),
+                changed_count=bindparam("changed_count"),
+                updated_at=bindparam("updated_at"),
+            )
+            .execution_options(synchronize_session=False),
+            list(updates.values()),
+        )
+    for session_id in sorted({int(r["session_id"]) for r in receipts}):  # type: ignore[call-overload]
+        conn.execute(
+            update(SessionRow)
+            .where(SessionRow.id == session_id)
+            .values(vote_seq=SessionRow.vote_seq + 1)
+        )
+
+
+@dataclass(frozen=True)
+class Tallies:
+    """Every question's tally of one session, as of ``vote_seq``."""
+
+    vote_seq: int
+    by_question: dict[str, Tally]
+
+
+def tallies(db: Database, session_id: int) -> Tallies:
+    """Count the current answers of every question of a session in one read."""
+    with db.begin() as conn:
+        row = conn.execute(
+            select(SessionRow.vote_seq, SessionRow.questions_json).where(
+                SessionRow.id == session_id
+            )
+        ).one_or_none()
+        if row is None:
+            raise NotFound(f"No session with id {session_id}.", code="session_not_found")
+        counts = conn.execute(
+            select(AnswerRow.question_id, AnswerRow.option_id, func.count())
+            .where(AnswerRow.session_id == session_id)
+            .group_by(AnswerRow.question_id, AnswerRow.option_id)
+        ).all()
+    by_q: dict[str, dict[str, int]] = {}
+    for qid, oid, n in counts:
+        by_q.setdefault(qid, {})[oid] = n
+    questions = _questions(row.questions_json)
+    return Tallies(
+        row.vote_seq,
+        {q.id: tally(q.option_ids, by_q.get(q.id, {})) for q in questions.questions},
+    )
+
+
+def answers_of(db: Database, session_id: int, participant_id: int) -> dict[str, str]:
+    """One participant's current answers, question id -> option id (for a re-join)."""
+    with db.begin() as conn:
+        rows = conn.execute(
+            select(AnswerRow.question_id, AnswerRow.option_id).where(
+                AnswerRow.session_id == session_id, AnswerRow.participant_id == participant_id
+            )
+        ).all()
+    return dict(rows)
