@@ -49,6 +49,12 @@ class InvalidTransition(Her2pollError):
         self.action = action
 
 
+class NoNextQuestion(Her2pollError):
+    """The moderator pressed "next" after the last question."""
+
+    code = "no_next_question"
+
+
 class AnotherPollOpen(Her2pollError):
     """Only one question of a session may be open at a time."""
 

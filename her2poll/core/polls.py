@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from .errors import AnotherPollOpen, InvalidTransition, NotFound, VoteRefused
+from .errors import AnotherPollOpen, InvalidTransition, NoNextQuestion, NotFound, VoteRefused
 from .questions import Question
 
 
@@ -108,6 +108,19 @@ def next_question(polls: Sequence[Poll]) -> str | None:
         if p.state is PollState.PENDING:
             return p.question_id
     return next((p.question_id for p in polls if p.state is PollState.PENDING), None)
+
+
+def plan_next(polls: Sequence[Poll]) -> list[tuple[str, Action]]:
+    """The steps of the moderator's "next": close the open question, open the next.
+
+    :raise NoNextQuestion: when no question is pending.
+    """
+    target = next_question(polls)
+    if target is None:
+        raise NoNextQuestion("There is no pending question left to open.")
+    current = open_poll(polls)
+    steps = [(current.question_id, Action.CLOSE)] if current is not None else []
+    return [*steps, (target, Action.OPEN)]
 
 
 def check_vote(poll: Poll, question: Question, option_id: str) -> None:

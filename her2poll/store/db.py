@@ -111,7 +111,8 @@ class Database:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except OperationalError as e:
-            raise Unavailable(f"Cannot reach the database {self.describe()}: {e.orig}") from e
+            first_line = str(e.orig).strip().splitlines()[0] if str(e.orig).strip() else "no answer"
+            raise Unavailable(f"Cannot reach the database {self.describe()}: {first_line}") from e
 
     def dispose(self) -> None:
         self.engine.dispose()

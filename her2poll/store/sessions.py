@@ -13,11 +13,11 @@ import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import ColumnElement, Connection, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core import polls as core_polls
-from ..core.errors import Forbidden, NotFound
+from ..core.errors import BadRequest, Forbidden, NotFound
 from ..core.polls import Action, Poll, PollState
 from ..core.questions import QuestionSet
 from ..core.session import SessionState, new_join_code, normalize_code
@@ -34,6 +34,16 @@ from .models import (
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def derive_screen_token(moderator_secret: str) -> str:
+    """The projector token, derived from the moderator secret.
+
+    Only the moderator's secret can regenerate it, so the panel can show the
+    projector link at any time while the database keeps only its digest.
+    """
+    mac = hmac.new(moderator_secret.encode(), b"her2poll.screen.v1", hashlib.sha256)
+    return mac.hexdigest()[:32]
 
 
 def _matches(secret: str | None, digest: str) -> bool:
@@ -68,7 +78,7 @@ def _questions(questions_json: str) -> QuestionSet:
 def create_session(db: Database, questions: QuestionSet, title: str | None = None) -> NewSession:
     """Create a session with a fresh join code and secrets, all polls pending."""
     moderator_secret = secrets.token_urlsafe(24)
-    screen_token = secrets.token_urlsafe(18)
+    screen_token = derive_screen_token(moderator_secret)
     for _attempt in range(10):
         code = new_join_code()
         try:
@@ -107,12 +117,18 @@ def create_session(db: Database, questions: QuestionSet, title: str | None = Non
 
 def get_session(db: Database, code: str) -> SessionState:
     """Load a session by its join code, or raise :class:`NotFound`."""
+    return _load_session(db, SessionRow.code == normalize_code(code), code)
+
+
+def get_session_by_id(db: Database, session_id: int) -> SessionState:
+    return _load_session(db, SessionRow.id == session_id, str(session_id))
+
+
+def _load_session(db: Database, where: ColumnElement[bool], label: str) -> SessionState:
     with db.begin() as conn:
-        row = conn.execute(
-            select(SessionRow).where(SessionRow.code == normalize_code(code))
-        ).one_or_none()
+        row = conn.execute(select(SessionRow).where(where)).one_or_none()
         if row is None:
-            raise NotFound(f"No session with code {code!r}.", code="session_not_found")
+            raise NotFound(f"No session with code {label!r}.", code="session_not_found")
         polls = conn.execute(
             select(PollRow.question_id, PollRow.state, PollRow.revealed)
             .where(PollRow.session_id == row.id)
@@ -184,8 +200,10 @@ def check_screen(db: Database, code: str, token: str | None) -> str:
     raise Forbidden("This needs the session's projector link.", code="bad_secret")
 
 
-def apply_action(db: Database, code: str, question_id: str, action: Action) -> SessionState:
-    """Apply a moderator action to a poll, persist it and bump the version.
+def apply_action(
+    db: Database, code: str, question_id: str | None, action: Action | str
+) -> SessionState:
+    """Apply a moderator action (or ``"next"``) to a session, persist it, bump the version.
 
     The poll rows are read under the same transaction that writes them, so two
     moderators clicking at once cannot both open a question.
@@ -197,17 +215,24 @@ def apply_action(db: Database, code: str, question_id: str, action: Action) -> S
             .where(PollRow.session_id == session_id)
             .order_by(PollRow.position)
         ).all()
-        before = [Poll(q, PollState(s), bool(r)) for q, s, r in rows]
-        after = core_polls.apply(before, question_id, action)
-        changed = next(p for p in after if p.question_id == question_id)
-        _save_poll(conn, session_id, changed, action)
-        if action is Action.RESET:
-            _delete_votes(conn, session_id, question_id)
-        session_values: dict[str, object] = {"version": SessionRow.version + 1}
-        if action in (Action.OPEN, Action.REOPEN, Action.REVEAL):
-            session_values["current_question_id"] = question_id
-        conn.execute(update(SessionRow).where(SessionRow.id == session_id).values(**session_values))
-    return get_session(db, code)
+        polls = [Poll(q, PollState(s), bool(r)) for q, s, r in rows]
+        if action == "next":
+            steps = core_polls.plan_next(polls)
+        elif question_id is None:
+            raise BadRequest(f"{action} needs a question_id.")
+        else:
+            steps = [(question_id, Action(action))]
+        for qid, step in steps:
+            polls = core_polls.apply(polls, qid, step)
+            _save_poll(conn, session_id, next(p for p in polls if p.question_id == qid), step)
+            if step is Action.RESET:
+                _delete_votes(conn, session_id, qid)
+        values: dict[str, object] = {"version": SessionRow.version + 1}
+        qid, step = steps[-1]
+        if step in (Action.OPEN, Action.REOPEN, Action.REVEAL):
+            values["current_question_id"] = qid
+        conn.execute(update(SessionRow).where(SessionRow.id == session_id).values(**values))
+    return get_session_by_id(db, session_id)
 
 
 def _lock_session(conn: Connection, code: str) -> int:

@@ -1,0 +1,42 @@
+"""her2poll: live audience polls for CME sessions, compared with published results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+from .config import ROOT, Settings, load_settings
+
+__all__ = ["create_app"]
+
+
+def create_app(config: Mapping[str, object] | None = None) -> Flask:
+    """Build the app: settings, database (migrated), web routes and the live layer.
+
+    :param config: overrides of :class:`~her2poll.config.Settings` fields, for tests
+        and the CLI; everything else comes from ``HER2POLL_*`` environment variables.
+    """
+    from . import live, web
+    from .store.db import Database
+
+    settings: Settings = load_settings(config)
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder="web/static",
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=512 * 1024,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_HTTPONLY=True,
+        JSON_SORT_KEYS=False,
+    )
+    app.config["HER2POLL"] = settings
+    db = Database(settings.database_url)
+    db.upgrade()
+    app.extensions["her2poll_db"] = db
+    web.init_app(app)
+    live.init_app(app)
+    return app

@@ -1,0 +1,150 @@
+"""The ``her2poll`` command: serve, create and list sessions, and more.
+
+Every command fails with one clear line on stderr and a non-zero exit, never
+a traceback: wrong flags are click's usage errors, domain errors (a missing
+question file, an unreachable database) are caught in :func:`main`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from typing import Any
+
+import click
+
+from .core.errors import Her2pollError
+
+
+def _app(db: str | None) -> Any:
+    from . import create_app
+
+    return create_app({"database_url": db} if db else None)
+
+
+db_option = click.option(
+    "--db",
+    "db",
+    metavar="URL",
+    envvar="HER2POLL_DB",
+    help="Database URL (default: SQLite in ./instance; env HER2POLL_DB).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """her2poll: live audience polls for CME sessions."""
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@db_option
+def serve(host: str, port: int, db: str | None) -> None:
+    """Serve her2poll with gunicorn's gevent worker (one process)."""
+    if db:
+        os.environ["HER2POLL_DB"] = db
+    _app(db).extensions["her2poll_db"].dispose()  # migrate now; fail early and clearly
+    if not _port_free(host, port):
+        raise click.ClickException(f"port {port} on {host} is already in use")
+    click.echo(f"her2poll on http://{host}:{port}  (moderator: http://{host}:{port}/moderator)")
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-k",
+        "gevent",
+        "-w",
+        "1",
+        "--worker-connections",
+        "10000",
+        "-b",
+        f"{host}:{port}",
+        "--graceful-timeout",
+        "5",
+        "her2poll.wsgi:app",
+    ]
+    os.execv(sys.executable, argv)
+
+
+@cli.group()
+def session() -> None:
+    """Create sessions."""
+
+
+@session.command("new")
+@click.option(
+    "--questions",
+    "questions_file",
+    type=click.Path(dir_okay=False),
+    help="Question-set JSON (default: questions.json).",
+)
+@click.option("--title", help="Session title (default: the question set's title).")
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Where the server is reached, for the printed links.",
+)
+@db_option
+def session_new(
+    questions_file: str | None, title: str | None, base_url: str, db: str | None
+) -> None:
+    """Create a session and print its join code and links (the secret is shown once)."""
+    from .core.questions import load_question_set
+    from .store import sessions
+    from .web import links
+
+    app = _app(db)
+    questions = load_question_set(questions_file or app.config["HER2POLL"].questions_path)
+    new = sessions.create_session(app.extensions["her2poll_db"], questions, title)
+    with app.test_request_context(base_url=base_url):
+        token = sessions.derive_screen_token(new.moderator_secret)
+        click.echo(f"Session:    {new.state.title}")
+        click.echo(f"Join code:  {new.state.code}")
+        click.echo(f"Attendees:  {links.attendee_url(new.state.code)}")
+        click.echo(f"Moderator:  {links.moderator_url(new.state.code, new.moderator_secret)}")
+        click.echo(f"Projector:  {links.screen_url(new.state.code, token)}")
+    click.echo("Keep the moderator link secret: it is shown only this once.")
+
+
+@cli.command("sessions")
+@db_option
+def list_sessions(db: str | None) -> None:
+    """List sessions, newest first."""
+    from .store import sessions
+
+    rows = sessions.list_sessions(_app(db).extensions["her2poll_db"])
+    if not rows:
+        click.echo("No sessions yet: create one with 'her2poll session new'.")
+    for s in rows:
+        click.echo(
+            f"{s.code}  {s.created_at[:16]}  {s.participants:>5} joined  "
+            f"{s.answers:>6} answers  {s.title}"
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn domain errors into one line and exit 1."""
+    try:
+        cli.main(args=argv, prog_name="her2poll", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except Her2pollError as e:
+        click.echo(f"error: {e.message}", err=True)
+        sys.exit(1)

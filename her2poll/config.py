@@ -1,0 +1,69 @@
+"""Settings, read once from the environment (``HER2POLL_*``) or a test's mapping.
+
+Every setting has a default that serves one process on SQLite with no set-up;
+several processes need ``HER2POLL_DB`` (PostgreSQL), ``HER2POLL_MESSAGE_QUEUE``
+(Redis) and a shared ``HER2POLL_SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_QUESTIONS = ROOT / "questions.json"
+INSTANCE = Path(os.environ.get("HER2POLL_INSTANCE", ROOT / "instance"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite:///{INSTANCE / 'her2poll.db'}"
+    secret_key: str = ""
+    message_queue: str | None = None
+    questions_path: Path = DEFAULT_QUESTIONS
+    #: Origins allowed to open a Socket.IO connection; empty means same origin only.
+    cors_origins: tuple[str, ...] = ()
+    #: Seconds between two tally broadcasts of one session (at most 10 a second).
+    tally_interval: float = 0.1
+    #: Largest Socket.IO message a client may send; votes are under 200 bytes.
+    max_message_bytes: int = 4096
+    #: Votes and joins a connection may send per second, and the burst above it.
+    rate_per_second: float = 5.0
+    rate_burst: int = 20
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _secret_key(instance: Path) -> str:
+    """A stable key for one machine: generated once and kept beside the database."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
+    """Settings from the environment, then from ``overrides`` (tests, the CLI)."""
+    env = os.environ
+    values: dict[str, object] = {}
+    if env.get("HER2POLL_DB"):
+        values["database_url"] = env["HER2POLL_DB"]
+    if env.get("HER2POLL_SECRET_KEY"):
+        values["secret_key"] = env["HER2POLL_SECRET_KEY"]
+    if env.get("HER2POLL_MESSAGE_QUEUE"):
+        values["message_queue"] = env["HER2POLL_MESSAGE_QUEUE"]
+    if env.get("HER2POLL_QUESTIONS"):
+        values["questions_path"] = Path(env["HER2POLL_QUESTIONS"])
+    if env.get("HER2POLL_CORS_ORIGINS"):
+        values["cors_origins"] = tuple(env["HER2POLL_CORS_ORIGINS"].split(","))
+    values.update(overrides or {})
+    settings = Settings(**values)  # type: ignore[arg-type]
+    if not settings.secret_key:
+        settings = Settings(**{**settings.__dict__, "secret_key": _secret_key(INSTANCE)})
+    return settings

@@ -1,0 +1,51 @@
+"""The live layer: Socket.IO events, rooms, the vote writer and the tally broadcaster."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from ..config import Settings
+from .broadcaster import Broadcaster
+from .limiter import Limiter
+from .rooms import Registry
+from .service import Live
+from .writer import VoteWriter
+
+
+def init_app(app: Flask) -> SocketIO:
+    """Attach a Socket.IO server to the app; background tasks start on first use.
+
+    One :class:`SocketIO` per app (not a module global), so every test's app
+    has its own server, rooms and writer.
+    """
+    settings: Settings = app.config["HER2POLL"]
+    socketio = SocketIO(
+        app,
+        async_mode="gevent",
+        message_queue=settings.message_queue,
+        # An explicit list; None would allow any origin. Empty means same origin only.
+        cors_allowed_origins=list(settings.cors_origins),
+        max_http_buffer_size=settings.max_message_bytes,
+        transports=["websocket"],
+        ping_interval=10,
+        ping_timeout=10,
+    )
+    db = app.extensions["her2poll_db"]
+    registry = Registry()
+    broadcaster = Broadcaster(
+        db, socketio, registry.connected_attendees, interval=settings.tally_interval
+    )
+    writer = VoteWriter(db, socketio.server, broadcaster.mark_dirty)
+    app.extensions["her2poll_live"] = Live(
+        db=db,
+        socketio=socketio,
+        registry=registry,
+        writer=writer,
+        broadcaster=broadcaster,
+        limiter=Limiter(settings.rate_per_second, settings.rate_burst),
+    )
+    from . import events
+
+    events.register(socketio)
+    return socketio

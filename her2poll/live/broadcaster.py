@@ -1,0 +1,84 @@
+"""The coalescing broadcaster: tallies to moderator and screen rooms, at most 10 Hz.
+
+Votes only mark their session dirty. A background task wakes every
+``interval`` seconds and, for each dirty session, reads one tally snapshot
+from the database and sends it to the moderator and screen rooms. The
+snapshot carries the session's ``vote_seq``, so when several processes each
+send one, the client keeps the newest and duplicates are harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from ..core.errors import Her2pollError
+from ..store.db import Database
+from ..store.sessions import count_participants, get_session_by_id
+from ..store.votes import Tallies, tallies
+from .rooms import moderator_room, screen_room
+
+log = logging.getLogger(__name__)
+
+
+class Broadcaster:
+    def __init__(
+        self,
+        db: Database,
+        socketio: Any,
+        connected: Callable[[int], int],
+        interval: float = 0.1,
+    ) -> None:
+        self.db = db
+        self.socketio = socketio
+        self.connected = connected
+        self.interval = interval
+        self._dirty: set[int] = set()
+        self._task: Any = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = self.socketio.start_background_task(self._run)
+
+    def mark_dirty(self, session_ids: set[int] | int) -> None:
+        self.start()
+        self._dirty.update({session_ids} if isinstance(session_ids, int) else session_ids)
+
+    def _run(self) -> None:
+        while True:
+            self.socketio.sleep(self.interval)
+            try:
+                self.flush()
+            except Exception:  # keep broadcasting after a passing fault
+                log.exception("tally broadcast failed")
+
+    def flush(self) -> None:
+        """Send one snapshot per dirty session now."""
+        dirty, self._dirty = self._dirty, set()
+        for session_id in sorted(dirty):
+            try:
+                moderator, screen = self.snapshots(session_id)
+            except Her2pollError as e:
+                log.warning("no tally for session %s: %s", session_id, e.message)
+                self._dirty.add(session_id)  # try again at the next tick
+                continue
+            self.socketio.emit("tally", moderator, to=moderator_room(session_id))
+            self.socketio.emit("tally", screen, to=screen_room(session_id))
+
+    def snapshots(self, session_id: int) -> tuple[dict[str, object], dict[str, object]]:
+        """The moderator's tally message and the screen's (revealed questions only)."""
+        state = get_session_by_id(self.db, session_id)
+        snap: Tallies = tallies(self.db, session_id)
+        base = {
+            "vote_seq": snap.vote_seq,
+            "participants": count_participants(self.db, session_id),
+            "connected": self.connected(session_id),
+        }
+        moderator = {**base, "tallies": {q: t.to_dict() for q, t in snap.by_question.items()}}
+        revealed = {p.question_id for p in state.polls if p.revealed}
+        screen = {
+            **base,
+            "tallies": {q: t.to_dict() for q, t in snap.by_question.items() if q in revealed},
+        }
+        return moderator, screen

@@ -1,0 +1,91 @@
+"""Who is on each connection, and the rooms each role listens in.
+
+The registry is per process and in memory on purpose: a connection lives in
+exactly one process, and after any reconnect the client joins again, so
+nothing here needs to survive a restart.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..core.errors import Forbidden, Her2pollError
+from .protocol import Role
+
+
+class NotJoined(Her2pollError):
+    code = "not_joined"
+
+
+def session_room(session_id: int) -> str:
+    return f"session:{session_id}"
+
+
+def moderator_room(session_id: int) -> str:
+    return f"moderator:{session_id}"
+
+
+def screen_room(session_id: int) -> str:
+    return f"screen:{session_id}"
+
+
+def rooms_for(role: Role, session_id: int) -> list[str]:
+    """Every role hears state changes; only moderator and screen hear tallies."""
+    rooms = [session_room(session_id)]
+    if role is Role.MODERATOR:
+        rooms.append(moderator_room(session_id))
+    elif role is Role.SCREEN:
+        rooms.append(screen_room(session_id))
+    return rooms
+
+
+@dataclass(frozen=True)
+class Conn:
+    """A joined connection: its role in one session (and who, for attendees)."""
+
+    role: Role
+    session_id: int
+    code: str
+    participant_id: int | None = None
+
+
+class Registry:
+    """Joined connections of this process, with attendee counts per session."""
+
+    def __init__(self) -> None:
+        self._conns: dict[str, Conn] = {}
+        self._attendees: Counter[int] = Counter()
+
+    def add(self, sid: str, conn: Conn) -> Conn | None:
+        """Record a join; return the connection's previous membership, if any."""
+        previous = self.remove(sid)
+        self._conns[sid] = conn
+        if conn.role is Role.ATTENDEE:
+            self._attendees[conn.session_id] += 1
+        return previous
+
+    def remove(self, sid: str) -> Conn | None:
+        conn = self._conns.pop(sid, None)
+        if conn is not None and conn.role is Role.ATTENDEE:
+            self._attendees[conn.session_id] -= 1
+            if self._attendees[conn.session_id] <= 0:
+                del self._attendees[conn.session_id]
+        return conn
+
+    def get(self, sid: str) -> Conn | None:
+        return self._conns.get(sid)
+
+    def require(self, sid: str, role: Role) -> Conn:
+        """The connection's membership, if it joined with ``role``; else a clear error."""
+        conn = self._conns.get(sid)
+        if conn is None:
+            raise NotJoined("Send join first.")
+        if conn.role is not role:
+            raise Forbidden(
+                f"Only a {role.value} may do this; this connection joined as {conn.role.value}."
+            )
+        return conn
+
+    def connected_attendees(self, session_id: int) -> int:
+        return self._attendees.get(session_id, 0)

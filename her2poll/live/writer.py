@@ -1,0 +1,93 @@
+"""The group-commit writer: one background task per process records votes in batches.
+
+Handlers put their vote on a queue and wait; the writer takes everything
+queued (up to ``max_batch``), records it in one transaction, and wakes each
+handler with its own result. Under a burst, thousands of votes share one
+commit instead of paying one fsync each, and every ack still follows a commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..core.errors import Her2pollError, Unavailable
+from ..store.db import Database
+from ..store.votes import VoteIn, VoteResult, record_votes
+
+log = logging.getLogger(__name__)
+
+
+class _Pending:
+    __slots__ = ("vote", "done", "result")
+
+    def __init__(self, vote: VoteIn, done: Any) -> None:
+        self.vote = vote
+        self.done = done
+        self.result: VoteResult | None = None
+
+
+class VoteWriter:
+    """Batches votes into transactions; ``submit`` returns after the commit.
+
+    :param server: the python-socketio server, whose queue, event and
+        background-task primitives follow the async mode (gevent in production).
+    :param on_commit: called with the session ids that gained or changed votes.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        server: Any,
+        on_commit: Callable[[set[int]], None],
+        max_batch: int = 2000,
+        timeout: float = 30.0,
+    ) -> None:
+        self.db = db
+        self.server = server
+        self.on_commit = on_commit
+        self.max_batch = max_batch
+        self.timeout = timeout
+        self.queue = server.eio.create_queue()
+        self._task: Any = None
+        self.batches = 0
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = self.server.start_background_task(self._run)
+
+    def submit(self, vote: VoteIn) -> VoteResult:
+        """Queue one vote and wait until its batch has committed (or failed)."""
+        self.start()
+        pending = _Pending(vote, self.server.eio.create_event())
+        self.queue.put(pending)
+        if not pending.done.wait(self.timeout) or pending.result is None:
+            return VoteResult(ok=False, error=Unavailable("The vote could not be saved in time."))
+        return pending.result
+
+    def _run(self) -> None:
+        while True:
+            batch = [self.queue.get()]
+            while len(batch) < self.max_batch and not self.queue.empty():
+                batch.append(self.queue.get_nowait())
+            self._commit(batch)
+
+    def _commit(self, batch: Sequence[_Pending]) -> None:
+        try:
+            results = record_votes(self.db, [p.vote for p in batch])
+        except Her2pollError as e:
+            results = [VoteResult(ok=False, error=e)] * len(batch)
+        except Exception:  # a bug must not kill the writer and strand every later vote
+            log.exception("vote batch of %d failed", len(batch))
+            error = Unavailable("The vote could not be saved; try again.")
+            results = [VoteResult(ok=False, error=error)] * len(batch)
+        self.batches += 1
+        for pending, result in zip(batch, results, strict=True):
+            pending.result = result
+            pending.done.set()
+        changed = {
+            p.vote.session_id for p, r in zip(batch, results, strict=True) if r.ok and not r.dup
+        }
+        if changed:
+            self.on_commit(changed)

@@ -1,0 +1,44 @@
+"""The attendee's pages: join by code, then the phone view of one session."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..core.session import normalize_code
+from ..store import sessions
+from . import links
+
+bp = Blueprint("attendee", __name__)
+
+
+@bp.get("/")
+def home() -> str:
+    """The front door: attendees type a code, moderators go to their panel."""
+    return render_template("home.html", error=None, code="")
+
+
+@bp.get("/join")
+def join() -> BaseResponse | tuple[str, int]:
+    """The join form's target: normalise what was typed and go to the session."""
+    code = normalize_code(request.args.get("code", ""))[:12]
+    if not code:
+        return render_template("home.html", error="Type the code shown on screen.", code=""), 400
+    return redirect(url_for("attendee.page", code=code))
+
+
+@bp.get("/j/<code>")
+def page(code: str) -> str | tuple[str, int]:
+    """The phone page; everything after load happens over Socket.IO."""
+    db = current_app.extensions["her2poll_db"]
+    state = sessions.get_session(db, code[:12])  # NotFound becomes a 404 page
+    return render_template("attendee.html", code=state.code, title=state.title)
+
+
+@bp.get("/qr/<code>.svg")
+def qr(code: str) -> Response:
+    """The attendee link as a QR code, for the panel and the projector."""
+    db = current_app.extensions["her2poll_db"]
+    state = sessions.get_session(db, code[:12])
+    svg = links.qr_svg(links.attendee_url(state.code))
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "max-age=3600"})

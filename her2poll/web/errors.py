@@ -1,0 +1,50 @@
+"""Errors as people and programs expect them: a page for browsers, JSON for the API.
+
+No stack trace ever reaches a client; an unexpected error is logged with a
+short reference the user can quote.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from ..core.errors import Forbidden, Her2pollError, NotFound, Unavailable
+
+log = logging.getLogger(__name__)
+
+_STATUS = {NotFound: 404, Forbidden: 403, Unavailable: 503}
+
+
+def status_of(error: Her2pollError) -> int:
+    return next((s for cls, s in _STATUS.items() if isinstance(error, cls)), 400)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def _respond(status: int, code: str, message: str) -> tuple[object, int]:
+    if _wants_json():
+        return {"ok": False, "code": code, "message": message}, status
+    return render_template("error.html", status=status, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(Her2pollError)
+    def domain_error(e: Her2pollError) -> tuple[object, int]:
+        return _respond(status_of(e), e.code, e.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException) -> tuple[object, int]:
+        code = (e.name or "error").lower().replace(" ", "_")
+        return _respond(e.code or 500, code, e.description or e.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception) -> tuple[object, int]:
+        ref = secrets.token_hex(4)
+        log.exception("unhandled error on %s (ref %s)", request.path, ref)
+        return _respond(500, "internal_error", f"Something went wrong (ref {ref}).")

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set up her2poll in this checkout: a virtualenv with the locked Python
+# dependencies, and the browser client vendored from npm. Idempotent.
+#   scripts/setup.sh          the app
+#   scripts/setup.sh test     the app, the test tools, Chromium, nginx, poppler
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=${1:-}
+py=${PYTHON:-python3}
+
+if [ ! -x .venv/bin/python ]; then
+  "$py" -m venv .venv
+fi
+extras=""
+[ "$want_test" = "test" ] && extras="[test]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e ".${extras}"
+
+# socket.io-client, pinned in package.json + package-lock.json, copied into static/.
+if [ ! -f node_modules/socket.io-client/dist/socket.io.min.js ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+mkdir -p her2poll/web/static/vendor
+cp node_modules/socket.io-client/dist/socket.io.min.js her2poll/web/static/vendor/
+
+if [ "$want_test" = "test" ]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing Debian packages: ${missing[*]}"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+fi
