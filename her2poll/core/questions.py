@@ -167,8 +167,9 @@ def _where(data: Any, loc: tuple[int | str, ...]) -> str:
             node = node.get(key)
         else:
             node = None
-        if not isinstance(key, int) and key in ("questions", "options"):
-            continue
+        followed_by_index = i + 1 < len(loc) and isinstance(loc[i + 1], int)
+        if key in ("questions", "options") and followed_by_index:
+            continue  # "question PQ3" says it better than "questions > 2"
         parts.append(label)
     return " > ".join(parts) or "file"
 

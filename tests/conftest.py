@@ -1,0 +1,104 @@
+"""Shared fixtures: fresh databases (SQLite and PostgreSQL), apps and clients.
+
+With ``CI=true`` a missing service is a failure, never a skip: CI must prove
+the PostgreSQL path, not quietly leave it out.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from her2poll import create_app
+from her2poll.core.questions import QuestionSet, load_question_set
+from her2poll.store.db import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_ADMIN_URL = os.environ.get(
+    "HER2POLL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def missing_service(reason: str) -> None:
+    """Skip locally; fail in CI, where every service must be there."""
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def questions() -> QuestionSet:
+    return load_question_set(ROOT / "questions.json")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """The admin URL of a reachable PostgreSQL, or skip/fail."""
+    try:
+        engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as e:  # noqa: BLE001 - any failure means "not available"
+        missing_service(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {e}")
+    return PG_ADMIN_URL
+
+
+def fresh_pg_database(admin_url: str) -> tuple[str, object]:
+    """Create an empty database; return its URL and a function that drops it."""
+    name = f"her2poll_t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    url, drop = fresh_pg_database(request.getfixturevalue("pg_server"))
+    try:
+        yield url
+    finally:
+        drop()  # type: ignore[operator]
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
+    database.upgrade()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """An app on a fresh SQLite file, with tallies broadcast only when flushed by hand."""
+    flask_app = create_app(
+        {
+            "database_url": f"sqlite:///{tmp_path / 'app.db'}",
+            "secret_key": "test-secret-key",
+            "rate_per_second": 1000.0,
+            "rate_burst": 1000,
+        }
+    )
+    flask_app.testing = True
+    yield flask_app
+    flask_app.extensions["her2poll_db"].dispose()
