@@ -102,3 +102,87 @@ def app(tmp_path: Path) -> Iterator[Flask]:
     flask_app.testing = True
     yield flask_app
     flask_app.extensions["her2poll_db"].dispose()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """A real her2poll server process (gunicorn + gevent) on 127.0.0.1."""
+
+    def __init__(self, db_url: str, instance: Path, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.db_url = db_url
+        self.env = {
+            **os.environ,
+            "HER2POLL_SECRET_KEY": "live-test-secret",
+            "HER2POLL_INSTANCE": str(instance),
+            **(env or {}),
+        }
+        self.log = instance / f"server-{self.port}.log"
+        self.proc: object = None
+
+    def start(self) -> LiveServer:
+        import subprocess
+        import sys
+        import time
+
+        import requests
+
+        instance = Path(self.env["HER2POLL_INSTANCE"])
+        instance.mkdir(parents=True, exist_ok=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "her2poll.cli",
+            "serve",
+            "--port",
+            str(self.port),
+            "--db",
+            self.db_url,
+        ]
+        with self.log.open("w") as out:
+            self.proc = subprocess.Popen(  # noqa: S603 - our own CLI
+                cmd, env=self.env, stdout=out, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=5).ok:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not start: {self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except Exception:  # noqa: BLE001
+                self.proc.kill()
+                self.proc.wait(5)
+
+    def create_session(self) -> dict[str, str]:
+        import requests
+
+        r = requests.post(f"{self.url}/api/sessions", json={}, timeout=10)
+        r.raise_for_status()
+        return r.json()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A real server on a fresh SQLite file, stopped after the test."""
+    server = LiveServer(f"sqlite:///{tmp_path / 'live.db'}", tmp_path / "instance").start()
+    yield server
+    server.stop()
