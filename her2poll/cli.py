@@ -107,8 +107,8 @@ def session_new(
     from .web import links
 
     app = _app(db)
-    questions = load_question_set(questions_file or app.config["HER2POLL"].questions_path)
-    new = sessions.create_session(app.extensions["her2poll_db"], questions, title)
+    qs = load_question_set(questions_file or app.config["HER2POLL"].questions_path)
+    new = sessions.create_session(app.extensions["her2poll_db"], qs, title)
     with app.test_request_context(base_url=base_url):
         token = sessions.derive_screen_token(new.moderator_secret)
         click.echo(f"Session:    {new.state.title}")
@@ -133,6 +133,66 @@ def list_sessions(db: str | None) -> None:
             f"{s.code}  {s.created_at[:16]}  {s.participants:>5} joined  "
             f"{s.answers:>6} answers  {s.title}"
         )
+
+
+questions_option = click.option(
+    "--questions",
+    "questions_file",
+    type=click.Path(dir_okay=False),
+    help="Question-set JSON (default: questions.json).",
+)
+
+
+def _question_set(questions_file: str | None) -> Any:
+    from .config import DEFAULT_QUESTIONS
+    from .core.questions import load_question_set
+
+    return load_question_set(questions_file or DEFAULT_QUESTIONS)
+
+
+@cli.command()
+@questions_option
+@click.option(
+    "--max-n",
+    type=click.IntRange(1, 1000),
+    help="Largest respondent count to try (default: the set's footnote N).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def published(questions_file: str | None, max_n: int | None, as_json: bool) -> None:
+    """Reconstruct the published counts behind each question's printed percentages."""
+    import json
+
+    from .core.published import render_reconstructions
+    from .core.results import reconstructions
+
+    result = reconstructions(_question_set(questions_file), max_n)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_reconstructions(result), nl=False)
+
+
+@cli.group()
+def questions() -> None:
+    """Check question sets and print their JSON Schema."""
+
+
+@questions.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+def questions_check(file: str) -> None:
+    """Validate a question-set file; errors name the question and field."""
+    qs = _question_set(file)
+    click.echo(f"OK: {qs.title}: {len(qs.questions)} questions ({', '.join(qs.question_ids)})")
+
+
+@questions.command("schema")
+def questions_schema() -> None:
+    """Print the JSON Schema of the question-set format."""
+    import json
+
+    from .core.questions import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2))
 
 
 def main(argv: list[str] | None = None) -> None:

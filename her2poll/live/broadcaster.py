@@ -14,6 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.errors import Her2pollError
+from ..core.polls import PollState
+from ..core.results import comparison
+from ..core.session import SessionState
 from ..store.db import Database
 from ..store.sessions import count_participants, get_session_by_id
 from ..store.votes import Tallies, tallies
@@ -75,10 +78,23 @@ class Broadcaster:
             "participants": count_participants(self.db, session_id),
             "connected": self.connected(session_id),
         }
-        moderator = {**base, "tallies": {q: t.to_dict() for q, t in snap.by_question.items()}}
+        tallies_ = {q: t.to_dict() for q, t in snap.by_question.items()}
+        compared = {
+            q: comparison(state.questions, q, t)
+            for q, t in snap.by_question.items()
+            if self._worth_comparing(state, q)
+        }
+        moderator = {**base, "tallies": tallies_, "comparison": compared}
         revealed = {p.question_id for p in state.polls if p.revealed}
         screen = {
             **base,
-            "tallies": {q: t.to_dict() for q, t in snap.by_question.items() if q in revealed},
+            "tallies": {q: t for q, t in tallies_.items() if q in revealed},
+            "comparison": {q: c for q, c in compared.items() if q in revealed},
         }
         return moderator, screen
+
+    @staticmethod
+    def _worth_comparing(state: SessionState, question_id: str) -> bool:
+        """Compare only questions that have been asked: pending ones have no answers."""
+        poll = state.poll(question_id)
+        return poll is not None and poll.state is not PollState.PENDING

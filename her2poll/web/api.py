@@ -6,7 +6,9 @@ from flask import Blueprint, current_app, request
 
 from ..core.errors import BadRequest, Forbidden
 from ..core.questions import load_question_set
+from ..core.results import session_results
 from ..store import sessions
+from ..store.votes import tallies
 from . import links
 from .auth import bearer, require_moderator
 
@@ -57,3 +59,15 @@ def session_links(code: str) -> dict[str, object]:
     return _links(
         sessions.get_session(current_app.extensions["her2poll_db"], code).code, bearer() or ""
     )
+
+
+@bp.get("/sessions/<code>/results")
+def results(code: str) -> dict[str, object]:
+    """Per question: state, live counts, the published block and the comparison."""
+    require_moderator(code)
+    db = current_app.extensions["her2poll_db"]
+    state = sessions.get_session(db, code)
+    max_n = request.args.get("max_n", type=int)
+    if max_n is not None and not 1 <= max_n <= 1000:
+        raise BadRequest("max_n must be between 1 and 1000.")
+    return session_results(state, tallies(db, state.id).by_question, max_n)

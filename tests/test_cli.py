@@ -1,0 +1,81 @@
+"""The her2poll command: one clear line and a non-zero exit on every mistake."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def her2poll(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "her2poll.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd or ROOT,
+        check=False,
+    )
+
+
+def test_session_new_prints_working_links(tmp_path: Path) -> None:
+    r = her2poll("session", "new", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert r.returncode == 0, r.stderr
+    lines = dict(line.split(":", 1) for line in r.stdout.splitlines() if ":  " in line)
+    code = lines["Join code"].strip()
+    assert lines["Attendees"].strip().endswith(f"/j/{code}")
+    assert "#key=" in lines["Moderator"]
+    assert "#token=" in lines["Projector"]
+    listed = her2poll("sessions", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert code in listed.stdout
+
+
+def test_a_missing_question_file_is_one_clear_line(tmp_path: Path) -> None:
+    r = her2poll(
+        "session", "new", "--questions", "nope.json", "--db", f"sqlite:///{tmp_path / 'x.db'}"
+    )
+    assert r.returncode == 1
+    assert r.stderr.strip().count("\n") == 0
+    assert "Cannot read question set nope.json" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_an_unreachable_database_is_one_clear_line() -> None:
+    r = her2poll("sessions", "--db", "postgresql+psycopg://nobody@127.0.0.1:9/x")
+    assert r.returncode == 1
+    assert r.stderr.startswith("error: Cannot reach the database")
+    assert r.stderr.strip().count("\n") == 0
+
+
+def test_a_bad_database_url_is_one_clear_line() -> None:
+    r = her2poll("sessions", "--db", "mysql://x")
+    assert r.returncode == 1 and "Unsupported database" in r.stderr
+
+
+def test_wrong_flags_are_usage_errors() -> None:
+    r = her2poll("serve", "--port", "http")
+    assert r.returncode == 2
+    assert "Invalid value for '--port'" in r.stderr
+
+
+def test_published_prints_the_six_reconstructions() -> None:
+    r = her2poll("published")
+    assert r.returncode == 0
+    for q in ("PQ1", "PQ2", "PQ3", "PQ4", "PQ5", "PQ6"):
+        assert f"\n{q}  " in r.stdout
+    assert "Consistent only with n = 9 (largest remainder): 2/4/1/2." in r.stdout
+    data = json.loads(her2poll("published", "--json", "--max-n", "20").stdout)
+    assert data["cap"] == 20 and len(data["questions"]) == 6
+
+
+def test_a_broken_question_file_names_question_and_field(tmp_path: Path) -> None:
+    data = json.loads((ROOT / "questions.json").read_text())
+    data["questions"][3]["options"][0]["id"] = "has space"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    r = her2poll("questions", "check", str(bad))
+    assert r.returncode == 1
+    assert "question PQ4 > option has space > id: String should match pattern" in r.stderr

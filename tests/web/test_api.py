@@ -1,0 +1,119 @@
+"""The HTTP API: sessions, links, results, health, errors."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def create(client) -> dict:
+    r = client.post("/api/sessions", json={})
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()
+
+
+def auth(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_health_names_the_database(app: Flask) -> None:
+    body = app.test_client().get("/healthz").get_json()
+    assert body["status"] == "ok"
+    assert body["database"] == "sqlite"
+
+
+def test_creating_a_session_returns_every_link_once(app: Flask) -> None:
+    body = create(app.test_client())
+    assert body["attendee_url"].endswith(f"/j/{body['code']}")
+    assert body["moderator_url"].endswith(f"#key={body['moderator_secret']}")
+    assert "#token=" in body["screen_url"]
+
+
+def test_cross_site_and_non_json_creation_is_refused(app: Flask) -> None:
+    c = app.test_client()
+    r = c.post("/api/sessions", json={}, headers={"Origin": "https://evil.example"})
+    assert (r.status_code, r.get_json()["code"]) == (403, "bad_origin")
+    r = c.post("/api/sessions", data="title=x", content_type="application/x-www-form-urlencoded")
+    assert (r.status_code, r.get_json()["code"]) == (400, "bad_request")
+    r = c.post("/api/sessions", json={"title": 7})
+    assert r.status_code == 400
+
+
+def test_results_need_the_moderator_secret(app: Flask) -> None:
+    c = app.test_client()
+    body = create(c)
+    url = f"/api/sessions/{body['code']}/results"
+    assert c.get(url).status_code == 403
+    assert c.get(url, headers=auth("wrong")).get_json()["code"] == "bad_secret"
+    assert c.get(url, headers=auth(body["moderator_secret"])).status_code == 200
+
+
+def test_results_compare_live_with_published(app: Flask) -> None:
+    c = app.test_client()
+    body = create(c)
+    sio = app.extensions["socketio"]
+    m = sio.test_client(app)
+    m.emit(
+        "join",
+        {"code": body["code"], "role": "moderator", "secret": body["moderator_secret"]},
+        callback=True,
+    )
+    m.emit("control", {"action": "open", "question_id": "PQ6"}, callback=True)
+    for i in range(6):
+        phone = sio.test_client(app)
+        phone.emit("join", {"code": body["code"]}, callback=True)
+        ack = phone.emit(
+            "vote",
+            {"question_id": "PQ6", "option_id": "LIKELY", "vote_id": f"vote-{i:04d}"},
+            callback=True,
+        )
+        assert ack["ok"]
+    res = c.get(
+        f"/api/sessions/{body['code']}/results", headers=auth(body["moderator_secret"])
+    ).get_json()
+    pq6 = next(q for q in res["questions"] if q["question_id"] == "PQ6")
+    assert pq6["state"] == "open"
+    assert pq6["live"]["n"] == 6 and pq6["live"]["percent"]["LIKELY"] == 100
+    printed = {o["option_id"]: o["percent"] for o in pq6["published"]["options"]}
+    assert printed == {
+        "VERY_LIKELY": 22,
+        "LIKELY": 45,
+        "SOMEWHAT_UNLIKELY": 11,
+        "VERY_UNLIKELY": 22,
+    }
+    assert pq6["published"]["reconstruction"]["best"]["n"] == 9
+    comp = pq6["comparison"]
+    assert comp["live_n"] == 6 and comp["published_n"] == 9
+    assert "Freeman" in comp["test"]["method"]
+    assert 0 <= comp["test"]["p_value"] <= 1
+    assert comp["verdict"]
+    pq1 = next(q for q in res["questions"] if q["question_id"] == "PQ1")
+    assert pq1["published"]["reconstruction"]["consistent"] is False
+    assert pq1["comparison"]["published_inconsistent"] is True
+    assert res["published_n"]["kind"] == "cap"
+
+
+def test_results_of_an_unknown_session_are_404_json(app: Flask) -> None:
+    r = app.test_client().get("/api/sessions/ZZZZZZ/results", headers=auth("x"))
+    assert r.status_code == 404
+    assert r.get_json()["code"] == "session_not_found"
+
+
+def test_pages_for_unknown_sessions_are_friendly_404s(app: Flask) -> None:
+    r = app.test_client().get("/j/ZZZZZZ")
+    assert r.status_code == 404
+    assert b"Traceback" not in r.data and b"No session" in r.data
+
+
+def test_every_response_carries_security_headers(app: Flask) -> None:
+    r = app.test_client().get("/")
+    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_oversized_requests_are_refused(app: Flask) -> None:
+    r = app.test_client().post(
+        "/api/sessions", data=b"x" * (600 * 1024), content_type="application/json"
+    )
+    assert r.status_code == 413
