@@ -8,6 +8,7 @@ from flask_socketio import SocketIO
 from ..config import Settings
 from .broadcaster import Broadcaster
 from .limiter import Limiter
+from .presence import Presence
 from .rooms import Registry
 from .service import Live
 from .writer import VoteWriter
@@ -33,8 +34,9 @@ def init_app(app: Flask) -> SocketIO:
     )
     db = app.extensions["her2poll_db"]
     registry = Registry()
+    presence = Presence(registry.connected_attendees, settings.message_queue)
     broadcaster = Broadcaster(
-        db, socketio, registry.connected_attendees, interval=settings.tally_interval
+        db, socketio, presence.connected, registry.sessions, interval=settings.tally_interval
     )
     writer = VoteWriter(db, socketio.server, broadcaster.mark_dirty)
     app.extensions["her2poll_live"] = Live(

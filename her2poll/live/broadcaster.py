@@ -26,17 +26,28 @@ log = logging.getLogger(__name__)
 
 
 class Broadcaster:
+    """Coalesces tally snapshots per session.
+
+    :param members: the sessions this process has connections in; each gets a
+        fresh snapshot every ``refresh`` seconds even without votes, so a
+        moderator converges after a lost message (a Redis restart, a reconnect).
+    """
+
     def __init__(
         self,
         db: Database,
         socketio: Any,
         connected: Callable[[int], int],
+        members: Callable[[], set[int]],
         interval: float = 0.1,
+        refresh: float = 2.0,
     ) -> None:
         self.db = db
         self.socketio = socketio
         self.connected = connected
+        self.members = members
         self.interval = interval
+        self.refresh = refresh
         self._dirty: set[int] = set()
         self._task: Any = None
 
@@ -49,8 +60,13 @@ class Broadcaster:
         self._dirty.update({session_ids} if isinstance(session_ids, int) else session_ids)
 
     def _run(self) -> None:
+        ticks_per_refresh = max(1, round(self.refresh / self.interval))
+        tick = 0
         while True:
             self.socketio.sleep(self.interval)
+            tick += 1
+            if tick % ticks_per_refresh == 0:
+                self._dirty.update(self.members())
             try:
                 self.flush()
             except Exception:  # keep broadcasting after a passing fault

@@ -89,3 +89,7 @@ class Registry:
 
     def connected_attendees(self, session_id: int) -> int:
         return self._attendees.get(session_id, 0)
+
+    def sessions(self) -> set[int]:
+        """Sessions with at least one joined connection in this process."""
+        return {c.session_id for c in self._conns.values()}
