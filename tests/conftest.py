@@ -147,9 +147,10 @@ class LiveServer:
             "--db",
             self.db_url,
         ]
-        with self.log.open("w") as out:
+        with self.log.open("a") as out:
+            # A session of its own, so kill() can take gunicorn's master and worker at once.
             self.proc = subprocess.Popen(  # noqa: S603 - our own CLI
-                cmd, env=self.env, stdout=out, stderr=subprocess.STDOUT
+                cmd, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
             )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -164,13 +165,24 @@ class LiveServer:
         raise RuntimeError(f"server did not start: {self.log.read_text()[-2000:]}")
 
     def stop(self) -> None:
+        import signal
+        import subprocess
+
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
+            os.killpg(self.proc.pid, signal.SIGTERM)
             try:
                 self.proc.wait(10)
-            except Exception:  # noqa: BLE001
-                self.proc.kill()
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(5)
+
+    def kill(self) -> None:
+        """kill -9 the whole server (gunicorn master and worker): a crash, not a shutdown."""
+        import signal
+
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
 
     def create_session(self) -> dict[str, str]:
         import requests
