@@ -1,0 +1,110 @@
+"""What each role cannot do, and what never leaks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+import socketio
+import websocket
+from flask import Flask
+from itsdangerous import URLSafeSerializer
+
+from tests.conftest import LiveServer
+
+
+def _session(app: Flask) -> dict:
+    return app.test_client().post("/api/sessions", json={}).get_json()
+
+
+def test_a_forged_token_for_someone_else_reads_none_of_their_answers(app: Flask) -> None:
+    s = _session(app)
+    sio = app.extensions["socketio"]
+    mod = sio.test_client(app)
+    mod.emit(
+        "join",
+        {"code": s["code"], "role": "moderator", "secret": s["moderator_secret"]},
+        callback=True,
+    )
+    mod.emit("control", {"action": "open", "question_id": "PQ6"}, callback=True)
+    victim = sio.test_client(app)
+    v = victim.emit("join", {"code": s["code"]}, callback=True)
+    victim.emit(
+        "vote", {"question_id": "PQ6", "option_id": "LIKELY", "vote_id": "victim-01"}, callback=True
+    )
+    forged = URLSafeSerializer("guessed-key", salt="her2poll.participant.v1").dumps(
+        {"s": s["code"], "p": v["participant"]}
+    )
+    attacker = sio.test_client(app)
+    a = attacker.emit("join", {"code": s["code"], "token": forged}, callback=True)
+    assert a["participant"] != v["participant"]
+    assert a["answers"] == {}
+
+
+def test_nobody_without_the_secret_reads_results_or_links(app: Flask) -> None:
+    s = _session(app)
+    c = app.test_client()
+    for path in ("results", "links"):
+        for headers in (
+            {},
+            {"Authorization": "Bearer " + s["moderator_secret"][:-1]},
+            {"Authorization": "Basic " + s["moderator_secret"]},
+            {"Authorization": "Bearer " + s["screen_url"].split("#token=")[1]},
+        ):
+            r = c.get(f"/api/sessions/{s['code']}/{path}", headers=headers)
+            assert r.status_code == 403, (path, headers)
+
+
+def test_the_projector_token_does_not_open_the_moderator_role(app: Flask) -> None:
+    s = _session(app)
+    c = app.extensions["socketio"].test_client(app)
+    token = s["screen_url"].split("#token=")[1]
+    ack = c.emit("join", {"code": s["code"], "role": "moderator", "secret": token}, callback=True)
+    assert ack["code"] == "bad_secret"
+
+
+@pytest.mark.slow
+def test_an_oversized_message_is_refused_and_harms_nobody(live_server: LiveServer) -> None:
+    s = live_server.create_session()
+    ws = websocket.WebSocket()
+    ws.connect(f"ws://127.0.0.1:{live_server.port}/socket.io/?EIO=4&transport=websocket")
+    ws.recv()
+    ws.send("40")
+    ws.recv()
+    ws.send('420["join",' + json.dumps({"code": s["code"], "token": "x" * 20_000}) + "]")
+    try:
+        with pytest.raises((websocket.WebSocketConnectionClosedException, ConnectionError)):
+            for _ in range(5):  # the server closes a connection that sends more than it allows
+                if ws.recv() == "":
+                    raise ConnectionError("closed")
+    finally:
+        ws.shutdown()
+    ok = socketio.Client(reconnection=False)
+    ok.connect(live_server.url, transports=["websocket"])
+    assert ok.call("join", {"code": s["code"]})["ok"]
+    ok.disconnect()
+
+
+@pytest.mark.slow
+def test_secrets_never_reach_the_server_log(live_server: LiveServer) -> None:
+    s = live_server.create_session()
+    secret = s["moderator_secret"]
+    requests.get(
+        f"{live_server.url}/api/sessions/{s['code']}/results",
+        headers={"Authorization": f"Bearer {secret}"},
+        timeout=10,
+    )
+    requests.get(
+        f"{live_server.url}/api/sessions/{s['code']}/results",
+        headers={"Authorization": "Bearer wrong-guess"},
+        timeout=10,
+    )
+    requests.get(s["moderator_url"], timeout=10)  # the fragment never leaves the browser
+    mod = socketio.Client(reconnection=False)
+    mod.connect(live_server.url, transports=["websocket"])
+    assert mod.call("join", {"code": s["code"], "role": "moderator", "secret": secret})["ok"]
+    mod.disconnect()
+    log = live_server.log.read_text()
+    assert secret not in log
+    assert "wrong-guess" not in log
