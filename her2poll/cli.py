@@ -148,3 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     except Her2pollError as e:
         click.echo(f"error: {e.message}", err=True)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
