@@ -94,7 +94,14 @@ def _published_only(state: sessions.SessionState) -> list[dict[str, object]]:
     return [
         {
             "id": q.id,
-            "published": {o.id: (o.published.percent if o.published else None) for o in q.options},
+            "published": {
+                o.id: (
+                    {"percent": o.published.percent, "status": o.published.status.value}
+                    if o.published
+                    else None
+                )
+                for o in q.options
+            },
         }
         for q in state.questions.questions
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response
 from flask_compress import Compress
 
-from . import api, attendee, errors, health, moderator, screen
+from . import api, attendee, errors, health, moderator, screen, vendor
 
 #: No inline script or style anywhere: a script injected into a page cannot run.
 CSP = "; ".join(
@@ -51,5 +51,6 @@ def init_app(app: Flask) -> None:
     Compress(app)
     for module in (health, attendee, moderator, screen, api):
         app.register_blueprint(module.bp)
+    vendor.init_app(app)
     errors.init_app(app)
     app.after_request(_security_headers)

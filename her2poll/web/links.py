@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import segno
 from flask import url_for
 
@@ -21,5 +23,14 @@ def screen_url(code: str, token: str) -> str:
 
 
 def qr_svg(url: str) -> str:
-    """An SVG QR code, dark on light, sized by the page's CSS."""
-    return segno.make(url, error="m").svg_inline(scale=1, dark="#111", light="#fff", border=2)
+    """A standalone SVG QR code, dark on light, sized by the page's CSS.
+
+    Served as an image, so it needs the SVG namespace (``svg_inline`` leaves it
+    out and browsers then show a broken image) and a viewBox instead of a fixed
+    size, so that it scales to the projector.
+    """
+    out = io.BytesIO()
+    segno.make(url, error="m").save(
+        out, kind="svg", xmldecl=False, omitsize=True, scale=1, dark="#111", light="#fff", border=2
+    )
+    return out.getvalue().decode()

@@ -1,0 +1,295 @@
+/* her2poll moderator panel: run the questions and watch the answers arrive.
+ *
+ * The moderator key arrives in the URL fragment, which browsers never send to the
+ * server. It is kept in sessionStorage so a reload of this tab still works, and taken
+ * out of the address bar so it is not left on a shared screen or in the history.
+ * Every (re)connect joins again and gets the full state and tally in the ack; later
+ * `state` (by version) and `tally` (by vote_seq) messages older than what the panel
+ * already shows are ignored. Protocol: docs/protocol.md.
+ */
+import { draw } from "./compare-chart.js";
+
+const $ = (id) => document.getElementById(id);
+const code = $("app").dataset.code;
+const KEY_SLOT = `her2poll:key:${code}`;
+const NEW_SLOT = `her2poll:new:${code}`;
+const ACK_TIMEOUT_MS = 10000;
+const BUTTONS = [
+  ["open", "Open"],
+  ["close", "Close"],
+  ["reopen", "Reopen"],
+  ["reveal", "Reveal results"],
+  ["hide", "Hide results"],
+  ["reset", "Reset…"],
+];
+const STATE_LABEL = { pending: "Not asked yet", open: "Open for answers", closed: "Closed" };
+
+let key = takeKey();
+let socket = null;
+let joined = false;
+let state = null;
+let voteSeq = -1;
+let questions = [];
+const cards = new Map(); // question_id -> {root, badge, buttons, n, rows, chart, drawn}
+
+function session(name, value) {
+  try {
+    if (value === undefined) return sessionStorage.getItem(name);
+    if (value === null) sessionStorage.removeItem(name);
+    else sessionStorage.setItem(name, value);
+  } catch {
+    /* storage refused: the key lives only in this page */
+  }
+  return null;
+}
+
+function takeKey() {
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get("key");
+  if (fromHash) {
+    session(KEY_SLOT, fromHash);
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return fromHash || session(KEY_SLOT);
+}
+
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
+function showAlert(message) {
+  $("alert").textContent = message;
+  $("alert").hidden = !message;
+}
+
+function setConnection(text, kind = "") {
+  $("connection").textContent = text;
+  $("connection").className = `connection ${kind}`;
+}
+
+// --- key and connection ----------------------------------------------------
+
+function askForKey(problem = "") {
+  $("panel").hidden = true;
+  $("key-form").hidden = false;
+  showAlert(problem);
+  setConnection("Needs the moderator key", "warn");
+  $("key-input").focus();
+}
+
+$("key-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  key = $("key-input").value.trim();
+  $("key-input").value = "";
+  if (!key) return;
+  session(KEY_SLOT, key);
+  start();
+});
+
+function start() {
+  if (!key) return askForKey();
+  $("key-form").hidden = true;
+  $("key-text").textContent = key;
+  if (session(NEW_SLOT)) {
+    $("key-details").open = true; // just created: the one moment to write the key down
+    session(NEW_SLOT, null);
+  }
+  loadLinks();
+  if (!socket) {
+    socket = io({ transports: ["websocket"] });
+    socket.on("connect", join);
+    socket.on("disconnect", () => {
+      joined = false;
+      setConnection("Connection lost — reconnecting…", "warn");
+    });
+    socket.on("state", applyState);
+    socket.on("tally", applyTally);
+  } else if (socket.connected) {
+    join();
+  }
+}
+
+function join() {
+  setConnection("Joining…");
+  socket.timeout(ACK_TIMEOUT_MS).emit("join", { code, role: "moderator", secret: key }, (err, ack) => {
+    if (err || (!ack.ok && ack.retryable)) {
+      if (socket.connected) setTimeout(join, 2000);
+      return;
+    }
+    if (!ack.ok) {
+      if (ack.code === "bad_secret") {
+        session(KEY_SLOT, null);
+        key = null;
+        askForKey("That key does not open this session. Check it and try again.");
+      } else {
+        showAlert(ack.message);
+      }
+      return;
+    }
+    joined = true;
+    showAlert("");
+    setConnection("Connected", "ok");
+    const set = Array.isArray(ack.questions) ? { questions: ack.questions } : ack.questions;
+    build(set.questions);
+    describePublished(set.published_n);
+    $("panel").hidden = false;
+    applyState(ack.state);
+    applyTally(ack.tally);
+  });
+}
+
+async function loadLinks() {
+  try {
+    const res = await fetch(`/api/sessions/${encodeURIComponent(code)}/links`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    if (!res.ok) return; // a wrong key is reported by the join
+    const links = await res.json();
+    $("screen-link").href = links.screen_url;
+    $("screen-url").value = links.screen_url;
+  } catch {
+    /* offline: the link appears on the next load */
+  }
+}
+
+// --- controls ----------------------------------------------------------------
+
+function control(action, questionId) {
+  if (action === "reset" && !confirm(`Reset ${questionId}? This deletes all its answers.`)) return;
+  if (!joined) {
+    showAlert("Not connected to the server: wait for “Connected” and try again.");
+    return;
+  }
+  const payload = questionId ? { action, question_id: questionId } : { action };
+  document.body.classList.add("busy");
+  socket.timeout(ACK_TIMEOUT_MS).emit("control", payload, (err, ack) => {
+    document.body.classList.remove("busy");
+    if (err) showAlert("The server did not answer in time; check the connection and try again.");
+    else if (!ack.ok) showAlert(ack.message);
+    else {
+      showAlert("");
+      applyState(ack.state);
+    }
+  });
+}
+
+$("next").addEventListener("click", () => control("next"));
+
+// --- question cards ------------------------------------------------------------
+
+function build(list) {
+  if (cards.size) return; // a reconnect: the cards are already there
+  questions = list;
+  list.forEach((q, i) => $("questions").append(card(q, i + 1)));
+}
+
+function describePublished(publishedN) {
+  if (!publishedN || $("published-n").textContent) return;
+  const caveat = publishedN.kind === "cap" ? ": an upper bound, not a count per question" : "";
+  $("published-n").textContent =
+    `Published figures are the source's percentages; it gives N = ${publishedN.value} for the polls${caveat}.`;
+}
+
+function card(q, position) {
+  const badge = el("span", { className: "badge" });
+  const shown = el("span", { className: "badge revealed", hidden: true, textContent: "Results shown" });
+  const buttons = new Map(
+    BUTTONS.map(([action, label]) => {
+      const button = el("button", { type: "button", textContent: label, hidden: true });
+      button.addEventListener("click", () => control(action, q.id));
+      return [action, button];
+    }),
+  );
+  const controls = el("div", { className: "controls" }, ...buttons.values());
+  controls.setAttribute("role", "group");
+  controls.setAttribute("aria-label", `Controls for question ${position}`);
+  const n = el("strong", { textContent: "0" });
+  const rows = new Map(q.options.map((o) => [o.id, optionRow(o)]));
+  const table = el(
+    "table",
+    { className: "tally" },
+    el("caption", { className: "visually-hidden", textContent: `Answers to question ${position}, live and published` }),
+    el("thead", {}, el("tr", {}, ...["Answer", "Live", "Live %", "Published"].map((h) => el("th", { scope: "col", textContent: h })))),
+    el("tbody", {}, ...[...rows.values()].map((r) => r.tr)),
+  );
+  const chart = el("div", { className: "chart" });
+  chart.setAttribute("aria-hidden", "true"); // the table says the same, readably
+  const title = el("h3", {}, el("span", { className: "q-id", textContent: `${position}.` }), ` ${q.text}`);
+  const note = q.text_status === "reconstructed"
+    ? el("p", { className: "hint", textContent: "Wording reconstructed from the source article." })
+    : "";
+  const root = el(
+    "li",
+    { className: "question card" },
+    el("div", { className: "q-head" }, title, el("p", { className: "badges" }, badge, " ", shown)),
+    note,
+    controls,
+    el("p", { className: "q-n" }, n, " answered"),
+    el("div", { className: "q-body" }, table, chart),
+  );
+  root.dataset.question = q.id;
+  cards.set(q.id, { q, root, badge, shown, buttons, n, rows, chart, drawn: null });
+  return root;
+}
+
+function optionRow(o) {
+  const count = el("td", { className: "num", textContent: "0" });
+  const pct = el("td", { className: "num", textContent: "0%" });
+  const p = o.published;
+  const published = el("td", {
+    className: `num${p && p.status === "derived" ? " derived" : ""}`,
+    textContent: p ? `${p.percent}%${p.status === "derived" ? " (derived)" : ""}` : "—",
+  });
+  return { tr: el("tr", {}, el("th", { scope: "row", textContent: o.text }), count, pct, published), count, pct };
+}
+
+function allowed(poll) {
+  const s = poll.state;
+  return new Set([
+    ...(s === "pending" ? ["open"] : []),
+    ...(s === "open" ? ["close"] : []),
+    ...(s === "closed" ? ["reopen"] : []),
+    ...(s !== "pending" ? [poll.revealed ? "hide" : "reveal", "reset"] : []),
+  ]);
+}
+
+function applyState(message) {
+  if (!message || (state && message.version < state.version)) return;
+  state = message;
+  const current = message.current && message.current.question_id;
+  for (const poll of message.polls) {
+    const c = cards.get(poll.question_id);
+    if (!c) continue;
+    c.badge.textContent = STATE_LABEL[poll.state] || poll.state;
+    c.badge.dataset.state = poll.state;
+    c.shown.hidden = !poll.revealed;
+    c.root.dataset.state = poll.state;
+    c.root.classList.toggle("current", poll.question_id === current);
+    const ok = allowed(poll);
+    for (const [action, button] of c.buttons) button.hidden = !ok.has(action);
+  }
+  $("next").disabled = !message.polls.some((p) => p.state === "pending");
+}
+
+function applyTally(message) {
+  if (!message || message.vote_seq < voteSeq) return; // older than what is shown
+  voteSeq = message.vote_seq;
+  $("participants").textContent = message.participants;
+  $("connected").textContent = message.connected;
+  for (const [qid, c] of cards) showTally(c, message.tallies[qid] || null);
+}
+
+function showTally(c, tally) {
+  const signature = JSON.stringify(tally);
+  if (signature === c.drawn) return; // unchanged: spare the chart a redraw
+  c.drawn = signature;
+  c.n.textContent = tally ? tally.n : 0;
+  for (const [oid, row] of c.rows) {
+    row.count.textContent = tally ? tally.counts[oid] ?? 0 : 0;
+    row.pct.textContent = `${tally ? tally.percent[oid] ?? 0 : 0}%`;
+  }
+  draw(c.chart, c.q.options, tally, { fontSize: 13, labelWidth: 24 });
+}
+
+start();

@@ -1,0 +1,138 @@
+/* her2poll projector view: read-only, readable from the back of the room.
+ *
+ * Joins as "screen" with the token from the URL fragment (kept in sessionStorage and
+ * taken out of the address bar, which the whole room can see). Shows how to join while
+ * no question is up, then the current question; its results only once the moderator
+ * reveals them (the server sends this room tallies of revealed questions only), beside
+ * the published figures. Protocol: docs/protocol.md.
+ */
+import { draw } from "./compare-chart.js";
+
+const $ = (id) => document.getElementById(id);
+const code = $("app").dataset.code;
+const TOKEN_SLOT = `her2poll:screen:${code}`;
+const ACK_TIMEOUT_MS = 10000;
+
+let state = null;
+let voteSeq = -1;
+let tallies = {};
+let published = {}; // question_id -> {option_id: {percent, status} | null}
+let drawn = null;
+
+function takeToken() {
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
+  try {
+    if (fromHash) sessionStorage.setItem(TOKEN_SLOT, fromHash);
+    if (fromHash) history.replaceState(null, "", location.pathname + location.search);
+    return fromHash || sessionStorage.getItem(TOKEN_SLOT);
+  } catch {
+    return fromHash;
+  }
+}
+
+function problem(message) {
+  $("problem").textContent = message;
+  $("problem").hidden = !message;
+}
+
+const token = takeToken();
+const socket = io({ transports: ["websocket"] });
+
+function join() {
+  socket.timeout(ACK_TIMEOUT_MS).emit("join", { code, role: "screen", token }, (err, ack) => {
+    if (err || (!ack.ok && ack.retryable)) {
+      if (socket.connected) setTimeout(join, 2000);
+      return;
+    }
+    if (!ack.ok) {
+      problem(
+        ack.code === "bad_secret"
+          ? "This projector link is not valid. Open it again from the moderator panel."
+          : ack.message,
+      );
+      return;
+    }
+    problem("");
+    published = Object.fromEntries((ack.questions || []).map((q) => [q.id, q.published || {}]));
+    applyState(ack.state);
+    applyTally(ack.tally);
+  });
+}
+
+if (token) {
+  socket.on("connect", join);
+} else {
+  problem("This projector link is incomplete. Open it from the moderator panel.");
+}
+socket.on("disconnect", () => $("app").classList.add("offline"));
+socket.on("connect", () => $("app").classList.remove("offline"));
+socket.on("state", applyState);
+socket.on("tally", applyTally);
+
+function applyState(message) {
+  if (!message || (state && message.version < state.version)) return;
+  state = message;
+  render();
+}
+
+function applyTally(message) {
+  if (!message || message.vote_seq < voteSeq) return;
+  voteSeq = message.vote_seq;
+  tallies = message.tallies || {};
+  render();
+}
+
+function render() {
+  const q = state && state.current;
+  const showing = Boolean(q && q.state !== "pending");
+  $("idle").hidden = showing;
+  $("live").hidden = !showing;
+  if (!showing) return;
+  $("s-pos").textContent = `Question ${q.position} of ${q.of}`;
+  $("s-text").textContent = q.text;
+  $("s-status").textContent = statusOf(q);
+  $("s-status").classList.toggle("open", q.state === "open");
+  $("s-options").hidden = q.revealed;
+  $("s-results").hidden = !q.revealed;
+  if (q.revealed) renderResults(q);
+  else $("s-options").replaceChildren(...q.options.map((o) => item(o.text)));
+}
+
+function statusOf(q) {
+  if (q.state === "open") return q.revealed ? "Voting is open · results update live" : "Voting is open — answer on your phone";
+  return "Voting is closed";
+}
+
+function item(text) {
+  const li = document.createElement("li");
+  li.textContent = text;
+  return li;
+}
+
+function renderResults(q) {
+  const tally = tallies[q.question_id] || q.results || null; // the tally is the newer one
+  const figures = published[q.question_id] || {};
+  const options = q.options.map((o) => ({ ...o, published: figures[o.id] || null }));
+  const n = tally ? tally.n : 0;
+  $("s-n").textContent = `${n} ${n === 1 ? "answer" : "answers"}`;
+  $("s-derived").hidden = !options.some((o) => o.published && o.published.status === "derived");
+  $("s-table").replaceChildren(...options.map((o) => item(describe(o, tally))));
+  const fontSize = Math.max(14, Math.round($("app").clientWidth / 64));
+  const signature = JSON.stringify([q.question_id, tally, fontSize]);
+  if (signature === drawn) return;
+  drawn = signature;
+  draw($("s-chart"), options, tally, { fontSize, labelWidth: 22 });
+}
+
+function describe(o, tally) {
+  const live = tally ? `${tally.percent[o.id] ?? 0}% (${tally.counts[o.id] ?? 0})` : "0%";
+  const p = o.published;
+  const pub = p ? `${p.percent}%${p.status === "derived" ? " (derived)" : ""}` : "not published";
+  return `${o.text}: live ${live}, published ${pub}`;
+}
+
+let resizeTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(render, 200); // type and chart follow the projector's size
+});

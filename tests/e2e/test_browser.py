@@ -1,0 +1,214 @@
+"""The three pages in real Chromium against a real server: what people see.
+
+Assertions are on the text the pages show; screenshots go to test-artifacts/ for
+a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PROJECTOR = {"width": 1280, "height": 720}
+PHONE = {"width": 360, "height": 740}
+BUDGET_BYTES = 50 * 1024
+
+
+def card(moderator: Any, question_id: str) -> Any:
+    return moderator.locator(f'[data-question="{question_id}"]')
+
+
+def row(question_card: Any, option_text: str, exact: bool = True) -> Any:
+    """The tally table's row of one option, found by the option's text."""
+    header = question_card.page.get_by_role("rowheader", name=option_text, exact=exact)
+    return question_card.locator("tbody tr").filter(has=header)
+
+
+def open_moderator(open_page: Any, session: dict[str, Any]) -> Any:
+    moderator = open_page(session["moderator_url"])
+    expect(moderator.locator("#connection")).to_have_text("Connected")
+    return moderator
+
+
+def answered(moderator: Any, question_id: str) -> Any:
+    return card(moderator, question_id).locator(".q-n")
+
+
+def test_a_live_session_from_open_to_reveal(
+    live_server: Any, open_page: Any, artifacts: Path
+) -> None:
+    session = live_server.create_session()
+    code = session["code"]
+    moderator = open_moderator(open_page, session)
+    assert "key=" not in moderator.url, "the moderator key must leave the address bar"
+    expect(moderator.locator(".big-code")).to_have_text(code)
+    expect(moderator.locator("#screen-link")).to_have_attribute("href", session["screen_url"])
+
+    screen = open_page(session["screen_url"], PROJECTOR)
+    expect(screen.locator(".giant-code")).to_have_text(code)
+    expect(screen.locator("#idle")).to_contain_text(session["attendee_url"])
+    screen.screenshot(path=artifacts / "screen-1-idle.png")
+
+    pq6 = card(moderator, "PQ6")
+    pq6.get_by_role("button", name="Open", exact=True).click()
+    expect(pq6.locator(".badge").first).to_have_text("Open for answers")
+
+    phones = [open_page(session["attendee_url"], PHONE), open_page(session["attendee_url"])]
+    phones.append(open_page(f"{live_server.url}/"))
+    phones[2].get_by_label("Join code").fill(code.lower())
+    phones[2].get_by_role("button", name="Join").click()
+    for phone, answer in zip(phones, ["Likely", "Likely", "Very unlikely"], strict=True):
+        expect(phone.locator("#q-text")).to_contain_text("tucatinib")
+        phone.get_by_role("button", name=answer, exact=True).click()
+    for phone in phones:
+        expect(phone.locator("#status")).to_contain_text("Answer recorded")
+    assert phones[0].evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phones[0].screenshot(path=artifacts / "attendee-1-recorded-360px.png", full_page=True)
+
+    expect(answered(moderator, "PQ6")).to_have_text("3 answered")
+    likely = row(pq6, "Likely")
+    expect(likely).to_contain_text("67%")
+    expect(likely).to_contain_text("45%")  # published, beside the live share
+    expect(row(card(moderator, "PQ1"), "Other studies", exact=False)).to_contain_text(
+        "16% (derived)"
+    )
+    expect(moderator.locator("#participants")).to_have_text("3")
+    expect(pq6.locator(".chart")).to_contain_text("67% (2)")
+    moderator.evaluate("window.scrollTo(0, 0)")
+    moderator.screenshot(path=artifacts / "moderator-1-three-answers.png", full_page=True)
+
+    expect(screen.locator("#s-text")).to_contain_text("tucatinib")
+    expect(screen.locator("#s-options")).to_contain_text("Somewhat unlikely")
+    expect(screen.locator("#s-results")).to_be_hidden()  # not revealed yet
+    screen.screenshot(path=artifacts / "screen-2-open.png")
+
+    pq6.get_by_role("button", name="Reveal results").click()
+    expect(screen.locator("#s-n")).to_have_text("3 answers")
+    expect(screen.locator("#s-chart")).to_contain_text("67% (2)")
+    expect(screen.locator("#s-chart")).to_contain_text("33% (1)")
+    expect(screen.locator("#s-chart")).to_contain_text("Published")
+    screen.screenshot(path=artifacts / "screen-3-revealed.png")
+    expect(phones[0].locator("#results")).to_contain_text("Likely (your answer)67% (2)")
+    phones[0].screenshot(path=artifacts / "attendee-2-revealed-360px.png", full_page=True)
+
+    pq6.get_by_role("button", name="Close").click()
+    expect(phones[1].locator("#status")).to_have_text("Voting is closed. Your answer was recorded.")
+    expect(screen.locator("#s-status")).to_have_text("Voting is closed")
+
+
+def test_the_attendee_page_transfers_at_most_50_kb(
+    live_server: Any, browser: Any, artifacts: Path
+) -> None:
+    session = live_server.create_session()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    finished: list[Any] = []
+    frames: list[int] = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda payload: frames.append(len(payload))),
+    )
+    page.goto(session["attendee_url"], wait_until="networkidle")
+    expect(page.locator("#status")).to_have_text("Connected.")
+
+    rows = []
+    for request in finished:
+        sizes = request.sizes()
+        headers = request.response().headers if request.response() else {}
+        rows.append(
+            {
+                "url": request.url,
+                "bytes": sizes["responseBodySize"] + sizes["responseHeadersSize"],
+                "encoding": headers.get("content-encoding", "none"),
+            }
+        )
+    http = sum(r["bytes"] for r in rows)
+    total = http + sum(frames)
+    report = {"total_bytes": total, "http_bytes": http, "ws_bytes": sum(frames), "rows": rows}
+    (artifacts / "attendee-weight.json").write_text(json.dumps(report, indent=2))
+    context.close()
+
+    assert {r["url"].rsplit("/", 1)[-1] for r in rows} >= {"socket.io.min.js", "attendee.js"}
+    assert all(r["encoding"] != "none" for r in rows if r["bytes"] > 2000), rows  # compressed
+    assert total <= BUDGET_BYTES, report
+
+
+def test_a_reload_after_voting_still_shows_the_answer_recorded(
+    live_server: Any, open_page: Any, artifacts: Path
+) -> None:
+    session = live_server.create_session()
+    moderator = open_moderator(open_page, session)
+    moderator.get_by_role("button", name="Next question").click()
+    expect(card(moderator, "PQ1").locator(".badge").first).to_have_text("Open for answers")
+
+    phone = open_page(session["attendee_url"], PHONE)
+    phone.get_by_role("button", name="HER2CLIMB (NCT02614794)").click()
+    expect(phone.locator("#status")).to_contain_text("Answer recorded")
+    phone.reload()
+    expect(phone.locator("#status")).to_contain_text("Answer recorded")
+    expect(phone.get_by_role("button", name="HER2CLIMB (NCT02614794)")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    phone.screenshot(path=artifacts / "attendee-3-after-reload.png", full_page=True)
+
+    expect(answered(moderator, "PQ1")).to_have_text("1 answered")
+    expect(moderator.locator("#participants")).to_have_text("1")  # the same person, not two
+    phone.wait_for_timeout(500)  # a late duplicate would show up as a second answer
+    expect(answered(moderator, "PQ1")).to_have_text("1 answered")
+
+
+def test_a_vote_made_offline_is_sent_once_back_online(
+    live_server: Any, open_page: Any, artifacts: Path
+) -> None:
+    session = live_server.create_session()
+    moderator = open_moderator(open_page, session)
+    moderator.get_by_role("button", name="Next question").click()
+    phone = open_page(session["attendee_url"], PHONE)
+    expect(phone.locator("#status")).to_have_text("Tap an answer.")
+
+    phone.context.set_offline(True)
+    expect(phone.locator("#status")).to_have_text("Offline — reconnecting…")
+    phone.get_by_role("button", name="Neoadjuvant studies").click()
+    expect(phone.locator("#status")).to_have_text(
+        "Offline — your answer will be sent when you reconnect."
+    )
+    phone.screenshot(path=artifacts / "attendee-4-offline.png", full_page=True)
+    phone.wait_for_timeout(500)
+    expect(answered(moderator, "PQ1")).to_have_text("0 answered")
+
+    phone.context.set_offline(False)
+    expect(phone.locator("#status")).to_contain_text("Answer recorded")
+    expect(answered(moderator, "PQ1")).to_have_text("1 answered")
+    expect(row(card(moderator, "PQ1"), "Neoadjuvant studies")).to_contain_text("100%")
+    pending = phone.evaluate(f"localStorage.getItem('her2poll:pending:{session['code']}')")
+    assert json.loads(pending) == {}
+    phone.wait_for_timeout(500)
+    expect(answered(moderator, "PQ1")).to_have_text("1 answered")
+
+
+def test_the_moderator_creates_a_session_and_reopens_it_with_its_key(
+    live_server: Any, open_page: Any
+) -> None:
+    home = open_page(f"{live_server.url}/moderator")
+    home.get_by_role("button", name="Create session").click()
+    expect(home.locator("#connection")).to_have_text("Connected")
+    code = home.locator(".big-code").inner_text()
+    assert home.url == f"{live_server.url}/m/{code}"
+    expect(home.locator("#key-details")).to_have_attribute("open", "")
+    key = home.locator("#key-text").inner_text()
+
+    other = open_page(f"{live_server.url}/moderator")
+    other.get_by_label(f"Moderator key for session {code}").fill("not-the-key")
+    other.get_by_label(f"Moderator key for session {code}").press("Enter")
+    expect(other.locator("#alert")).to_contain_text("That key does not open this session")
+    other.get_by_label("Moderator key").fill(key)
+    other.get_by_role("button", name="Open panel").click()
+    expect(other.locator("#connection")).to_have_text("Connected")
+    expect(card(other, "PQ1")).to_contain_text("Which of the studies")
