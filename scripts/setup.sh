@@ -14,7 +14,15 @@ if [ ! -x .venv/bin/python ]; then
 fi
 extras=""
 [ "$want_test" = "test" ] && extras="[test]"
-.venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e ".${extras}"
+# Reinstall only when the dependencies changed: a stamp holds their checksum.
+stamp=".venv/.her2poll-installed${extras}"
+sum=$(cat pyproject.toml requirements.lock | sha256sum | cut -d" " -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check \
+    -c requirements.lock -e ".${extras}" 2> .venv/pip-install.log \
+    || { cat .venv/pip-install.log >&2; exit 1; }
+  echo "$sum" > "$stamp"
+fi
 
 # socket.io-client, pinned in package.json + package-lock.json, copied into static/.
 if [ ! -f node_modules/socket.io-client/dist/socket.io.min.js ]; then

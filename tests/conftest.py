@@ -104,12 +104,27 @@ def app(tmp_path: Path) -> Iterator[Flask]:
     flask_app.extensions["her2poll_db"].dispose()
 
 
-def free_port() -> int:
+def _port_range() -> range | None:
+    """``HER2POLL_TEST_PORTS=5100-5199`` confines test servers to a range (shared hosts)."""
+    spec = os.environ.get("HER2POLL_TEST_PORTS", "")
+    if not spec:
+        return None
+    low, _, high = spec.partition("-")
+    return range(int(low), int(high or low) + 1)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nobody listens on now: from HER2POLL_TEST_PORTS, else any the OS offers."""
     import socket
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    for port in _port_range() or [0]:
+        with socket.socket() as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
+    raise RuntimeError(f"no free port in {os.environ.get('HER2POLL_TEST_PORTS')}")
 
 
 class LiveServer:
@@ -121,6 +136,8 @@ class LiveServer:
         self.db_url = db_url
         self.env = {
             **os.environ,
+            # The code of this checkout, even where another copy is installed.
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
             "HER2POLL_SECRET_KEY": "live-test-secret",
             "HER2POLL_INSTANCE": str(instance),
             **(env or {}),
@@ -150,7 +167,12 @@ class LiveServer:
         with self.log.open("a") as out:
             # A session of its own, so kill() can take gunicorn's master and worker at once.
             self.proc = subprocess.Popen(  # noqa: S603 - our own CLI
-                cmd, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                cmd,
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
