@@ -57,7 +57,10 @@ def browser() -> Iterator[Any]:
         if IN_CI:
             pytest.fail("CI=true and Chromium is not installed")
         pytest.skip("Chromium is not installed")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Generous, not timed: a loaded 2-core CI box can take seconds to connect a page.
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
