@@ -73,6 +73,7 @@ def serve(host: str, port: int, db: str | None) -> None:
         f"{host}:{port}",
         "--graceful-timeout",
         "5",
+        "--no-control-socket",
         "her2poll.wsgi:app",
     ]
     os.execv(sys.executable, argv)

@@ -1,0 +1,143 @@
+"""Redis restarted under a two-process session: the moderator converges, nothing is lost."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.conftest import LiveServer, free_port, fresh_pg_database, missing_service
+from tests.faults.test_faults import db_answers
+from tests.phones import Phone, moderator, wait_until
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.fault,
+    pytest.mark.redis,
+    pytest.mark.postgres,
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
+
+
+class PrivateRedis:
+    """A Redis server of this test's own, so restarting it disturbs nobody else."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        self.workdir = workdir
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> PrivateRedis:
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.proc = subprocess.Popen(  # noqa: S603
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port)
+        assert wait_until(lambda: _pings(client), 10), "private redis did not start"
+        client.close()
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+
+def _pings(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    if not (shutil.which("redis-server") or Path("/usr/bin/redis-server").exists()):
+        missing_service("redis-server is not installed")
+    server = PrivateRedis(tmp_path).start()
+    yield server
+    server.stop()
+
+
+class Tally:
+    """The newest tally the moderator was sent."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.latest: dict | None = None
+
+    def __call__(self, msg: dict) -> None:
+        with self.lock:
+            if self.latest is None or msg["vote_seq"] >= self.latest["vote_seq"]:
+                self.latest = msg
+
+    def n(self) -> int:
+        with self.lock:
+            return self.latest["tallies"]["PQ6"]["n"] if self.latest else -1
+
+
+def test_moderator_converges_after_redis_restarts(
+    pg_server: str, private_redis: PrivateRedis, tmp_path: Path
+) -> None:
+    url, drop = fresh_pg_database(pg_server)
+    env = {"HER2POLL_MESSAGE_QUEUE": private_redis.url}
+    a = LiveServer(url, tmp_path / "a", env).start()
+    b = LiveServer(url, tmp_path / "b", env).start()
+    phones: list[Phone] = []
+    try:
+        session = a.create_session()
+        tally = Tally()
+        mod = moderator(a.url, session)
+        mod.on("tally", tally)
+        assert mod.call("control", {"action": "open", "question_id": "PQ6"})["ok"]
+        phones = [Phone(b.url, session["code"]).connect() for _ in range(40)]
+        for p in phones[:20]:
+            p.vote("PQ6", "LIKELY")
+        assert wait_until(lambda: tally.n() == 20, 20), "votes on B reach the moderator on A"
+
+        private_redis.stop()  # Redis goes away mid-session
+        for p in phones[20:]:
+            p.vote("PQ6", "VERY_LIKELY")
+        assert wait_until(lambda: all(p.settled() for p in phones), 30), "votes need no Redis"
+        time.sleep(1)
+        private_redis.start()  # back on the same port
+        restarted = time.monotonic()
+        assert wait_until(lambda: tally.n() == 40, 60), f"moderator stuck at {tally.n()}"
+        converged_after = time.monotonic() - restarted
+        counts, n, receipts = db_answers(url, session["code"])
+        assert (n, receipts) == (40, 40)
+        assert counts == {"LIKELY": 20, "VERY_LIKELY": 20}
+        assert tally.latest["tallies"]["PQ6"]["counts"]["VERY_LIKELY"] == 20
+        print(f"moderator converged {converged_after:.1f} s after Redis came back")
+        mod.disconnect()
+    finally:
+        for p in phones:
+            p.close()
+        a.stop()
+        b.stop()
+        drop()
