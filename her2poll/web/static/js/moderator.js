@@ -360,4 +360,83 @@ function pValues(comparison) {
   return `${main} (${formatP(range[0])}–${formatP(range[1])} over ${runs} reconstructions)`;
 }
 
+// --- export ------------------------------------------------------------------------
+
+const EXTENSIONS = { csv: "zip", xlsx: "xlsx", json: "json", pdf: "pdf" }; // export.csv is a zip
+let exporting = false;
+
+function exportStatus(text, kind = "") {
+  $("export-status").textContent = text;
+  $("export-status").className = `export-status ${kind}`;
+}
+
+/** The file name the server chose (RFC 6266, `filename*` first), or the fallback. */
+function filenameFrom(header, fallback) {
+  const star = /filename\*\s*=\s*[\w-]+'[^']*'([^;]+)/i.exec(header || "");
+  const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))/i.exec(header || "");
+  let name = "";
+  try {
+    name = star ? decodeURIComponent(star[1].trim()) : "";
+  } catch {
+    /* malformed: try the plain form */
+  }
+  if (!name && plain) name = plain[1] !== undefined ? plain[1].replace(/\\(.)/g, "$1") : plain[2].trim();
+  name = name.replace(/[\\/\u0000-\u001f]/g, "_").trim();
+  return name || fallback;
+}
+
+async function failure(res) {
+  try {
+    const body = await res.json();
+    if (body && body.message) return body.message;
+  } catch {
+    /* not JSON: say what we know */
+  }
+  return `the server answered ${res.status}.`;
+}
+
+function save(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = el("a", { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000); // after the browser has read it
+}
+
+async function exportAs(format) {
+  if (exporting) return; // one at a time; buttons stay focusable (disabling would drop focus)
+  exporting = true;
+  $("export").setAttribute("aria-busy", "true");
+  exportStatus("Preparing…");
+  try {
+    const res = await fetch(`/api/sessions/${encodeURIComponent(code)}/export.${format}`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    if (!res.ok) throw new Error(await failure(res));
+    const name = filenameFrom(res.headers.get("Content-Disposition"), `her2poll-${code}.${EXTENSIONS[format]}`);
+    save(await res.blob(), name);
+    exportStatus(`Saved ${name}.`, "ok");
+  } catch (e) {
+    const why = e instanceof TypeError ? "no connection to the server." : e.message;
+    exportStatus(`Export failed: ${why}`, "error");
+  } finally {
+    exporting = false;
+    $("export").removeAttribute("aria-busy");
+  }
+}
+
+for (const button of $("export").querySelectorAll("button[data-format]")) {
+  button.addEventListener("click", () => exportAs(button.dataset.format));
+}
+$("export").addEventListener("keydown", (event) => {
+  if (event.key !== "Escape" || !$("export").open) return;
+  $("export").open = false;
+  $("export").querySelector("summary").focus();
+});
+document.addEventListener("click", (event) => {
+  // A click elsewhere closes the menu; the download link's own (scripted) click does not.
+  if (event.isTrusted && $("export").open && !$("export").contains(event.target)) $("export").open = false;
+});
+
 start();
