@@ -49,6 +49,15 @@ def error_bars(page: Any, chart: str) -> list[dict[str, Any]]:
     )
 
 
+def next_route(page: Any, held: list[Any]) -> Any:
+    """The next intercepted request; waiting in the page lets Playwright deliver it."""
+    for _ in range(200):
+        if held:
+            return held.pop(0)
+        page.wait_for_timeout(50)
+    raise AssertionError("the page sent no request")
+
+
 def vote(url: str, code: str, question: str, answers: dict[str, int]) -> None:
     """Many attendees at once, without a browser each (tests/phones.py)."""
     phones = []
@@ -312,3 +321,54 @@ def test_the_comparison_shows_intervals_a_verdict_and_the_test_in_small_print(
     expect(screen.locator("#s-inconsistent")).to_contain_text("inconsistent")
     expect(screen.locator("#s-verdict")).to_contain_text("No clear difference")
     screen.screenshot(path=artifacts / "screen-5-inconsistent.png")
+
+
+def test_the_export_menu_downloads_with_the_moderator_key(
+    live_server: Any, open_page: Any, artifacts: Path
+) -> None:
+    session = live_server.create_session()
+    code, secret = session["code"], session["moderator_secret"]
+    moderator = open_moderator(open_page, session)
+    held: list[Any] = []
+    moderator.route("**/export.*", lambda route: held.append(route))  # answered below, by hand
+
+    menu = moderator.locator("#export")
+    summary = menu.locator("summary")
+    summary.focus()
+    moderator.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    moderator.keyboard.press("Tab")
+    expect(menu.get_by_role("button", name="CSV (zip)")).to_be_focused()
+    moderator.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
+
+    summary.click()
+    with moderator.expect_download() as download:
+        menu.get_by_role("button", name="PDF report").click()
+        route = next_route(moderator, held)
+        expect(menu.locator("#export-status")).to_have_text("Preparing…")  # until it answers
+        assert route.request.url == f"{live_server.url}/api/sessions/{code}/export.pdf"
+        assert route.request.headers["authorization"] == f"Bearer {secret}"
+        route.fulfill(
+            status=200,
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="her2poll-{code}-report.pdf"'},
+            body=b"%PDF-1.7\n%stub\n",
+        )
+    assert download.value.suggested_filename == f"her2poll-{code}-report.pdf"
+    expect(menu.locator("#export-status")).to_have_text(f"Saved her2poll-{code}-report.pdf.")
+    moderator.screenshot(path=artifacts / "moderator-5-export-menu.png")
+
+    with moderator.expect_download() as download:
+        menu.get_by_role("button", name="JSON").click()
+        next_route(moderator, held).fulfill(status=200, content_type="application/json", body=b"{}")
+    assert download.value.suggested_filename == f"her2poll-{code}.json"  # no header: fallback
+
+    menu.get_by_role("button", name="Excel").click()
+    next_route(moderator, held).fulfill(
+        status=403,
+        content_type="application/json",
+        body=json.dumps({"ok": False, "code": "bad_secret", "message": "Wrong moderator key."}),
+    )
+    expect(menu.locator("#export-status")).to_have_text("Export failed: Wrong moderator key.")
