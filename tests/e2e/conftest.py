@@ -59,9 +59,9 @@ def browser() -> Iterator[Any]:
         pytest.skip("Chromium is not installed")
     from playwright.sync_api import expect, sync_playwright
 
-    # Generous, not timed: a loaded 2-core CI box can take seconds to connect a page.
+    # The panels wait for plotly.js (4.8 MB) to parse before they connect: seconds on a
+    # shared, loaded CI host, more than expect's default 5 s allows.
     expect.set_options(timeout=15_000)
-
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium

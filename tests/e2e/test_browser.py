@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.phones import Phone, wait_until
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PROJECTOR = {"width": 1280, "height": 720}
@@ -38,6 +40,36 @@ def open_moderator(open_page: Any, session: dict[str, Any]) -> Any:
 
 def answered(moderator: Any, question_id: str) -> Any:
     return card(moderator, question_id).locator(".q-n")
+
+
+def error_bars(page: Any, chart: str) -> list[dict[str, Any]]:
+    """The chart's error bars (live, published) as plotly holds them: what is drawn."""
+    return page.evaluate(
+        "(sel) => document.querySelector(sel).data.slice(0, 2).map((t) => t.error_x)", chart
+    )
+
+
+def next_route(page: Any, held: list[Any]) -> Any:
+    """The next intercepted request; waiting in the page lets Playwright deliver it."""
+    for _ in range(200):
+        if held:
+            return held.pop(0)
+        page.wait_for_timeout(50)
+    raise AssertionError("the page sent no request")
+
+
+def vote(url: str, code: str, question: str, answers: dict[str, int]) -> None:
+    """Many attendees at once, without a browser each (tests/phones.py)."""
+    phones = []
+    for option, times in answers.items():
+        for _ in range(times):
+            phone = Phone(url, code).connect()
+            phone.vote(question, option)
+            phones.append(phone)
+    assert wait_until(lambda: all(p.settled() for p in phones))
+    for phone in phones:
+        assert not phone.refused, phone.refused
+        phone.close()
 
 
 def test_a_live_session_from_open_to_reveal(
@@ -80,6 +112,10 @@ def test_a_live_session_from_open_to_reveal(
     )
     expect(moderator.locator("#participants")).to_have_text("3")
     expect(pq6.locator(".chart")).to_contain_text("67% (2)")
+    expect(pq6.locator(".verdict")).to_have_text("Too few answers to tell (n = 3).")
+    live_bars, published_bars = error_bars(moderator, '[data-question="PQ6"] .chart')
+    assert all(plus > 0 for plus in live_bars["array"]), live_bars  # 3 answers: wide intervals
+    assert all(x is not None for x in published_bars["array"]), published_bars
     moderator.evaluate("window.scrollTo(0, 0)")
     moderator.screenshot(path=artifacts / "moderator-1-three-answers.png", full_page=True)
 
@@ -93,6 +129,8 @@ def test_a_live_session_from_open_to_reveal(
     expect(screen.locator("#s-chart")).to_contain_text("67% (2)")
     expect(screen.locator("#s-chart")).to_contain_text("33% (1)")
     expect(screen.locator("#s-chart")).to_contain_text("Published")
+    expect(screen.locator("#s-verdict")).to_have_text("Too few answers to tell (n = 3).")
+    assert all(plus > 0 for plus in error_bars(screen, "#s-chart")[0]["array"])
     screen.screenshot(path=artifacts / "screen-3-revealed.png")
     expect(phones[0].locator("#results")).to_contain_text("Likely (your answer)67% (2)")
     phones[0].screenshot(path=artifacts / "attendee-2-revealed-360px.png", full_page=True)
@@ -212,3 +250,125 @@ def test_the_moderator_creates_a_session_and_reopens_it_with_its_key(
     other.get_by_role("button", name="Open panel").click()
     expect(other.locator("#connection")).to_have_text("Connected")
     expect(card(other, "PQ1")).to_contain_text("Which of the studies")
+
+
+def test_the_comparison_shows_intervals_a_verdict_and_the_test_in_small_print(
+    live_server: Any, open_page: Any, artifacts: Path
+) -> None:
+    session = live_server.create_session()
+    code = session["code"]
+    moderator = open_moderator(open_page, session)
+    screen = open_page(session["screen_url"], PROJECTOR)
+    pq1, pq6 = card(moderator, "PQ1"), card(moderator, "PQ6")
+    expect(pq6.locator(".summary")).to_have_text(
+        "Published counts: Consistent only with n = 9 (largest remainder): 2/4/1/2."
+    )
+    # Known before anyone answers: the article's own figures do not add up.
+    expect(pq1.locator(".inconsistent")).to_have_text(
+        "The article's figures for this question are inconsistent: no audience of ≤ 12 gives "
+        "34%, 25% and 25% together — compared against the printed percentages scaled to 12."
+    )
+
+    pq1.get_by_role("button", name="Open", exact=True).click()
+    vote(live_server.url, code, "PQ1", {"HER2CLIMB": 4, "NEOADJUVANT": 2})
+    expect(answered(moderator, "PQ1")).to_have_text("6 answered")
+    expect(pq1.locator(".verdict")).to_contain_text("No clear difference from the published")
+    live_bars, published_bars = error_bars(moderator, '[data-question="PQ1"] .chart')
+    assert all(plus is not None for plus in live_bars["array"]), live_bars
+    # Scaled percentages are not counts: no interval pretends they are.
+    assert published_bars["array"] == [None] * 4 and not published_bars["visible"]
+    pq1.get_by_role("button", name="Close").click()
+
+    pq6.get_by_role("button", name="Open", exact=True).click()
+    answers = {"VERY_LIKELY": 1, "LIKELY": 2, "SOMEWHAT_UNLIKELY": 5, "VERY_UNLIKELY": 14}
+    vote(live_server.url, code, "PQ6", answers)
+    expect(answered(moderator, "PQ6")).to_have_text("22 answered")
+    expect(pq6.locator(".verdict")).to_contain_text(
+        "This room leans more towards 'Very unlikely' than the published panel"
+    )
+    expect(pq6.locator(".test")).to_contain_text("Fisher–Freeman–Halton exact test (2×4), p = ")
+    expect(pq6.locator(".test")).to_contain_text("; n = 22 vs 9.")
+    live_bars, published_bars = error_bars(moderator, '[data-question="PQ6"] .chart')
+    assert len(live_bars["array"]) == 4 and all(x > 0 for x in live_bars["arrayminus"])
+    assert all(x > 0 for x in published_bars["array"]), published_bars
+    expect(row(pq6, "Very unlikely")).to_contain_text("95% interval")
+
+    # A newcomer changes the head count, not the answers: the charts are not redrawn.
+    moderator.evaluate(
+        """() => {
+          window.redraws = 0;
+          const react = window.Plotly.react;
+          window.Plotly.react = (...args) => { window.redraws += 1; return react(...args); };
+        }"""
+    )
+    Phone(live_server.url, code).connect().close()
+    expect(moderator.locator("#participants")).to_have_text("29")
+    assert moderator.evaluate("window.redraws") == 0
+    moderator.evaluate("window.scrollTo(0, 0)")
+    moderator.screenshot(path=artifacts / "moderator-2-comparison.png", full_page=True)
+    pq6.screenshot(path=artifacts / "moderator-3-pq6-card.png")
+    pq1.screenshot(path=artifacts / "moderator-4-pq1-inconsistent.png")
+
+    pq6.get_by_role("button", name="Reveal results").click()
+    expect(screen.locator("#s-n")).to_have_text("22 answers")
+    expect(screen.locator("#s-verdict")).to_contain_text("This room leans more towards")
+    expect(screen.locator("#s-ci")).to_be_visible()
+    assert all(x > 0 for x in error_bars(screen, "#s-chart")[1]["array"])
+    screen.screenshot(path=artifacts / "screen-4-verdict.png")
+
+    pq6.get_by_role("button", name="Hide results").click()
+    pq1.get_by_role("button", name="Reveal results").click()
+    expect(screen.locator("#s-inconsistent")).to_contain_text("inconsistent")
+    expect(screen.locator("#s-verdict")).to_contain_text("No clear difference")
+    screen.screenshot(path=artifacts / "screen-5-inconsistent.png")
+
+
+def test_the_export_menu_downloads_with_the_moderator_key(
+    live_server: Any, open_page: Any, artifacts: Path
+) -> None:
+    session = live_server.create_session()
+    code, secret = session["code"], session["moderator_secret"]
+    moderator = open_moderator(open_page, session)
+    held: list[Any] = []
+    moderator.route("**/export.*", lambda route: held.append(route))  # answered below, by hand
+
+    menu = moderator.locator("#export")
+    summary = menu.locator("summary")
+    summary.focus()
+    moderator.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    moderator.keyboard.press("Tab")
+    expect(menu.get_by_role("button", name="CSV (zip)")).to_be_focused()
+    moderator.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
+
+    summary.click()
+    with moderator.expect_download() as download:
+        menu.get_by_role("button", name="PDF report").click()
+        route = next_route(moderator, held)
+        expect(menu.locator("#export-status")).to_have_text("Preparing…")  # until it answers
+        assert route.request.url == f"{live_server.url}/api/sessions/{code}/export.pdf"
+        assert route.request.headers["authorization"] == f"Bearer {secret}"
+        route.fulfill(
+            status=200,
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="her2poll-{code}-report.pdf"'},
+            body=b"%PDF-1.7\n%stub\n",
+        )
+    assert download.value.suggested_filename == f"her2poll-{code}-report.pdf"
+    expect(menu.locator("#export-status")).to_have_text(f"Saved her2poll-{code}-report.pdf.")
+    moderator.screenshot(path=artifacts / "moderator-5-export-menu.png")
+
+    with moderator.expect_download() as download:
+        menu.get_by_role("button", name="JSON").click()
+        next_route(moderator, held).fulfill(status=200, content_type="application/json", body=b"{}")
+    assert download.value.suggested_filename == f"her2poll-{code}.json"  # no header: fallback
+
+    menu.get_by_role("button", name="Excel").click()
+    next_route(moderator, held).fulfill(
+        status=403,
+        content_type="application/json",
+        body=json.dumps({"ok": False, "code": "bad_secret", "message": "Wrong moderator key."}),
+    )
+    expect(menu.locator("#export-status")).to_have_text("Export failed: Wrong moderator key.")

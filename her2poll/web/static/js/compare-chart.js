@@ -1,13 +1,20 @@
 /* The live-vs-published chart, shared by the moderator panel and the projector.
  *
- * Grouped horizontal bars (option labels can be long): the live audience's shares
- * beside the figures the article printed. A figure the article does not print but
- * we computed from it is "derived": grey, hatched and labelled so, never passed off
- * as published. Uses the global Plotly (served locally by her2poll/web/vendor.py).
+ * Horizontal bars (option labels can be long): the live audience's shares beside the
+ * figures the article printed, each with its 95% interval as an error bar when the
+ * server's comparison has one (docs/api.md, "comparison"). A figure the article does
+ * not print but we computed from it is "derived": grey, hatched and labelled so, never
+ * passed off as published. Uses the global Plotly (served by her2poll/web/vendor.py).
+ *
+ * The bars sit at explicit numeric positions rather than plotly's grouped categories,
+ * so each value label can be placed past the end of its error bar instead of on it.
  */
 
 export const COLORS = { live: "#0a58a8", published: "#c05600", derived: "#8c98a4", ink: "#10202f" };
 const TICKS = [0, 25, 50, 75, 100];
+const X_MAX = 128; // room right of 100% for a label past a full-width interval
+const BAR = 0.36; // bar thickness, in option rows
+const SHIFT = 0.19; // live above, published below the option's row centre
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 // Static and without the mode bar: nothing to click on a projector, and plotly's
@@ -34,54 +41,139 @@ export function wrap(text, width) {
   return lines.map(escapeText).join("<br>");
 }
 
+/** The comparison's column of each option that has one to itself (merged ones have none). */
+export function columnsByOption(comparison) {
+  const columns = new Map();
+  for (const col of (comparison && comparison.options) || []) {
+    if (col.option_ids.length === 1) columns.set(col.option_ids[0], col);
+  }
+  return columns;
+}
+
+/** Plotly error_x for bars at `values` with intervals [low, high] (null: no bar). */
+function errorBars(values, intervals, fontSize) {
+  const plus = values.map((v, i) => (intervals[i] && v !== null ? Math.max(0, intervals[i][1] - v) : null));
+  const minus = values.map((v, i) => (intervals[i] && v !== null ? Math.max(0, v - intervals[i][0]) : null));
+  return {
+    type: "data", symmetric: false, array: plus, arrayminus: minus,
+    visible: intervals.some(Boolean), color: COLORS.ink,
+    thickness: Math.max(1.5, fontSize / 9), width: Math.round(fontSize * 0.35),
+  };
+}
+
+/** A text-only trace: each label just right of its bar or interval, whichever is longer. */
+function labels(y, values, intervals, text, font) {
+  const x = values.map((v, i) => Math.max(v ?? 0, intervals[i] ? intervals[i][1] : 0) + 1.5);
+  return {
+    type: "scatter", mode: "text", x, y, text, textposition: "middle right", textfont: font,
+    cliponaxis: false, showlegend: false, hoverinfo: "skip",
+  };
+}
+
 /**
  * @param options [{id, text, published: {percent, status} | null}]
  * @param tally {n, counts, percent} or null (no answers yet)
+ * @param comparison the server's comparison of this question (docs/api.md) or null
+ * @param size {width, height} in pixels, or null to fill the element as plotly sizes it
  */
-export function figure(options, tally, { fontSize = 14, labelWidth = 26 } = {}) {
-  const labels = options.map((o) => wrap(o.text, labelWidth));
+export function figure(options, tally, comparison, { fontSize = 14, labelWidth = 26, size = null } = {}) {
+  const rows = options.map((_, i) => i);
   const n = tally ? tally.n : 0;
+  const columns = columnsByOption(comparison);
+  const column = (o) => columns.get(o.id) || null;
   const live = options.map((o) => (tally ? tally.percent[o.id] ?? 0 : 0));
   const counts = options.map((o) => (tally ? tally.counts[o.id] ?? 0 : 0));
+  const liveCi = options.map((o) => (n && column(o) ? column(o).live_ci_percent : null));
   const published = options.map((o) => (o.published ? o.published.percent : null));
   const derived = options.map((o) => Boolean(o.published && o.published.status === "derived"));
-  const text = { size: fontSize, color: COLORS.ink };
+  // Counts that really print the figures have an interval; percentages scaled to an
+  // assumed n (the article's figures are inconsistent) have no honest one.
+  const counted = Boolean(comparison && comparison.published_source === "reconstruction");
+  const pubCi = options.map((o, i) => (counted && published[i] !== null && column(o) ? column(o).published_ci_percent : null));
+  const font = { size: fontSize, color: COLORS.ink };
+  const yLive = rows.map((i) => i - SHIFT);
+  const yPub = rows.map((i) => i + SHIFT);
   const data = [
     {
-      type: "bar", orientation: "h", name: `Live (n = ${n})`, y: labels, x: live,
-      text: live.map((p, i) => `${p}% (${counts[i]})`), textposition: "outside",
-      textfont: text, constraintext: "none", cliponaxis: false, marker: { color: COLORS.live },
+      type: "bar", orientation: "h", name: `Live (n = ${n})`, y: yLive, x: live, width: BAR,
+      marker: { color: COLORS.live }, error_x: errorBars(live, liveCi, fontSize),
     },
     {
-      type: "bar", orientation: "h", name: "Published", y: labels, x: published,
-      text: published.map((p, i) => (p === null ? "not published" : `${p}%${derived[i] ? " (derived)" : ""}`)),
-      textposition: "outside", textfont: text, constraintext: "none", cliponaxis: false,
+      type: "bar", orientation: "h", name: "Published", y: yPub, x: published, width: BAR,
       marker: {
         color: derived.map((d) => (d ? COLORS.derived : COLORS.published)),
         pattern: { shape: derived.map((d) => (d ? "/" : "")), fgcolor: "#ffffff", size: 8, solidity: 0.35 },
       },
+      error_x: errorBars(published, pubCi, fontSize),
     },
+    labels(yLive, live, liveCi, live.map((p, i) => `${p}% (${counts[i]})`), font),
+    labels(yPub, published, pubCi,
+      published.map((p, i) => (p === null ? "not published" : `${p}%${derived[i] ? " (derived)" : ""}`)), font),
   ];
   const layout = {
-    barmode: "group", bargap: 0.3, bargroupgap: 0.05,
+    barmode: "overlay",
     font: { family: FONT, size: fontSize, color: COLORS.ink },
     margin: { l: 8, r: 8, t: fontSize * 2.6, b: fontSize * 2 },
     legend: { orientation: "h", x: 0, y: 1, yanchor: "bottom", font: { size: fontSize } },
     xaxis: {
-      range: [0, 119], tickmode: "array", tickvals: TICKS, ticktext: TICKS.map((t) => `${t}%`),
+      range: [0, X_MAX], tickmode: "array", tickvals: TICKS, ticktext: TICKS.map((t) => `${t}%`),
       gridcolor: "#dde3e8", zeroline: false, fixedrange: true,
     },
     yaxis: {
-      autorange: "reversed", automargin: true, fixedrange: true, ticks: "",
+      range: [options.length - 0.5, -0.5], tickmode: "array", tickvals: rows,
+      ticktext: options.map((o) => wrap(o.text, labelWidth)), automargin: true, fixedrange: true,
+      ticks: "", showgrid: false, zeroline: false,
       ticklabelstandoff: Math.round(fontSize * 0.8), tickfont: { size: fontSize },
     },
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
+    ...(size || {}),
   };
   return { data, layout };
 }
 
 /** Draw or update a chart in place (Plotly.react reuses the existing SVG). */
-export function draw(el, options, tally, style) {
-  const { data, layout } = figure(options, tally, style);
+export function draw(el, options, tally, comparison, style) {
+  const { data, layout } = figure(options, tally, comparison, style);
   return window.Plotly.react(el, data, layout, CONFIG);
+}
+
+// --- words under the chart (both views) ------------------------------------------------
+
+/** A p-value as the server words it: two significant digits, never across 0.05. */
+export function formatP(p) {
+  if (p < 0.001) return "< 0.001";
+  for (const digits of [2, 3, 4]) {
+    const text = p < 0.1 ? String(Number(p.toPrecision(digits))) : p.toFixed(digits);
+    if ((Number(text) < 0.05) === (p < 0.05)) return text;
+  }
+  return p.toFixed(6);
+}
+
+function listed(items) {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
+/** The warning for figures no audience size reproduces, or "" (see published_source). */
+export function inconsistencyNote(comparison) {
+  if (!comparison || !comparison.published_inconsistent) return "";
+  const printed = comparison.options
+    .filter((o) => o.printed_percent !== null)
+    .map((o) => `${Number(o.printed_percent.toFixed(1))}%`);
+  const cap = comparison.published_n;
+  const together = printed.length > 1 ? " together" : "";
+  return `The article's figures for this question are inconsistent: no audience of ≤ ${cap} gives ` +
+    `${listed(printed)}${together} — compared against the printed percentages scaled to ${cap}.`;
+}
+
+/**
+ * The server's verdict line. When the note above is shown, the verdict's own prefix
+ * saying the same is dropped (matched on the server's wording; any other wording is
+ * shown whole).
+ */
+export function verdictText(comparison) {
+  if (!comparison) return "";
+  const text = comparison.verdict;
+  if (!comparison.published_inconsistent) return text;
+  const rest = /^The published figures are inconsistent \(.*?\); against the printed percentages scaled to \d+: (.+)$/s.exec(text);
+  return rest ? rest[1][0].toUpperCase() + rest[1].slice(1) : text;
 }

@@ -7,7 +7,7 @@
  * `state` (by version) and `tally` (by vote_seq) messages older than what the panel
  * already shows are ignored. Protocol: docs/protocol.md.
  */
-import { draw } from "./compare-chart.js";
+import { columnsByOption, draw, formatP, inconsistencyNote, verdictText } from "./compare-chart.js";
 
 const $ = (id) => document.getElementById(id);
 const code = $("app").dataset.code;
@@ -30,7 +30,8 @@ let joined = false;
 let state = null;
 let voteSeq = -1;
 let questions = [];
-const cards = new Map(); // question_id -> {root, badge, buttons, n, rows, chart, drawn}
+let resultsLoaded = false;
+const cards = new Map(); // question_id -> {root, badge, buttons, n, rows, chart, verdict, …, drawn}
 
 function session(name, value) {
   try {
@@ -136,6 +137,7 @@ function join() {
     $("panel").hidden = false;
     applyState(ack.state);
     applyTally(ack.tally);
+    if (!resultsLoaded) loadResults();
   });
 }
 
@@ -150,6 +152,27 @@ async function loadLinks() {
     $("screen-url").value = links.screen_url;
   } catch {
     /* offline: the link appears on the next load */
+  }
+}
+
+/** Once per page: how the published counts were reconstructed, one line per question. */
+async function loadResults() {
+  resultsLoaded = true;
+  try {
+    const res = await fetch(`/api/sessions/${encodeURIComponent(code)}/results`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    if (!res.ok) throw new Error(String(res.status));
+    for (const q of (await res.json()).questions) {
+      const c = cards.get(q.question_id);
+      const rec = q.published && q.published.reconstruction;
+      if (!c || !rec) continue;
+      c.summary.textContent = `Published counts: ${rec.summary}`;
+      c.summary.hidden = false;
+      if (!c.note.textContent) showNote(c, q.comparison); // before the question is asked
+    }
+  } catch {
+    resultsLoaded = false; // try again after the next join
   }
 }
 
@@ -215,33 +238,47 @@ function card(q, position) {
   );
   const chart = el("div", { className: "chart" });
   chart.setAttribute("aria-hidden", "true"); // the table says the same, readably
+  const verdict = el("p", { className: "verdict", hidden: true });
+  const note = el("p", { className: "inconsistent", hidden: true });
+  const test = el("span", { className: "test" });
+  const summary = el("span", { className: "summary", hidden: true });
+  const fine = el("p", { className: "fine" }, test, " ", summary);
   const title = el("h3", {}, el("span", { className: "q-id", textContent: `${position}.` }), ` ${q.text}`);
-  const note = q.text_status === "reconstructed"
+  const wording = q.text_status === "reconstructed"
     ? el("p", { className: "hint", textContent: "Wording reconstructed from the source article." })
     : "";
   const root = el(
     "li",
     { className: "question card" },
     el("div", { className: "q-head" }, title, el("p", { className: "badges" }, badge, " ", shown)),
-    note,
+    wording,
     controls,
     el("p", { className: "q-n" }, n, " answered"),
-    el("div", { className: "q-body" }, table, chart),
+    el("div", { className: "q-body" }, table, el("div", { className: "q-chart" }, chart, verdict, note, fine)),
   );
   root.dataset.question = q.id;
-  cards.set(q.id, { q, root, badge, shown, buttons, n, rows, chart, drawn: null });
+  cards.set(q.id, { q, root, badge, shown, buttons, n, rows, chart, verdict, note, test, summary, drawn: null });
   return root;
 }
 
 function optionRow(o) {
   const count = el("td", { className: "num", textContent: "0" });
-  const pct = el("td", { className: "num", textContent: "0%" });
+  const share = el("span", { textContent: "0%" });
+  const liveCi = el("span", { className: "visually-hidden" }); // the chart's error bars, for screen readers
+  const pubCi = el("span", { className: "visually-hidden" });
   const p = o.published;
-  const published = el("td", {
-    className: `num${p && p.status === "derived" ? " derived" : ""}`,
-    textContent: p ? `${p.percent}%${p.status === "derived" ? " (derived)" : ""}` : "—",
-  });
-  return { tr: el("tr", {}, el("th", { scope: "row", textContent: o.text }), count, pct, published), count, pct };
+  const published = el(
+    "td",
+    { className: `num${p && p.status === "derived" ? " derived" : ""}` },
+    p ? `${p.percent}%${p.status === "derived" ? " (derived)" : ""}` : "—",
+    pubCi,
+  );
+  const tr = el("tr", {}, el("th", { scope: "row", textContent: o.text }), count, el("td", { className: "num" }, share, liveCi), published);
+  return { tr, count, share, liveCi, pubCi };
+}
+
+function interval(ci) {
+  return ci ? `, 95% interval ${Math.round(ci[0])} to ${Math.round(ci[1])}%` : "";
 }
 
 function allowed(poll) {
@@ -277,19 +314,129 @@ function applyTally(message) {
   voteSeq = message.vote_seq;
   $("participants").textContent = message.participants;
   $("connected").textContent = message.connected;
-  for (const [qid, c] of cards) showTally(c, message.tallies[qid] || null);
+  const compared = message.comparison || {};
+  for (const [qid, c] of cards) showTally(c, message.tallies[qid] || null, compared[qid] || null);
 }
 
-function showTally(c, tally) {
-  const signature = JSON.stringify(tally);
+function showTally(c, tally, comparison) {
+  const signature = JSON.stringify([tally, comparison]);
   if (signature === c.drawn) return; // unchanged: spare the chart a redraw
   c.drawn = signature;
   c.n.textContent = tally ? tally.n : 0;
+  const columns = columnsByOption(comparison);
+  const counted = comparison && comparison.published_source === "reconstruction";
   for (const [oid, row] of c.rows) {
     row.count.textContent = tally ? tally.counts[oid] ?? 0 : 0;
-    row.pct.textContent = `${tally ? tally.percent[oid] ?? 0 : 0}%`;
+    row.share.textContent = `${tally ? tally.percent[oid] ?? 0 : 0}%`;
+    const col = columns.get(oid);
+    row.liveCi.textContent = interval(col && col.live_ci_percent);
+    row.pubCi.textContent = counted && col ? interval(col.published_ci_percent) : "";
   }
-  draw(c.chart, c.q.options, tally, { fontSize: 13, labelWidth: 24 });
+  draw(c.chart, c.q.options, tally, comparison, { fontSize: 13, labelWidth: 24 });
+  showVerdict(c, comparison);
 }
+
+function showVerdict(c, comparison) {
+  c.verdict.textContent = verdictText(comparison);
+  c.verdict.hidden = !comparison;
+  c.verdict.dataset.code = comparison ? comparison.verdict_code : "";
+  if (comparison) showNote(c, comparison);
+  const test = comparison && comparison.test;
+  c.test.textContent = test ? `${test.method}, ${pValues(comparison)}; n = ${comparison.live_n} vs ${comparison.published_n}.` : "";
+}
+
+function showNote(c, comparison) {
+  c.note.textContent = inconsistencyNote(comparison);
+  c.note.hidden = !c.note.textContent;
+}
+
+/** p of the test, and its range when several reconstructions of the counts were tested. */
+function pValues(comparison) {
+  const p = formatP(comparison.test.p_value);
+  const main = p.startsWith("<") ? `p ${p}` : `p = ${p}`;
+  const range = comparison.p_range;
+  const runs = comparison.sensitivity.length;
+  if (!range || runs < 2 || formatP(range[0]) === formatP(range[1])) return main;
+  return `${main} (${formatP(range[0])}–${formatP(range[1])} over ${runs} reconstructions)`;
+}
+
+// --- export ------------------------------------------------------------------------
+
+const EXTENSIONS = { csv: "zip", xlsx: "xlsx", json: "json", pdf: "pdf" }; // export.csv is a zip
+let exporting = false;
+
+function exportStatus(text, kind = "") {
+  $("export-status").textContent = text;
+  $("export-status").className = `export-status ${kind}`;
+}
+
+/** The file name the server chose (RFC 6266, `filename*` first), or the fallback. */
+function filenameFrom(header, fallback) {
+  const star = /filename\*\s*=\s*[\w-]+'[^']*'([^;]+)/i.exec(header || "");
+  const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))/i.exec(header || "");
+  let name = "";
+  try {
+    name = star ? decodeURIComponent(star[1].trim()) : "";
+  } catch {
+    /* malformed: try the plain form */
+  }
+  if (!name && plain) name = plain[1] !== undefined ? plain[1].replace(/\\(.)/g, "$1") : plain[2].trim();
+  name = name.replace(/[\\/\u0000-\u001f]/g, "_").trim();
+  return name || fallback;
+}
+
+async function failure(res) {
+  try {
+    const body = await res.json();
+    if (body && body.message) return body.message;
+  } catch {
+    /* not JSON: say what we know */
+  }
+  return `the server answered ${res.status}.`;
+}
+
+function save(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = el("a", { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000); // after the browser has read it
+}
+
+async function exportAs(format) {
+  if (exporting) return; // one at a time; buttons stay focusable (disabling would drop focus)
+  exporting = true;
+  $("export").setAttribute("aria-busy", "true");
+  exportStatus("Preparing…");
+  try {
+    const res = await fetch(`/api/sessions/${encodeURIComponent(code)}/export.${format}`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    if (!res.ok) throw new Error(await failure(res));
+    const name = filenameFrom(res.headers.get("Content-Disposition"), `her2poll-${code}.${EXTENSIONS[format]}`);
+    save(await res.blob(), name);
+    exportStatus(`Saved ${name}.`, "ok");
+  } catch (e) {
+    const why = e instanceof TypeError ? "no connection to the server." : e.message;
+    exportStatus(`Export failed: ${why}`, "error");
+  } finally {
+    exporting = false;
+    $("export").removeAttribute("aria-busy");
+  }
+}
+
+for (const button of $("export").querySelectorAll("button[data-format]")) {
+  button.addEventListener("click", () => exportAs(button.dataset.format));
+}
+$("export").addEventListener("keydown", (event) => {
+  if (event.key !== "Escape" || !$("export").open) return;
+  $("export").open = false;
+  $("export").querySelector("summary").focus();
+});
+document.addEventListener("click", (event) => {
+  // A click elsewhere closes the menu; the download link's own (scripted) click does not.
+  if (event.isTrusted && $("export").open && !$("export").contains(event.target)) $("export").open = false;
+});
 
 start();

@@ -6,7 +6,7 @@
  * reveals them (the server sends this room tallies of revealed questions only), beside
  * the published figures. Protocol: docs/protocol.md.
  */
-import { draw } from "./compare-chart.js";
+import { draw, inconsistencyNote, verdictText } from "./compare-chart.js";
 
 const $ = (id) => document.getElementById(id);
 const code = $("app").dataset.code;
@@ -16,6 +16,7 @@ const ACK_TIMEOUT_MS = 10000;
 let state = null;
 let voteSeq = -1;
 let tallies = {};
+let comparisons = {}; // revealed questions only, as the server sends them
 let published = {}; // question_id -> {option_id: {percent, status} | null}
 let drawn = null;
 
@@ -79,6 +80,7 @@ function applyTally(message) {
   if (!message || message.vote_seq < voteSeq) return;
   voteSeq = message.vote_seq;
   tallies = message.tallies || {};
+  comparisons = message.comparison || {};
   render();
 }
 
@@ -94,6 +96,8 @@ function render() {
   $("s-status").classList.toggle("open", q.state === "open");
   $("s-options").hidden = q.revealed;
   $("s-results").hidden = !q.revealed;
+  $("s-n").hidden = !q.revealed;
+  $("live").classList.toggle("revealed", q.revealed);
   if (q.revealed) renderResults(q);
   else $("s-options").replaceChildren(...q.options.map((o) => item(o.text)));
 }
@@ -117,11 +121,21 @@ function renderResults(q) {
   $("s-n").textContent = `${n} ${n === 1 ? "answer" : "answers"}`;
   $("s-derived").hidden = !options.some((o) => o.published && o.published.status === "derived");
   $("s-table").replaceChildren(...options.map((o) => item(describe(o, tally))));
+  // The comparison arrives with the next tally after the reveal; until then, bars only.
+  const comparison = comparisons[q.question_id] || null;
+  $("s-verdict").textContent = verdictText(comparison);
+  $("s-verdict").hidden = !comparison;
+  $("s-inconsistent").textContent = inconsistencyNote(comparison);
+  $("s-inconsistent").hidden = !$("s-inconsistent").textContent;
+  $("s-ci").hidden = !comparison || !comparison.live_n;
   const fontSize = Math.max(14, Math.round($("app").clientWidth / 64));
-  const signature = JSON.stringify([q.question_id, tally, fontSize]);
+  // The chart takes the room the words above left it (known only now they are in place):
+  // plotly would otherwise keep the size of its first drawing.
+  const size = { width: $("s-chart").clientWidth, height: $("s-chart").clientHeight };
+  const signature = JSON.stringify([q.question_id, tally, comparison, fontSize, size]);
   if (signature === drawn) return;
   drawn = signature;
-  draw($("s-chart"), options, tally, { fontSize, labelWidth: 22 });
+  draw($("s-chart"), options, tally, comparison, { fontSize, labelWidth: 30, size });
 }
 
 function describe(o, tally) {
