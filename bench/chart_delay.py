@@ -19,6 +19,7 @@ import socketio
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import LiveServer
+from tests.e2e.conftest import CHROMIUM_ARGS
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

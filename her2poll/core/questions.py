@@ -33,6 +33,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _refuse_duplicates(kind: str, ids: list[str]) -> None:
+    """Ids are how votes and exports refer to things, so each must be unique."""
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"duplicate {kind} id(s): {', '.join(dupes)}")
+
+
 class FigureStatus(StrEnum):
     """Whether a number is printed in the source or computed by us from it."""
 
@@ -84,10 +91,7 @@ class Question(_Strict):
 
     @model_validator(mode="after")
     def _option_ids_unique(self) -> Question:
-        ids = [o.id for o in self.options]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate option id(s): {', '.join(dupes)}")
+        _refuse_duplicates("option", [o.id for o in self.options])
         return self
 
     def option(self, option_id: str) -> Option | None:
@@ -129,10 +133,7 @@ class QuestionSet(_Strict):
 
     @model_validator(mode="after")
     def _question_ids_unique(self) -> QuestionSet:
-        ids = [q.id for q in self.questions]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate question id(s): {', '.join(dupes)}")
+        _refuse_duplicates("question", [q.id for q in self.questions])
         return self
 
     def question(self, question_id: str) -> Question | None:

@@ -6,7 +6,6 @@ import json
 import math
 from fractions import Fraction
 from itertools import permutations
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -21,32 +20,9 @@ from her2poll.core.published import (
     reconstruct_set,
     render_reconstructions,
 )
-from her2poll.core.questions import Question, QuestionSet, load_question_set
 from her2poll.core.tallies import largest_remainder
 
-QUESTIONS = Path(__file__).resolve().parents[2] / "questions.json"
-
-
-@pytest.fixture(scope="module")
-def article() -> QuestionSet:
-    return load_question_set(QUESTIONS)
-
-
-@pytest.fixture(scope="module")
-def found(article: QuestionSet) -> dict[str, QuestionReconstruction]:
-    return {q.question_id: q for q in reconstruct_set(article).questions}
-
-
-def make_question(printed: list[float | None], derived: float | None = None) -> Question:
-    """A question whose options print ``printed``; ``None`` is an unprinted option."""
-    options = []
-    for i, p in enumerate(printed):
-        if p is None:
-            fig = None if derived is None else {"percent": derived, "status": "derived"}
-        else:
-            fig = {"percent": p, "status": "published", "quote": f"{p}% said {i}"}
-        options.append({"id": f"O{i}", "text": f"Option {i}", "published": fig})
-    return Question.model_validate({"id": "Q", "text": "Which?", "options": options})
+from .conftest import make_question
 
 
 def solutions(rec: QuestionReconstruction, rule: Rule) -> list[tuple[int, tuple[int, ...]]]:
@@ -82,10 +58,10 @@ def prints(rule: Rule, counts: tuple[int, ...], printed: list[Fraction | None]) 
 # --- the article's six questions ------------------------------------------------------------
 
 
-def test_pq6_is_consistent_only_with_nine_answers_under_largest_remainder(found) -> None:
+def test_pq6_is_consistent_only_with_nine_answers_under_largest_remainder(reconstructed) -> None:
     # 2/9 = 22.2%, 4/9 = 44.4%, 1/9 = 11.1%: rounding each gives 22/44/11/22 (sum 99);
     # largest remainder gives the missing point to the largest remainder, .44 -> 45.
-    rec = found["PQ6"]
+    rec = reconstructed["PQ6"]
     assert solutions(rec, Rule.LARGEST_REMAINDER) == [(9, (2, 4, 1, 2))]
     for rule in (Rule.HALF_UP, Rule.HALF_EVEN, Rule.FLOOR):
         assert solutions(rec, rule) == []
@@ -93,17 +69,17 @@ def test_pq6_is_consistent_only_with_nine_answers_under_largest_remainder(found)
     assert rec.summary == "Consistent only with n = 9 (largest remainder): 2/4/1/2."
 
 
-def test_pq5_is_seven_of_ten_under_every_rule(found) -> None:
-    rec = found["PQ5"]
+def test_pq5_is_seven_of_ten_under_every_rule(reconstructed) -> None:
+    rec = reconstructed["PQ5"]
     for rule in RULES:
         assert solutions(rec, rule) == [(10, (7, 3))]
     assert rec.best is not None and rec.best.rules == RULES
     assert rec.summary == "Consistent only with n = 10 (any rule): 7/3."
 
 
-def test_pq3_is_ten_of_eleven_or_under_floor_eleven_of_twelve(found) -> None:
+def test_pq3_is_ten_of_eleven_or_under_floor_eleven_of_twelve(reconstructed) -> None:
     # 10/11 = 90.9% -> 91 by rounding; 11/12 = 91.7% -> 91 only by truncating.
-    rec = found["PQ3"]
+    rec = reconstructed["PQ3"]
     for rule in (Rule.HALF_UP, Rule.HALF_EVEN, Rule.LARGEST_REMAINDER):
         assert solutions(rec, rule) == [(11, (10, 1))]
     assert solutions(rec, Rule.FLOOR) == [(12, (11, 1))]
@@ -111,18 +87,18 @@ def test_pq3_is_ten_of_eleven_or_under_floor_eleven_of_twelve(found) -> None:
     assert rec.n_range == (11, 12)
 
 
-def test_pq4_needs_floor(found) -> None:
+def test_pq4_needs_floor(reconstructed) -> None:
     # 8/11 = 72.7%: floor 72, but half-up 73; largest remainder (72.7 + 27.3) also bumps to 73.
-    rec = found["PQ4"]
+    rec = reconstructed["PQ4"]
     assert solutions(rec, Rule.FLOOR) == [(11, (8, 3))]
     for rule in (Rule.HALF_UP, Rule.HALF_EVEN, Rule.LARGEST_REMAINDER):
         assert solutions(rec, rule) == []
     assert rec.summary == "Consistent only with n = 11 (floor): 8/3."
 
 
-def test_pq2_has_two_reconstructions_and_uses_the_larger_n(found) -> None:
+def test_pq2_has_two_reconstructions_and_uses_the_larger_n(reconstructed) -> None:
     # 6/11 = 54.5% rounds to 55; 5/9 = 55.6% rounds to 56 but truncates to 55.
-    rec = found["PQ2"]
+    rec = reconstructed["PQ2"]
     assert solutions(rec, Rule.HALF_UP) == [(11, (6, 5))]
     assert solutions(rec, Rule.FLOOR) == [(9, (5, 4))]
     assert [(r.n, r.counts) for r in rec.reconstructions] == [(11, (6, 5)), (9, (5, 4))]
@@ -131,10 +107,10 @@ def test_pq2_has_two_reconstructions_and_uses_the_larger_n(found) -> None:
     assert "sensitivity range" in rec.summary
 
 
-def test_pq1_is_consistent_with_no_n_up_to_twelve(found) -> None:
+def test_pq1_is_consistent_with_no_n_up_to_twelve(reconstructed) -> None:
     # 34% needs k/n in [33.5%, 34.5%): no n <= 12 has one (4/12 = 33.3%, 3/9 = 33.3%);
     # only largest remainder can print 34 for 4/12, and not next to two 3/12 = 25%.
-    rec = found["PQ1"]
+    rec = reconstructed["PQ1"]
     assert not rec.consistent and rec.best is None and rec.n_range is None
     assert rec.reachable[0] == (Rule.LARGEST_REMAINDER,)
     assert rec.summary.startswith("No n ≤ 12 reproduces 34%, 25% and 25% together under any rule")
@@ -142,14 +118,14 @@ def test_pq1_is_consistent_with_no_n_up_to_twelve(found) -> None:
     assert rec.printed_sum == 84 and not rec.adds_to_100
 
 
-def test_a_derived_remainder_is_said_to_be_not_printed(found) -> None:
-    derived = found["PQ1"].to_dict()["derived"]
+def test_a_derived_remainder_is_said_to_be_not_printed(reconstructed) -> None:
+    derived = reconstructed["PQ1"].to_dict()["derived"]
     assert derived["OTHER"]["percent"] == 16
     assert "Not a printed number" in derived["OTHER"]["note"]
 
 
-def test_to_dict_is_json_with_solutions_per_rule(found) -> None:
-    d = json.loads(json.dumps(found["PQ6"].to_dict(), allow_nan=False))
+def test_to_dict_is_json_with_solutions_per_rule(reconstructed) -> None:
+    d = json.loads(json.dumps(reconstructed["PQ6"].to_dict(), allow_nan=False))
     counts = {"VERY_LIKELY": 2, "LIKELY": 4, "SOMEWHAT_UNLIKELY": 1, "VERY_UNLIKELY": 2}
     assert d["printed"] == dict(zip(counts, (22, 45, 11, 22), strict=True))
     assert d["printed_sum"] == 100 and d["adds_to_100"] is True
@@ -159,16 +135,16 @@ def test_to_dict_is_json_with_solutions_per_rule(found) -> None:
     assert d["best"]["n"] == 9 and d["n_range"] == [9, 9] and d["consistent"] is True
 
 
-def test_render_names_every_question_and_its_summary(article, found) -> None:
-    text = render_reconstructions(reconstruct_set(article))
-    for rec in found.values():
+def test_render_names_every_question_and_its_summary(questions, reconstructed) -> None:
+    text = render_reconstructions(reconstruct_set(questions))
+    for rec in reconstructed.values():
         assert rec.question_id in text
         assert rec.summary in text
     assert "n ≤ 12" in text.splitlines()[0]
 
 
-def test_a_larger_cap_finds_more(article) -> None:
-    result = reconstruct_set(article, max_n=30)
+def test_a_larger_cap_finds_more(questions) -> None:
+    result = reconstruct_set(questions, max_n=30)
     assert result.cap == 30 and result.cap_source == "override"
     pq6 = result.question("PQ6")
     assert pq6 is not None
@@ -239,8 +215,8 @@ def test_a_cap_out_of_range_is_refused(cap: int) -> None:
         reconstruct_question(make_question([50, 50]), cap=cap)
 
 
-def test_a_set_without_footnote_needs_max_n(article) -> None:
-    bare = article.model_copy(update={"published_n": None})
+def test_a_set_without_footnote_needs_max_n(questions) -> None:
+    bare = questions.model_copy(update={"published_n": None})
     with pytest.raises(ValueError, match="max_n"):
         reconstruct_set(bare)
     assert reconstruct_set(bare, max_n=5).cap == 5

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,8 +11,8 @@ from hypothesis import strategies as st
 from scipy.stats import PermutationMethod, fisher_exact
 
 from her2poll.core import stats
-from her2poll.core.published import QuestionReconstruction, reconstruct_question, reconstruct_set
-from her2poll.core.questions import Question, QuestionSet, load_question_set
+from her2poll.core.published import reconstruct_question
+from her2poll.core.questions import QuestionSet
 from her2poll.core.stats import (
     compare,
     difference_intervals,
@@ -24,35 +23,15 @@ from her2poll.core.stats import (
 )
 from her2poll.core.tallies import Tally, largest_remainder
 
-QUESTIONS = Path(__file__).resolve().parents[2] / "questions.json"
+from .conftest import make_question
 
 
-@pytest.fixture(scope="module")
-def article() -> QuestionSet:
-    return load_question_set(QUESTIONS)
-
-
-@pytest.fixture(scope="module")
-def published(article: QuestionSet) -> dict[str, QuestionReconstruction]:
-    return {q.question_id: q for q in reconstruct_set(article).questions}
-
-
-def run(article: QuestionSet, published, qid: str, counts: tuple[int, ...]) -> stats.Comparison:
-    question = article.question(qid)
+def run(
+    questions: QuestionSet, reconstructed, qid: str, counts: tuple[int, ...]
+) -> stats.Comparison:
+    question = questions.question(qid)
     assert question is not None
-    return compare(question, Tally(tuple(question.option_ids), counts), published[qid])
-
-
-def make_question(printed: list[int]) -> Question:
-    options = [
-        {
-            "id": f"O{i}",
-            "text": f"Option {i}",
-            "published": {"percent": p, "status": "published", "quote": f"{p}% said {i}"},
-        }
-        for i, p in enumerate(printed)
-    ]
-    return Question.model_validate({"id": "Q", "text": "Which?", "options": options})
+    return compare(question, Tally(tuple(question.option_ids), counts), reconstructed[qid])
 
 
 # --- known values ---------------------------------------------------------------------------
@@ -166,8 +145,8 @@ def test_format_p_never_rounds_across_the_line() -> None:
 # --- compare() on the article -----------------------------------------------------------------
 
 
-def test_a_room_like_the_panel_shows_no_clear_difference(article, published) -> None:
-    c = run(article, published, "PQ6", (200, 400, 100, 200))
+def test_a_room_like_the_panel_shows_no_clear_difference(questions, reconstructed) -> None:
+    c = run(questions, reconstructed, "PQ6", (200, 400, 100, 200))
     assert c.verdict == "No clear difference from the published panel (p = 1.00, n = 900 vs 9)."
     assert c.verdict_code == "no_clear_difference"
     assert c.published_source == "reconstruction" and c.published_n == 9
@@ -176,39 +155,39 @@ def test_a_room_like_the_panel_shows_no_clear_difference(article, published) -> 
     assert c.effect.ci.low == pytest.approx(0.0, abs=1e-12)
 
 
-def test_a_clearly_different_room_is_named_with_its_leaning(article, published) -> None:
-    c = run(article, published, "PQ6", (10, 10, 10, 190))
+def test_a_clearly_different_room_is_named_with_its_leaning(questions, reconstructed) -> None:
+    c = run(questions, reconstructed, "PQ6", (10, 10, 10, 190))
     assert c.verdict_code == "differs"
     assert c.verdict.startswith("This room leans more towards 'Very unlikely'")
     assert c.verdict.endswith("(p < 0.001, n = 220 vs 9).")
     assert c.effect is not None and c.effect.ci.low > 0
 
 
-def test_too_few_answers_say_so(article, published) -> None:
-    c = run(article, published, "PQ3", (4, 0))
+def test_too_few_answers_say_so(questions, reconstructed) -> None:
+    c = run(questions, reconstructed, "PQ3", (4, 0))
     assert c.verdict == "Too few answers to tell (n = 4)."
     assert c.verdict_code == "too_few" and c.test is None
 
 
-def test_no_answers_say_so(article, published) -> None:
-    c = run(article, published, "PQ4", (0, 0))
+def test_no_answers_say_so(questions, reconstructed) -> None:
+    c = run(questions, reconstructed, "PQ4", (0, 0))
     assert c.verdict == "No answers yet." and c.verdict_code == "no_answers"
     assert all(o.live_share is None and o.live_ci is None for o in c.options)
     assert json.dumps(c.to_dict(), allow_nan=False)
 
 
-def test_inconsistent_published_figures_are_scaled_and_said(article, published) -> None:
+def test_inconsistent_published_figures_are_scaled_and_said(questions, reconstructed) -> None:
     # PQ1: 34/25/25 (+16 derived) as shares of 12 by largest remainder: 4.08, 3, 3, 1.92
     # -> 4/3/3/2.
-    c = run(article, published, "PQ1", (34, 25, 25, 16))
+    c = run(questions, reconstructed, "PQ1", (34, 25, 25, 16))
     assert c.published_inconsistent and c.published_source == "scaled_printed"
     assert [o.published_count for o in c.options] == [4, 3, 3, 2]
     assert c.verdict.startswith("The published figures are inconsistent (no n ≤ 12 reproduces")
     assert "no clear difference" in c.verdict
 
 
-def test_several_reconstructions_give_a_p_value_range(article, published) -> None:
-    c = run(article, published, "PQ2", (5, 30))
+def test_several_reconstructions_give_a_p_value_range(questions, reconstructed) -> None:
+    c = run(questions, reconstructed, "PQ2", (5, 30))
     assert [(s.n, s.counts) for s in c.sensitivity] == [(11, (6, 5)), (9, (5, 4))]
     # 2×2 Fisher, checked against scipy directly for each reconstruction.
     expected = [fisher_exact([[5, 30], [6, 5]]).pvalue, fisher_exact([[5, 30], [5, 4]]).pvalue]
@@ -217,9 +196,9 @@ def test_several_reconstructions_give_a_p_value_range(article, published) -> Non
     assert "n = 35 vs 9–11" in c.verdict
 
 
-def test_a_verdict_that_depends_on_the_reconstruction_says_so(article, published) -> None:
+def test_a_verdict_that_depends_on_the_reconstruction_says_so(questions, reconstructed) -> None:
     # 2 of 15 said yes. Fisher 2×2 (scipy): vs 6/5 (n = 11) p = 0.0384, vs 5/4 (n = 9) p = 0.0606.
-    c = run(article, published, "PQ2", (2, 13))
+    c = run(questions, reconstructed, "PQ2", (2, 13))
     assert c.verdict_code == "depends_on_reconstruction"
     assert c.verdict == (
         "Whether this room differs depends on how the published counts are reconstructed "
@@ -227,13 +206,13 @@ def test_a_verdict_that_depends_on_the_reconstruction_says_so(article, published
     )
 
 
-def test_a_tally_for_other_options_is_refused(article, published) -> None:
-    question = article.question("PQ5")
+def test_a_tally_for_other_options_is_refused(questions, reconstructed) -> None:
+    question = questions.question("PQ5")
     assert question is not None
     with pytest.raises(ValueError, match="options"):
-        compare(question, Tally(("A", "B"), (1, 2)), published["PQ5"])
+        compare(question, Tally(("A", "B"), (1, 2)), reconstructed["PQ5"])
     with pytest.raises(ValueError, match="PQ6"):
-        compare(question, Tally(tuple(question.option_ids), (1, 2)), published["PQ6"])
+        compare(question, Tally(tuple(question.option_ids), (1, 2)), reconstructed["PQ6"])
 
 
 def test_an_option_nobody_chose_anywhere_raises_no_warning() -> None:
@@ -245,8 +224,8 @@ def test_an_option_nobody_chose_anywhere_raises_no_warning() -> None:
     assert json.dumps(c.to_dict(), allow_nan=False)
 
 
-def test_to_dict_shape(article, published) -> None:
-    d = run(article, published, "PQ5", (100, 112)).to_dict()
+def test_to_dict_shape(questions, reconstructed) -> None:
+    d = run(questions, reconstructed, "PQ5", (100, 112)).to_dict()
     assert set(d) == {
         "question_id", "live_n", "published_n", "published_source", "published_inconsistent",
         "options", "test", "sensitivity", "p_range", "effect", "verdict", "verdict_code",
