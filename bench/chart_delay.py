@@ -21,14 +21,6 @@ from playwright.sync_api import sync_playwright
 from tests.conftest import LiveServer
 from tests.e2e.conftest import CHROMIUM_ARGS
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
