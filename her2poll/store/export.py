@@ -101,6 +101,7 @@ class SessionSnapshot:
     tallies: dict[str, Tally]
     counts: Counts
     on_rows: Callable[[int], None] | None = field(default=None, repr=False)
+    _names: dict[int, str] | None = field(default=None, init=False, repr=False)
 
     def participants(self) -> Iterator[ParticipantRecord]:
         """Every participant in join order, under their pseudonym."""
@@ -114,42 +115,48 @@ class SessionSnapshot:
 
     def responses(self) -> Iterator[ResponseRecord]:
         """Every current answer, by question in the set's order, then by participant."""
-        a, ranks = AnswerRow, self._ranks()
+        a, names = AnswerRow, self._pseudonyms()
         stmt = (
             select(
-                ranks.c.rank, a.question_id, a.option_id, a.answered_at, a.updated_at,
+                a.participant_id, a.question_id, a.option_id, a.answered_at, a.updated_at,
                 a.changed_count,
             )
-            .join(ranks, ranks.c.id == a.participant_id)
             .join(PollRow, (PollRow.session_id == a.session_id)
                   & (PollRow.question_id == a.question_id))
             .where(a.session_id == self.state.id)
-            .order_by(PollRow.position, ranks.c.rank)
+            .order_by(PollRow.position, a.participant_id)
         )  # fmt: skip
-        for rank, qid, oid, answered, updated, changed in self._stream(stmt):
-            yield ResponseRecord(pseudonym(rank), qid, oid, utc(answered), utc(updated), changed)
+        for pid, qid, oid, answered, updated, changed in self._stream(stmt):
+            yield ResponseRecord(names[pid], qid, oid, utc(answered), utc(updated), changed)
 
     def votes(self) -> Iterator[VoteRecord]:
         """Every applied vote in the order received (ties: participant, question, vote id)."""
-        v, ranks = VoteReceiptRow, self._ranks()
+        v, names = VoteReceiptRow, self._pseudonyms()
         stmt = (
-            select(ranks.c.rank, v.question_id, v.option_id, v.received_at)
-            .join(ranks, ranks.c.id == v.participant_id)
+            select(v.participant_id, v.question_id, v.option_id, v.received_at)
             .join(PollRow, (PollRow.session_id == v.session_id)
                   & (PollRow.question_id == v.question_id))
             .where(v.session_id == self.state.id)
-            .order_by(v.received_at, ranks.c.rank, PollRow.position, v.vote_id)
+            .order_by(v.received_at, v.participant_id, PollRow.position, v.vote_id)
         )  # fmt: skip
-        for rank, qid, oid, received in self._stream(stmt):
-            yield VoteRecord(pseudonym(rank), qid, oid, utc(received))
+        for pid, qid, oid, received in self._stream(stmt):
+            yield VoteRecord(names[pid], qid, oid, utc(received))
 
-    def _ranks(self):  # type: ignore[no-untyped-def]
-        rank = func.row_number().over(order_by=ParticipantRow.id).label("rank")
-        return (
-            select(ParticipantRow.id, rank)
-            .where(ParticipantRow.session_id == self.state.id)
-            .subquery("ranks")
-        )
+    def _pseudonyms(self) -> dict[int, str]:
+        """Database id -> pseudonym; one small dict (a string per participant).
+
+        Looked up in Python rather than joined to a ``row_number()`` subquery,
+        which SQLite would re-evaluate for every answer.
+        """
+        if self._names is None:
+            stmt = (
+                select(ParticipantRow.id)
+                .where(ParticipantRow.session_id == self.state.id)
+                .order_by(ParticipantRow.id)
+            )
+            ids = self.conn.execute(stmt).scalars()
+            self._names = {pid: pseudonym(rank) for rank, pid in enumerate(ids, start=1)}
+        return self._names
 
     def _stream(self, stmt: Select) -> Iterator[tuple]:  # type: ignore[type-arg]
         result = self.conn.execution_options(yield_per=YIELD_PER).execute(stmt)
