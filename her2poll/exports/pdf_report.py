@@ -170,7 +170,7 @@ def _overview(results: dict[str, Any]) -> Table:
         rows.append([
             q["question_id"], _p(q["text"], "cell"), q["state"] or "–", f"{q['live']['n']:,}",
             str(cmp["published_n"]) if cmp["published_n"] else "–",
-            _p(_VERDICTS.get(cmp["verdict_code"], cmp["verdict_code"]), "cell"),
+            _p("not asked" if _not_asked(q) else _VERDICTS.get(cmp["verdict_code"], ""), "cell"),
         ])  # fmt: skip
     table = Table(rows, colWidths=[11 * mm, 72 * mm, 15 * mm, 19 * mm, 22 * mm, 35 * mm])
     table.setStyle(_GRID)
@@ -181,7 +181,7 @@ def _question(q: dict[str, Any]) -> list[Any]:
     """Heading, chart, numbers, verdict and provenance of one question, kept on one page."""
     cmp = q["comparison"]
     heading = _p(f"{q['question_id']}. {q['text']}", "h2")
-    if q["state"] in (None, "pending") and not q["live"]["n"]:
+    if _not_asked(q):
         return [KeepTogether([heading, _p("Not asked in this session.", "small")])]
     parts: list[Any] = [
         heading,
@@ -195,6 +195,10 @@ def _question(q: dict[str, Any]) -> list[Any]:
     parts.append(_p(cmp["verdict"], "verdict"))
     parts.append(_p(_method_line(q), "small"))
     return [KeepTogether(parts)]
+
+
+def _not_asked(q: dict[str, Any]) -> bool:
+    return q["state"] in (None, "pending") and not q["live"]["n"]
 
 
 def _answered_line(q: dict[str, Any]) -> str:
@@ -247,7 +251,7 @@ def _method_line(q: dict[str, Any]) -> str:
     if cmp["p_range"] and len(cmp["sensitivity"]) > 1:
         lo, hi = cmp["p_range"]
         parts.append(
-            f"p over {len(cmp['sensitivity'])} reconstructions: "
+            f"Across {len(cmp['sensitivity'])} reconstructions p = "
             f"{stats.format_p(lo)} to {stats.format_p(hi)}"
         )
     if cmp["effect"]:
