@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -194,6 +196,87 @@ def questions_schema() -> None:
     from .core.questions import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))
+
+
+def _db(db: str | None) -> Any:
+    """The database alone, migrated: exports and imports need no web app."""
+    from .config import Settings
+    from .store.db import Database
+
+    database = Database(db or Settings().database_url)
+    database.upgrade()
+    return database
+
+
+@cli.command("export")
+@click.argument("code")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "json", "pdf"]),
+    default="xlsx",
+    show_default=True,
+    help="csv is a zip of responses.csv and summary.csv.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="File to write ('-' for stdout; default: her2poll-<code>-<date>.<ext> here).",
+)
+@db_option
+def export(code: str, fmt: str, output: str | None, db: str | None) -> None:
+    """Export a session's results and answers (read in one consistent snapshot)."""
+    from .exports.formats import FORMATS, export_chunks, filename
+    from .store.sessions import get_session
+
+    database, spec = _db(db), FORMATS[fmt]
+    state = get_session(database, code)
+    target = output or filename(state.code, state.created_at, spec)
+    with _progress(spec.rows, database, state.code) as on_rows:
+        with click.open_file(target, "wb", atomic=target != "-") as out:
+            for chunk in export_chunks(database, state.code, spec, on_rows):
+                out.write(chunk)
+    if target != "-":
+        click.echo(f"Wrote {target}", err=True)
+
+
+@contextmanager
+def _progress(rows: Any, database: Any, code: str) -> Iterator[Any]:
+    """A progress bar on stderr, only for a person at a terminal and a large export."""
+    from .store.export import snapshot
+
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with snapshot(database, code) as snap:
+        total = rows(snap.counts)
+    if total < 5000:
+        yield None
+        return
+    with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
+        yield bar.update
+
+
+@cli.command("import")
+@click.argument("file", type=click.File("rb"))
+@click.option("--new-code", is_flag=True, help="Take a new join code if the exported one is taken.")
+@db_option
+def import_(file: Any, new_code: bool, db: str | None) -> None:
+    """Import a JSON export as a new session; prints its new moderator key once."""
+    from .exports.json_export import load_document
+    from .store.restore import restore_session
+
+    data = load_document(file)
+    new = restore_session(_db(db), data, new_code=new_code)
+    click.echo(f"Imported:   {new.state.title}")
+    click.echo(f"Join code:  {new.state.code}")
+    click.echo(
+        f"Contents:   {len(data.participants)} participants, {len(data.responses)} answers, "
+        f"{len(data.votes)} votes"
+    )
+    click.echo(f"Moderator key: {new.moderator_secret}")
+    click.echo("Keep the moderator key secret: it is shown only this once.")
 
 
 def main(argv: list[str] | None = None) -> None:

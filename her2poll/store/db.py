@@ -94,6 +94,30 @@ class Database:
                 raise Unavailable("The database connection was lost; try again.") from e
             raise
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """A read-only transaction that sees one state of the database throughout.
+
+        Exports read a session in several queries and must not mix two states.
+        PostgreSQL: REPEATABLE READ, READ ONLY; the snapshot is taken at the first
+        query and takes no lock that blocks a writer. SQLite: the driver starts no
+        transaction for a SELECT, so ``BEGIN`` is sent by hand; in WAL mode a read
+        transaction keeps one snapshot and never blocks the writer.
+        """
+        try:
+            with self.engine.connect() as conn:
+                if self.backend == "postgresql":
+                    conn = conn.execution_options(
+                        isolation_level="REPEATABLE READ", postgresql_readonly=True
+                    )
+                with conn.begin():
+                    if self.backend == "sqlite":
+                        conn.exec_driver_sql("BEGIN")
+                    yield conn
+        except OperationalError as e:
+            log.warning("database unavailable: %s", e.orig)
+            raise Unavailable("The database is unavailable; try again shortly.") from e
+
     def ping(self) -> None:
         """Raise :class:`Unavailable` unless the database answers."""
         with self.begin() as conn:

@@ -1,0 +1,241 @@
+"""The JSON export (``her2poll-export``, version 1) and its import.
+
+One document holds everything the other formats show plus what it takes to
+recreate the session: the question-set snapshot, the polls' states and times,
+the participants under their pseudonyms, every current answer and the log of
+every applied vote. ``her2poll import`` reads it into a fresh database, and
+exporting the imported session gives the identical document, byte for byte.
+That is why the document has no export timestamp, no secrets and no vote ids
+(the idempotency keys of the live protocol, which mean nothing afterwards).
+
+Written as a stream: a few header lines, then one record per line, so a large
+session is never built in memory as one object. The shape is in ``docs/api.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from itertools import islice
+from typing import IO, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from ..core.errors import Her2pollError
+from ..core.questions import QuestionSet, parse_question_set
+from ..core.results import session_results
+from ..store.export import (
+    ParticipantRecord,
+    PollRecord,
+    ResponseRecord,
+    SessionSnapshot,
+    VoteRecord,
+    pseudonym,
+)
+from ..store.restore import SessionImport
+
+FORMAT = "her2poll-export"
+VERSION = 1
+ROWS_PER_CHUNK = 2000
+
+
+class InvalidExport(Her2pollError):
+    """A file that is not a her2poll export this version can import."""
+
+    code = "invalid_export"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def header(snap: SessionSnapshot) -> dict[str, Any]:
+    """Everything but the row streams: session, counts, question set, polls, results."""
+    state = snap.state
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "session": {
+            "code": state.code,
+            "title": state.title,
+            "created_at": _iso(state.created_at),
+            "question_set": state.questions.id,
+            "current_question_id": state.current_question_id,
+        },
+        "counts": vars(snap.counts),
+        "question_set": state.questions.model_dump(mode="json"),
+        "polls": [
+            {**p._asdict(), "opened_at": _iso(p.opened_at), "closed_at": _iso(p.closed_at)}
+            for p in snap.polls
+        ],
+        "results": session_results(state, snap.tallies),
+    }
+
+
+def _participant(p: ParticipantRecord) -> dict[str, object]:
+    return {"id": p.participant, "joined_at": _iso(p.joined_at)}
+
+
+def _response(r: ResponseRecord) -> dict[str, object]:
+    return {
+        **r._asdict(),
+        "answered_at": _iso(r.answered_at),
+        "updated_at": _iso(r.updated_at),
+    }
+
+
+def _vote(v: VoteRecord) -> dict[str, object]:
+    return {**v._asdict(), "received_at": _iso(v.received_at)}
+
+
+def iter_json(snap: SessionSnapshot) -> Iterator[bytes]:
+    """Yield the document in UTF-8 chunks: header keys one per line, then one row per line."""
+    lines = [f"{_dumps(k)}: {_dumps(v)}" for k, v in header(snap).items()]
+    yield ("{" + ",\n".join(lines) + ",\n").encode()
+    streams = [
+        ("participants", map(_participant, snap.participants())),
+        ("responses", map(_response, snap.responses())),
+        ("votes", map(_vote, snap.votes())),
+    ]
+    for i, (name, rows) in enumerate(streams):
+        yield f'"{name}": ['.encode()
+        yield from _array_items(rows)
+        yield ("\n]" + (",\n" if i < len(streams) - 1 else "\n}\n")).encode()
+
+
+def _array_items(rows: Iterable[dict[str, object]]) -> Iterator[bytes]:
+    it, sep = iter(rows), "\n"
+    while batch := list(islice(it, ROWS_PER_CHUNK)):
+        yield (sep + ",\n".join(_dumps(r) for r in batch)).encode()
+        sep = ",\n"
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Session(_Strict):
+    code: str = Field(pattern=r"^[A-Za-z0-9]{1,12}$")
+    title: str = Field(min_length=1, max_length=300)
+    created_at: AwareDatetime
+    question_set: str
+    current_question_id: str | None
+
+
+class _Poll(_Strict):
+    question_id: str
+    position: int = Field(ge=0)
+    state: Literal["pending", "open", "closed"]
+    revealed: bool
+    opened_at: AwareDatetime | None
+    closed_at: AwareDatetime | None
+
+
+class _Participant(_Strict):
+    id: str
+    joined_at: AwareDatetime
+
+
+class _Response(_Strict):
+    participant: str
+    question_id: str
+    option_id: str
+    answered_at: AwareDatetime
+    updated_at: AwareDatetime
+    changed_count: int = Field(ge=0)
+
+
+class _Vote(_Strict):
+    participant: str
+    question_id: str
+    option_id: str
+    received_at: AwareDatetime
+
+
+class _Document(BaseModel):
+    """The parts an import needs; ``counts`` and ``results`` are recomputed, not read."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    session: _Session
+    question_set: dict[str, Any]
+    polls: list[_Poll]
+    participants: list[_Participant]
+    responses: list[_Response]
+    votes: list[_Vote]
+
+
+def load_document(fp: IO[bytes]) -> SessionImport:
+    """Read and check an export, ready for :func:`her2poll.store.restore.restore_session`.
+
+    :raise InvalidExport: not JSON, another format or version, or rows that
+        name participants, questions or options the document does not have.
+    """
+    try:
+        data = json.load(fp)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InvalidExport(f"Not a her2poll export: the file is not valid JSON ({e}).") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InvalidExport(f"Not a her2poll export: 'format' is not {FORMAT!r}.")
+    if data.get("version") != VERSION:
+        raise InvalidExport(
+            f"Export version {data.get('version')!r} is not supported; "
+            f"this her2poll imports version {VERSION}."
+        )
+    try:
+        doc = _Document.model_validate(data)
+    except ValidationError as e:
+        where = [f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors()[:3]]
+        raise InvalidExport(f"Invalid her2poll export: {'; '.join(where)}") from None
+    questions = parse_question_set(doc.question_set)
+    _check(doc, questions)
+    return _to_import(doc, questions)
+
+
+def _check(doc: _Document, questions: QuestionSet) -> None:
+    """Refuse a document whose rows do not fit together, before anything is written."""
+    if [p.question_id for p in doc.polls] != questions.question_ids:
+        raise InvalidExport("The polls do not match the questions of the question set.")
+    if doc.session.current_question_id not in (None, *questions.question_ids):
+        raise InvalidExport("current_question_id is not a question of the set.")
+    expected = [pseudonym(i) for i in range(1, len(doc.participants) + 1)]
+    if [p.id for p in doc.participants] != expected:
+        raise InvalidExport("Participants must be P0001, P0002, … in join order.")
+    known = set(expected)
+    options = {(q.id, o.id) for q in questions.questions for o in q.options}
+    seen: set[tuple[str, str]] = set()
+    for kind, rows in (("response", doc.responses), ("vote", doc.votes)):
+        for row in rows:
+            if row.participant not in known:
+                raise InvalidExport(f"A {kind} names unknown participant {row.participant!r}.")
+            if (row.question_id, row.option_id) not in options:
+                raise InvalidExport(
+                    f"A {kind} names option {row.option_id!r} of question {row.question_id!r}, "
+                    "which the question set does not have."
+                )
+    for r in doc.responses:
+        if (r.participant, r.question_id) in seen:
+            raise InvalidExport(f"{r.participant} has two responses to {r.question_id}.")
+        seen.add((r.participant, r.question_id))
+
+
+def _to_import(doc: _Document, questions: QuestionSet) -> SessionImport:
+    return SessionImport(
+        code=doc.session.code,
+        title=doc.session.title,
+        created_at=doc.session.created_at,
+        current_question_id=doc.session.current_question_id,
+        questions=questions,
+        polls=[PollRecord(**p.model_dump()) for p in doc.polls],
+        participants=[ParticipantRecord(p.id, p.joined_at) for p in doc.participants],
+        responses=[ResponseRecord(**r.model_dump()) for r in doc.responses],
+        votes=[VoteRecord(**v.model_dump()) for v in doc.votes],
+    )

@@ -1,0 +1,228 @@
+"""Reading a whole session for an export: one consistent snapshot, streamed row by row.
+
+Every format is written from a :class:`SessionSnapshot`, opened by :func:`snapshot` in a
+single read-only transaction (:meth:`~.db.Database.snapshot`), so the counts, the
+responses and the statistics of one file always belong to the same moment even while
+the session is still running. The row readers are generators over server-side cursors
+(``yield_per``): a 10,000-participant session is never held in memory as a whole.
+
+Participants appear only under a pseudonym, ``P0001``, ``P0002``, … in join order
+within the session: the public id in an attendee's token never leaves the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from sqlalchemy import Connection, Select, func, select
+
+from ..core.errors import NotFound
+from ..core.polls import Poll, PollState
+from ..core.session import SessionState, normalize_code
+from ..core.tallies import Tally, tally
+from .db import Database
+from .models import AnswerRow, ParticipantRow, PollRow, SessionRow, VoteReceiptRow
+from .sessions import _questions
+
+#: Rows fetched per round trip from the server-side cursor.
+YIELD_PER = 2000
+
+
+def utc(value: datetime) -> datetime:
+    """The same instant as an aware UTC datetime (SQLite hands back naive UTC)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utc_or_none(value: datetime | None) -> datetime | None:
+    return None if value is None else utc(value)
+
+
+def pseudonym(rank: int) -> str:
+    """The name a participant has in exports: their place in the join order."""
+    return f"P{rank:04d}"
+
+
+class PollRecord(NamedTuple):
+    question_id: str
+    position: int
+    state: str
+    revealed: bool
+    opened_at: datetime | None
+    closed_at: datetime | None
+
+
+class ParticipantRecord(NamedTuple):
+    participant: str
+    joined_at: datetime
+
+
+class ResponseRecord(NamedTuple):
+    """A participant's current answer to one question."""
+
+    participant: str
+    question_id: str
+    option_id: str
+    answered_at: datetime
+    updated_at: datetime
+    changed_count: int
+
+
+class VoteRecord(NamedTuple):
+    """One applied vote from the receipts log (the history behind the answers)."""
+
+    participant: str
+    question_id: str
+    option_id: str
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class Counts:
+    participants: int
+    answers: int
+    votes: int
+
+
+@dataclass
+class SessionSnapshot:
+    """One session as of one moment: its state, tallies and streams of rows.
+
+    :param on_rows: called with the number of rows each reader has just yielded,
+        so a command line can show progress; ``None`` for no reporting.
+    """
+
+    conn: Connection
+    state: SessionState
+    polls: tuple[PollRecord, ...]
+    tallies: dict[str, Tally]
+    counts: Counts
+    on_rows: Callable[[int], None] | None = field(default=None, repr=False)
+    _names: dict[int, str] | None = field(default=None, init=False, repr=False)
+
+    def participants(self) -> Iterator[ParticipantRecord]:
+        """Every participant in join order, under their pseudonym."""
+        stmt = (
+            select(ParticipantRow.created_at)
+            .where(ParticipantRow.session_id == self.state.id)
+            .order_by(ParticipantRow.id)
+        )
+        for rank, (joined,) in enumerate(self._stream(stmt), start=1):
+            yield ParticipantRecord(pseudonym(rank), utc(joined))
+
+    def responses(self) -> Iterator[ResponseRecord]:
+        """Every current answer, by question in the set's order, then by participant."""
+        a, names = AnswerRow, self._pseudonyms()
+        stmt = (
+            select(
+                a.participant_id, a.question_id, a.option_id, a.answered_at, a.updated_at,
+                a.changed_count,
+            )
+            .join(PollRow, (PollRow.session_id == a.session_id)
+                  & (PollRow.question_id == a.question_id))
+            .where(a.session_id == self.state.id)
+            .order_by(PollRow.position, a.participant_id)
+        )  # fmt: skip
+        for pid, qid, oid, answered, updated, changed in self._stream(stmt):
+            yield ResponseRecord(names[pid], qid, oid, utc(answered), utc(updated), changed)
+
+    def votes(self) -> Iterator[VoteRecord]:
+        """Every applied vote in the order received (ties: participant, question, vote id)."""
+        v, names = VoteReceiptRow, self._pseudonyms()
+        stmt = (
+            select(v.participant_id, v.question_id, v.option_id, v.received_at)
+            .join(PollRow, (PollRow.session_id == v.session_id)
+                  & (PollRow.question_id == v.question_id))
+            .where(v.session_id == self.state.id)
+            .order_by(v.received_at, v.participant_id, PollRow.position, v.vote_id)
+        )  # fmt: skip
+        for pid, qid, oid, received in self._stream(stmt):
+            yield VoteRecord(names[pid], qid, oid, utc(received))
+
+    def _pseudonyms(self) -> dict[int, str]:
+        """Database id -> pseudonym; one small dict (a string per participant).
+
+        Looked up in Python rather than joined to a ``row_number()`` subquery,
+        which SQLite would re-evaluate for every answer.
+        """
+        if self._names is None:
+            stmt = (
+                select(ParticipantRow.id)
+                .where(ParticipantRow.session_id == self.state.id)
+                .order_by(ParticipantRow.id)
+            )
+            ids = self.conn.execute(stmt).scalars()
+            self._names = {pid: pseudonym(rank) for rank, pid in enumerate(ids, start=1)}
+        return self._names
+
+    def _stream(self, stmt: Select) -> Iterator[tuple]:  # type: ignore[type-arg]
+        result = self.conn.execution_options(yield_per=YIELD_PER).execute(stmt)
+        for part in result.partitions():
+            yield from part
+            if self.on_rows is not None:
+                self.on_rows(len(part))
+
+
+@contextmanager
+def snapshot(db: Database, code: str) -> Iterator[SessionSnapshot]:
+    """Open one session for export in a read-only snapshot transaction.
+
+    :param code: the session's join code (case and dashes as typed are accepted).
+    :raise NotFound: no session has this code.
+    """
+    with db.snapshot() as conn:
+        row = conn.execute(
+            select(SessionRow).where(SessionRow.code == normalize_code(code))
+        ).one_or_none()
+        if row is None:
+            raise NotFound(f"No session with code {code!r}.", code="session_not_found")
+        polls = _polls(conn, row.id)
+        state = SessionState(
+            id=row.id,
+            code=row.code,
+            title=row.title,
+            questions=_questions(row.questions_json),
+            polls=tuple(Poll(p.question_id, PollState(p.state), p.revealed) for p in polls),
+            version=row.version,
+            created_at=utc(row.created_at),
+            current_question_id=row.current_question_id,
+        )
+        yield SessionSnapshot(conn, state, polls, _tallies(conn, state), _counts(conn, row.id))
+
+
+def _polls(conn: Connection, session_id: int) -> tuple[PollRecord, ...]:
+    rows = conn.execute(
+        select(
+            PollRow.question_id, PollRow.position, PollRow.state, PollRow.revealed,
+            PollRow.opened_at, PollRow.closed_at,
+        )
+        .where(PollRow.session_id == session_id)
+        .order_by(PollRow.position)
+    ).all()  # fmt: skip
+    return tuple(
+        PollRecord(q, pos, s, bool(r), _utc_or_none(o), _utc_or_none(c))
+        for q, pos, s, r, o, c in rows
+    )
+
+
+def _tallies(conn: Connection, state: SessionState) -> dict[str, Tally]:
+    counts = conn.execute(
+        select(AnswerRow.question_id, AnswerRow.option_id, func.count())
+        .where(AnswerRow.session_id == state.id)
+        .group_by(AnswerRow.question_id, AnswerRow.option_id)
+    ).all()
+    by_q: dict[str, dict[str, int]] = {}
+    for qid, oid, n in counts:
+        by_q.setdefault(qid, {})[oid] = n
+    return {q.id: tally(q.option_ids, by_q.get(q.id, {})) for q in state.questions.questions}
+
+
+def _counts(conn: Connection, session_id: int) -> Counts:
+    def count(table: type[ParticipantRow | AnswerRow | VoteReceiptRow]) -> int:
+        stmt = select(func.count()).select_from(table).where(table.session_id == session_id)
+        return conn.execute(stmt).scalar_one()
+
+    return Counts(count(ParticipantRow), count(AnswerRow), count(VoteReceiptRow))

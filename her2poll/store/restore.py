@@ -1,0 +1,167 @@
+"""Recreating an exported session in a database (``her2poll import``).
+
+The import is one transaction: a session appears whole or not at all. It gets
+fresh secrets (an export never carries them) and fresh random public ids for its
+participants, inserted in pseudonym order, so a re-export names every participant
+as the original did. The vote log gets synthetic ``vote_id`` values that keep the
+exported order of votes received in the same instant.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+from sqlalchemy.exc import IntegrityError
+
+from ..core.errors import Her2pollError
+from ..core.questions import QuestionSet
+from ..core.session import new_join_code, normalize_code
+from .db import Database
+from .export import ParticipantRecord, PollRecord, ResponseRecord, VoteRecord
+from .models import AnswerRow, ParticipantRow, PollRow, SessionRow, VoteReceiptRow
+from .sessions import NewSession, _digest, derive_screen_token, get_session
+
+_BATCH = 5000
+
+
+class CodeTaken(Her2pollError):
+    """The imported session's join code already belongs to another session here."""
+
+    code = "code_taken"
+
+
+@dataclass(frozen=True)
+class SessionImport:
+    """Everything needed to recreate a session, already validated."""
+
+    code: str
+    title: str
+    created_at: datetime
+    current_question_id: str | None
+    questions: QuestionSet
+    polls: Sequence[PollRecord]
+    participants: Sequence[ParticipantRecord]
+    responses: Sequence[ResponseRecord]
+    votes: Sequence[VoteRecord]
+
+
+def restore_session(db: Database, data: SessionImport, *, new_code: bool = False) -> NewSession:
+    """Insert an exported session; return it with its new moderator secret.
+
+    :param new_code: draw a fresh join code when the exported one is taken,
+        instead of refusing with :class:`CodeTaken`.
+    """
+    moderator_secret = secrets.token_urlsafe(24)
+    code = normalize_code(data.code)
+    for _attempt in range(10):
+        try:
+            with db.begin() as conn:
+                if _code_taken(conn, code):
+                    if not new_code:
+                        raise CodeTaken(
+                            f"A session with code {code} already exists in this database; "
+                            "import it under a new code with --new-code."
+                        )
+                    code = new_join_code()
+                    continue
+                _insert(conn, data, code, moderator_secret)
+        except IntegrityError:
+            if not new_code:
+                raise CodeTaken(f"A session with code {code} was created meanwhile.") from None
+            code = new_join_code()
+            continue
+        return NewSession(
+            get_session(db, code), moderator_secret, derive_screen_token(moderator_secret)
+        )
+    raise CodeTaken("Could not find a free join code for the import.")  # pragma: no cover
+
+
+def _code_taken(conn: Connection, code: str) -> bool:
+    stmt = select(SessionRow.id).where(SessionRow.code == code)
+    return conn.execute(stmt).first() is not None
+
+
+def _insert(conn: Connection, data: SessionImport, code: str, secret: str) -> None:
+    session_id = conn.execute(
+        SessionRow.__table__.insert().returning(SessionRow.id),
+        {
+            "code": code,
+            "title": data.title,
+            "questions_json": data.questions.model_dump_json(),
+            "moderator_secret_hash": _digest(secret),
+            "screen_token_hash": _digest(derive_screen_token(secret)),
+            "version": 1,
+            "vote_seq": 1 if data.votes else 0,
+            "current_question_id": data.current_question_id,
+            "created_at": data.created_at,
+        },
+    ).scalar_one()
+    conn.execute(
+        PollRow.__table__.insert(),
+        [{"session_id": session_id, **p._asdict()} for p in data.polls],
+    )
+    ids = _insert_participants(conn, session_id, data.participants)
+    _insert_rows(conn, AnswerRow, (_answer(session_id, ids, r) for r in data.responses))
+    _insert_rows(
+        conn, VoteReceiptRow, (_receipt(session_id, ids, i, v) for i, v in enumerate(data.votes))
+    )
+
+
+def _insert_participants(
+    conn: Connection, session_id: int, participants: Sequence[ParticipantRecord]
+) -> dict[str, int]:
+    """Insert in pseudonym order, so database ids follow the exported join order."""
+    rows = [
+        {"session_id": session_id, "public_id": secrets.token_urlsafe(12), "created_at": joined}
+        for _pseudonym, joined in participants
+    ]
+    ids: dict[str, int] = {}
+    for start in range(0, len(rows), _BATCH):
+        batch = rows[start : start + _BATCH]
+        result = conn.execute(
+            ParticipantRow.__table__.insert().returning(
+                ParticipantRow.id, sort_by_parameter_order=True
+            ),
+            batch,
+        )
+        for p, pid in zip(participants[start : start + _BATCH], result.scalars(), strict=True):
+            ids[p.participant] = pid
+    return ids
+
+
+def _answer(session_id: int, ids: dict[str, int], r: ResponseRecord) -> dict[str, object]:
+    return {
+        "session_id": session_id,
+        "question_id": r.question_id,
+        "participant_id": ids[r.participant],
+        "option_id": r.option_id,
+        "answered_at": r.answered_at,
+        "updated_at": r.updated_at,
+        "changed_count": r.changed_count,
+    }
+
+
+def _receipt(session_id: int, ids: dict[str, int], i: int, v: VoteRecord) -> dict[str, object]:
+    return {
+        "participant_id": ids[v.participant],
+        "vote_id": f"import-{i:09d}",
+        "session_id": session_id,
+        "question_id": v.question_id,
+        "option_id": v.option_id,
+        "received_at": v.received_at,
+    }
+
+
+def _insert_rows(conn: Connection, model: type, rows: Iterable[dict[str, object]]) -> None:
+    batch: list[dict[str, object]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == _BATCH:
+            conn.execute(model.__table__.insert(), batch)
+            batch = []
+    if batch:
+        conn.execute(model.__table__.insert(), batch)

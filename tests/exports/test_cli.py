@@ -1,0 +1,71 @@
+"""'her2poll export' and 'her2poll import' as a person runs them: files, one-line errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from her2poll.core.questions import QuestionSet
+from her2poll.store.db import Database
+from tests.exports.conftest import vote_session
+from tests.test_cli import her2poll
+
+
+def one_line_error(r: object, text: str) -> None:
+    assert r.returncode == 1, r.stderr  # type: ignore[attr-defined]
+    assert r.stderr.startswith("error: ") and r.stderr.strip().count("\n") == 0  # type: ignore[attr-defined]
+    assert text in r.stderr and "Traceback" not in r.stderr  # type: ignore[attr-defined]
+
+
+def test_export_import_export_round_trips_through_files(
+    sqlite_db: Database, questions: QuestionSet, tmp_path: Path
+) -> None:
+    v = vote_session(sqlite_db, questions)
+    url, fresh = str(sqlite_db.url), f"sqlite:///{tmp_path / 'fresh.db'}"
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    r = her2poll("export", v.code, "--format", "json", "-o", str(first), "--db", url)
+    assert r.returncode == 0, r.stderr
+    r = her2poll("import", str(first), "--db", fresh)
+    assert r.returncode == 0, r.stderr
+    assert f"Join code:  {v.code}" in r.stdout and "Moderator key: " in r.stdout
+    assert her2poll("export", v.code, "--format", "json", "-o", str(second), "--db", fresh)
+    assert second.read_bytes() == first.read_bytes()
+    one_line_error(her2poll("import", str(first), "--db", fresh), "--new-code")
+    r = her2poll("import", str(first), "--new-code", "--db", fresh)
+    assert r.returncode == 0 and f"Join code:  {v.code}" not in r.stdout
+
+
+def test_export_writes_each_format_with_a_default_name(
+    sqlite_db: Database, questions: QuestionSet, tmp_path: Path
+) -> None:
+    v = vote_session(sqlite_db, questions)
+    for fmt in ("csv", "xlsx", "pdf"):
+        r = her2poll("export", v.code, "--format", fmt, "--db", str(sqlite_db.url), cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert "Exporting" not in r.stderr  # no progress bar when stderr is not a terminal
+    names = sorted(p.name for p in tmp_path.glob("her2poll-*"))
+    assert [n.split(".", 1)[1] for n in names] == ["csv.zip", "pdf", "xlsx"]
+    with zipfile.ZipFile(next(tmp_path.glob("*.csv.zip"))) as zf:
+        assert sorted(zf.namelist()) == ["responses.csv", "summary.csv"]
+
+
+def test_export_to_stdout(sqlite_db: Database, questions: QuestionSet) -> None:
+    v = vote_session(sqlite_db, questions)
+    r = her2poll("export", v.code, "--format", "json", "-o", "-", "--db", str(sqlite_db.url))
+    assert json.load(io.StringIO(r.stdout))["session"]["code"] == v.code
+
+
+def test_mistakes_are_one_clear_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    one_line_error(her2poll("export", "NOPE99", "--db", url), "No session with code 'NOPE99'")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "her2poll-export", "version": 9}')
+    one_line_error(her2poll("import", str(bad), "--db", url), "version 9 is not supported")
+    bad.write_text("not json")
+    one_line_error(her2poll("import", str(bad), "--db", url), "not valid JSON")
+    r = her2poll("export", "X", "--format", "docx", "--db", url)
+    assert r.returncode == 2 and "Invalid value for '--format'" in r.stderr
+    r = her2poll("import", str(tmp_path / "missing.json"), "--db", url)
+    assert r.returncode == 2 and "No such file" in r.stderr

@@ -1,0 +1,114 @@
+"""The JSON export: its shape, its numbers, and the round trip through 'import' (both backends)."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from her2poll.core.questions import QuestionSet
+from her2poll.core.results import session_results
+from her2poll.exports.formats import FORMATS, export_chunks
+from her2poll.exports.json_export import InvalidExport, load_document
+from her2poll.store import sessions
+from her2poll.store.db import Database
+from her2poll.store.restore import CodeTaken, restore_session
+from her2poll.store.votes import tallies
+from tests.conftest import fresh_pg_database
+from tests.exports.conftest import PARTICIPANTS, Voted, db_answers, vote_session
+
+
+def export_json(db: Database, code: str) -> bytes:
+    return b"".join(export_chunks(db, code, FORMATS["json"]))
+
+
+@pytest.fixture
+def other_db(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A second fresh database of the same backend as ``db``."""
+    drop = None
+    if db_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'other.db'}"
+    else:
+        url, drop = fresh_pg_database(request.getfixturevalue("pg_server"))
+    database = Database(url)
+    database.upgrade()
+    yield database
+    database.dispose()
+    if drop is not None:
+        drop()  # type: ignore[operator]
+
+
+def test_the_document_has_everything_and_matches_the_results_api(voted: Voted) -> None:
+    doc = json.loads(export_json(voted.db, voted.code))
+    assert (doc["format"], doc["version"]) == ("her2poll-export", 1)
+    assert doc["counts"] == {"participants": PARTICIPANTS, "answers": 51, "votes": 55}
+    state = sessions.get_session(voted.db, voted.code)
+    api = session_results(state, tallies(voted.db, state.id).by_question)
+    assert doc["results"]["questions"] == api["questions"]
+    assert [p["state"] for p in doc["polls"]] == ["closed"] * 4 + ["open", "pending"]
+    got = {(int(r["participant"][1:]), r["question_id"]): (r["option_id"], r["changed_count"])
+           for r in doc["responses"]}  # fmt: skip
+    assert got == db_answers(voted.db, voted.session_id)
+    assert len(doc["votes"]) == 55 and "vote_id" not in doc["votes"][0]
+
+
+def test_no_secret_or_public_id_leaves_the_database(voted: Voted) -> None:
+    text = export_json(voted.db, voted.code).decode()
+    with voted.db.begin() as conn:
+        public = conn.exec_driver_sql("SELECT public_id FROM participants").scalars().all()
+        digest = conn.exec_driver_sql("SELECT moderator_secret_hash FROM sessions").scalar_one()
+    assert not [p for p in public if p in text]
+    assert voted.secret not in text and digest not in text
+
+
+def test_import_then_export_gives_the_identical_document(
+    db: Database, other_db: Database, questions: QuestionSet
+) -> None:
+    v = vote_session(db, questions, "Tumour board: =1+1 – ≥ 3 lines")
+    first = export_json(db, v.code)
+    new = restore_session(other_db, load_document(io.BytesIO(first)))
+    assert new.state.code == v.code and new.moderator_secret != v.secret
+    sessions.check_moderator(other_db, v.code, new.moderator_secret)
+    assert export_json(other_db, v.code) == first
+
+
+def test_a_taken_code_is_refused_or_replaced(voted: Voted) -> None:
+    data = load_document(io.BytesIO(export_json(voted.db, voted.code)))
+    with pytest.raises(CodeTaken, match="--new-code"):
+        restore_session(voted.db, data)
+    new = restore_session(voted.db, data, new_code=True)
+    assert new.state.code != voted.code
+    again = json.loads(export_json(voted.db, new.state.code))
+    original = json.loads(export_json(voted.db, voted.code))
+    assert again["responses"] == original["responses"]
+    assert again["results"]["questions"] == original["results"]["questions"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(format="other"), "'format' is not"),
+        (lambda d: d.update(version=2), "version 2 is not supported"),
+        (lambda d: d["responses"][0].update(participant="P9999"), "unknown participant"),
+        (lambda d: d["responses"][0].update(option_id="NOPE"), "which the question set"),
+        (lambda d: d["participants"].pop(0), "P0001, P0002"),
+        (lambda d: d["polls"].pop(), "polls do not match"),
+        (lambda d: d["votes"][0].update(received_at="yesterday"), "votes.0.received_at"),
+        (lambda d: d["responses"].append(dict(d["responses"][0])), "two responses"),
+    ],
+)
+def test_a_damaged_document_is_refused_with_the_reason(
+    voted: Voted, change: object, message: str
+) -> None:
+    doc = json.loads(export_json(voted.db, voted.code))
+    change(doc)  # type: ignore[operator]
+    with pytest.raises(InvalidExport, match=message):
+        load_document(io.BytesIO(json.dumps(doc).encode()))
+
+
+def test_not_json_is_refused() -> None:
+    with pytest.raises(InvalidExport, match="not valid JSON"):
+        load_document(io.BytesIO(b"PK\x03\x04"))

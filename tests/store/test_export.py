@@ -1,0 +1,72 @@
+"""Reading a session for export: one snapshot, pseudonyms, streamed rows (both backends)."""
+
+from __future__ import annotations
+
+import time
+
+from her2poll.core.questions import QuestionSet
+from her2poll.store import sessions
+from her2poll.store.db import Database
+from her2poll.store.export import snapshot
+from her2poll.store.votes import VoteIn, record_votes, tallies
+from tests.exports.conftest import PARTICIPANTS, db_answers, vote_session
+
+
+def test_participants_appear_only_as_pseudonyms_in_join_order(
+    db: Database, questions: QuestionSet
+) -> None:
+    v = vote_session(db, questions)
+    with snapshot(db, v.code.lower()) as snap:
+        people = list(snap.participants())
+    assert [p.participant for p in people] == [f"P{i:04d}" for i in range(1, PARTICIPANTS + 1)]
+    assert all(p.joined_at.tzinfo is not None for p in people)
+
+
+def test_responses_are_the_answers_table_by_question_then_participant(
+    db: Database, questions: QuestionSet
+) -> None:
+    v = vote_session(db, questions)
+    with snapshot(db, v.code) as snap:
+        rows = list(snap.responses())
+        assert snap.counts.answers == len(rows) == 4 * PARTICIPANTS + 3
+        assert snap.tallies == tallies(db, v.session_id).by_question
+    got = {(int(r.participant[1:]), r.question_id): (r.option_id, r.changed_count) for r in rows}
+    assert got == db_answers(db, v.session_id)
+    order = [(questions.question_ids.index(r.question_id), r.participant) for r in rows]
+    assert order == sorted(order)
+    assert got[(1, "PQ1")] == ("OTHER", 2)  # changed twice, last to OTHER
+
+
+def test_votes_are_the_whole_log_including_changes(db: Database, questions: QuestionSet) -> None:
+    v = vote_session(db, questions)
+    with snapshot(db, v.code) as snap:
+        log = list(snap.votes())
+        assert len(log) == snap.counts.votes == 4 * PARTICIPANTS + 3 + 4
+    p1 = [x.option_id for x in log if x.participant == "P0001" and x.question_id == "PQ1"]
+    assert len(p1) == 3
+    assert [x.received_at for x in log] == sorted(x.received_at for x in log)
+
+
+def test_a_snapshot_sees_one_moment_and_never_blocks_a_vote(
+    db: Database, questions: QuestionSet
+) -> None:
+    v = vote_session(db, questions)
+    with snapshot(db, v.code) as snap:
+        before = snap.counts.answers
+        newcomer = sessions.join(db, v.session_id, None)
+        started = time.monotonic()
+        result = record_votes(db, [VoteIn(v.session_id, newcomer.id, "PQ5", "VERY", "late")])
+        assert result[0].ok and time.monotonic() - started < 2
+        assert len(list(snap.responses())) == before
+        assert len(list(snap.participants())) == PARTICIPANTS
+    with snapshot(db, v.code) as snap:
+        assert len(list(snap.responses())) == before + 1
+
+
+def test_progress_is_reported_per_batch_of_rows(db: Database, questions: QuestionSet) -> None:
+    v = vote_session(db, questions)
+    seen: list[int] = []
+    with snapshot(db, v.code) as snap:
+        snap.on_rows = seen.append
+        rows = sum(1 for _ in snap.responses())
+    assert sum(seen) == rows
