@@ -13,12 +13,17 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from her2poll import create_app
 from her2poll.core.questions import QuestionSet, load_question_set
 from her2poll.store.db import Database
+
+# Speed is measured in bench/, never asserted: no hypothesis deadline either.
+settings.register_profile("her2poll", deadline=None)
+settings.load_profile("her2poll")
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
