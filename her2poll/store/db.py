@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import StaticPool
 
 from ..core.errors import Her2pollError, Unavailable
@@ -89,6 +90,9 @@ class Database:
         except OperationalError as e:
             log.warning("database unavailable: %s", e.orig)
             raise Unavailable("The database is unavailable; try again shortly.") from e
+        except PoolTimeout as e:
+            # Every pooled connection is busy: a surge, not a bug; the client retries.
+            raise Unavailable("The server is busy; try again shortly.") from e
         except DBAPIError as e:
             if e.connection_invalidated:
                 raise Unavailable("The database connection was lost; try again.") from e
@@ -117,6 +121,9 @@ class Database:
         except OperationalError as e:
             log.warning("database unavailable: %s", e.orig)
             raise Unavailable("The database is unavailable; try again shortly.") from e
+        except PoolTimeout as e:
+            # Every pooled connection is busy: a surge, not a bug; the client retries.
+            raise Unavailable("The server is busy; try again shortly.") from e
 
     def ping(self) -> None:
         """Raise :class:`Unavailable` unless the database answers."""

@@ -28,3 +28,19 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     db.dispose()
+
+
+def test_an_exhausted_pool_is_a_retryable_busy_error(pg_server: str) -> None:
+    import pytest
+    from sqlalchemy import create_engine
+
+    from her2poll.core.errors import Unavailable
+
+    db = Database(pg_server)
+    db.engine = create_engine(pg_server, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    with db.engine.connect():  # the only connection is taken
+        with pytest.raises(Unavailable) as e:
+            with db.begin():
+                pass
+    assert e.value.retryable and "busy" in e.value.message
+    db.dispose()
