@@ -98,7 +98,9 @@ def test_moderator_tally_equals_what_each_phone_holds_as_acked(live_server: Live
     assert wait_until(lambda: moderator.counts("PQ6") == expected), (
         f"moderator shows {moderator.counts('PQ6')}, phones hold {expected}"
     )
-    assert moderator.latest["connected"] == N_PHONES
+    # A re-vote for the same option leaves the counts as they were, so the counts
+    # can be final before the last reconnect is: wait for the head count too.
+    assert wait_until(lambda: moderator.latest["connected"] == N_PHONES)
     for p in phones:
         p.sio.disconnect()
     moderator.sio.disconnect()
