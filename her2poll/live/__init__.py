@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from flask_socketio import SocketIO
 
@@ -12,6 +14,22 @@ from .presence import Presence
 from .rooms import Registry
 from .service import Live
 from .writer import VoteWriter
+
+
+class _NoDeflate:
+    """Decline per-message compression on the Socket.IO WebSocket.
+
+    Our messages are small (an ack is tens of bytes), while a deflate context
+    holds hundreds of KB per connection and costs CPU on every frame: at
+    thousands of phones that is most of the server's memory, for no gain.
+    """
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return self.wsgi_app(environ, start_response)
 
 
 def _never_called() -> tuple[str, int]:  # pragma: no cover - see init_app
@@ -43,6 +61,7 @@ def init_app(app: Flask) -> SocketIO:
     # URL; a rule for the Socket.IO path makes that match cheap instead of a 404
     # search. The middleware answers /socket.io/ before Flask, so the view never runs.
     app.add_url_rule("/socket.io/", "socketio_path", _never_called)
+    app.wsgi_app = _NoDeflate(app.wsgi_app)  # type: ignore[method-assign]
     db = app.extensions["her2poll_db"]
     registry = Registry()
     presence = Presence(registry.connected_attendees, settings.message_queue)
