@@ -23,7 +23,7 @@ import aiohttp
 
 from . import audience
 from .moderator import Moderator
-from .procs import rss_kb
+from .procs import cpu_seconds, rss_kb
 from .stats import add_counts, latency_summary, merge
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "questions.json"
@@ -100,6 +100,10 @@ class Fleet:
 
 def _rss(pids: list[int]) -> float:
     return sum(rss_kb(p) for p in pids) / 1024
+
+
+def _cpu(pids: list[int]) -> float:
+    return sum(cpu_seconds(p) for p in pids)
 
 
 async def _connect(fleet: Fleet, plan: Plan, pids: list[int]) -> dict[str, Any]:
@@ -193,12 +197,18 @@ async def drive(
                 if hook:
                     hook(name)
                 args = (fleet, plan, pids) if name == "connect" else (fleet, mod, plan)
+                cpu0 = _cpu(pids)
                 result[name] = await phase(*args)  # type: ignore[operator]
+                cpu = _cpu(pids) - cpu0
+                done = result[name].get("connected", result[name].get("acked"))
+                result[name]["server_cpu_s"] = round(cpu, 2)
+                result[name]["server_cpu_ms_each"] = round(1000 * cpu / done, 3) if done else None
                 await asyncio.sleep(plan.settle)
             if hook:
                 hook("done")
             result["rss_end_mb"] = round(_rss(pids), 1)
             result["tally_messages"] = len(mod.tallies)
+            result["moderator_reconnects"] = mod.reconnects
         finally:
             await fleet.close()
             await mod.close()

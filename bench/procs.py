@@ -109,3 +109,42 @@ def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: floa
         except ProcessLookupError:
             pass
         proc.wait(5)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used, in seconds; 0.0 if it is gone.
+
+    Per vote, this is the benchmark's most robust figure: wall-clock latency on a
+    shared 2-core machine depends on every other process; CPU spent does not.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy(seconds: float = 2.0) -> float:
+    """Share of all cores busy over ``seconds`` (from /proc/stat), 0.0 to 1.0."""
+
+    def sample() -> tuple[int, int]:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = values[3] + values[4]  # idle + iowait
+        return sum(values) - idle, sum(values)
+
+    busy0, total0 = sample()
+    time.sleep(seconds)
+    busy1, total1 = sample()
+    return (busy1 - busy0) / max(1, total1 - total0)
+
+
+def wait_quiet(limit: float, timeout: float) -> float:
+    """Wait (at most ``timeout`` s) until other work uses under ``limit`` of the CPU.
+
+    Returns the last share measured, for the report: the machine is shared.
+    """
+    deadline = time.monotonic() + timeout
+    busy = machine_busy()
+    while busy > limit and time.monotonic() < deadline:
+        busy = machine_busy()
+    return busy

@@ -55,6 +55,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, Any]]:
         ("connect", "connect+join p99 ms", c["join_ms"]["p99"]),
         ("connect", "server RSS after connect MB", c["rss_after_mb"]),
         ("connect", "RSS per connection KB", c["rss_per_conn_kb"]),
+        ("connect", "server CPU ms per connect+join", c.get("server_cpu_ms_each")),
         ("burst", "votes acked", b["acked"]),
         ("burst", "vote errors", _errors(b)),
         ("burst", "all acked in s", b["all_acked_s"]),
@@ -62,6 +63,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, Any]]:
         ("burst", "ack p95 ms", b["ack_ms"]["p95"]),
         ("burst", "ack p99 ms", b["ack_ms"]["p99"]),
         ("burst", "durable votes/s", b["votes_per_s"]),
+        ("burst", "server CPU ms per vote", b.get("server_cpu_ms_each")),
         ("burst", "moderator tally exact", b["tally_exact"]),
         ("burst", "tally after last ack ms", b["tally_after_last_ack_ms"]),
         ("steady", "votes acked / sent", f"{s['acked']:,} / {s['sent']:,}"),
@@ -69,6 +71,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, Any]]:
         ("steady", "ack p50 ms", s["ack_ms"]["p50"]),
         ("steady", "ack p99 ms", s["ack_ms"]["p99"]),
         ("steady", "ack max ms", s["ack_ms"]["max"]),
+        ("steady", "server CPU ms per vote", s.get("server_cpu_ms_each")),
         ("steady", "moderator tally exact", s["tally_exact"]),
         ("steady", "tally after last ack ms", s["tally_after_last_ack_ms"]),
     ]
@@ -115,7 +118,9 @@ def markdown(run: dict[str, Any]) -> str:
     ]
     for item in run["results"]:
         load = ", ".join(f"{k} {v[0]:.1f} → {v[1]:.1f}" for k, v in item.get("loadavg", {}).items())
-        parts += [f"## N = {item['n']:,}", "", f"1-minute load average (start → end): {load}", ""]
+        busy = ", ".join(f"{k} {v:.0%}" for k, v in item.get("busy_before", {}).items())
+        parts += [f"## N = {item['n']:,}", ""]
+        parts += [f"Load average (start → end): {load}; CPU busy before start: {busy}.", ""]
         parts += [table(run["kind"], item.get("her2poll"), item.get("peer")), ""]
         for label in ("her2poll", "peer"):
             errs = _all_errors(item.get(label))

@@ -24,7 +24,7 @@ from typing import Any
 
 from . import report, targets
 from .drive import Plan, drive
-from .procs import raise_nofile
+from .procs import raise_nofile, wait_quiet
 from .profile import Profiler, summarize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,30 +43,55 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--steady-seconds", type=float, default=10.0)
     p.add_argument("--no-deflate", action="store_true", help="don't offer permessage-deflate")
     p.add_argument("--no-peer", action="store_true", help="skip the Node.js reference run")
-    p.add_argument("--profile", action="store_true", help="py-spy the server during votes")
+    p.add_argument("--profile", action="store_true", help="py-spy the server, per phase")
+    p.add_argument("--native", action="store_true", help="with --profile: C frames too")
+    p.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra environment for the her2poll processes (what-if runs, e.g. GUNICORN_CMD_ARGS)",
+    )
     p.add_argument("--db", help="cluster: PostgreSQL URL (default: a fresh database per N)")
     p.add_argument("--port", type=int, help="entry port (single 5200, cluster 8200)")
     p.add_argument("--backend-port", type=int, default=5201, help="cluster: first process port")
     p.add_argument("--peer-port", type=int, default=8290)
     p.add_argument("--out", type=Path, default=RESULTS)
+    p.add_argument(
+        "--quiet",
+        type=float,
+        default=0.25,
+        help="before each server run, wait up to 3 min until the CPU is under this share busy",
+    )
     return p.parse_args(argv)
 
 
 def _server(args: argparse.Namespace) -> AbstractContextManager[targets.Target]:
+    env = dict(kv.split("=", 1) for kv in args.server_env)
     if args.target == "single":
-        return targets.single(args.port or 5200)
+        return targets.single(args.port or 5200, env)
     if args.target == "cluster":
-        return targets.cluster(args.workers, args.port or 8200, args.backend_port, args.db)
+        return targets.cluster(args.workers, args.port or 8200, args.backend_port, args.db, env)
     return targets.peer(args.peer_port)
 
 
 def _one(
-    server: AbstractContextManager[targets.Target], plan: Plan, profile_to: Path | None
+    server: AbstractContextManager[targets.Target],
+    plan: Plan,
+    profile_to: Path | None,
+    native: bool = False,
+    quiet: float = 1.0,
+    logs_to: Path | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Start a server, drive it, stop it; return its figures and a profile per phase."""
-    profiler = Profiler(profile_to) if profile_to else None
+    # Native unwinding pauses the server per sample: sample less often.
+    rate = 20 if native else 100
+    profiler = Profiler(profile_to, rate=rate, native=native) if profile_to else None
+    busy = wait_quiet(quiet, 180)
     with server as target:
         print(f"-> {target.name}: N={plan.n:,} at {target.url}", flush=True)
+        if target.cluster is not None and logs_to is not None:
+            target.cluster.keep_logs_in = logs_to
 
         def hook(phase: str) -> None:
             assert profiler is not None
@@ -78,6 +103,7 @@ def _one(
         result = asyncio.run(drive(target.url, plan, target.pids, hook if profiler else None))
         result["server"] = target.name
         result["loadavg"] = [load_before, os.getloadavg()[0]]
+        result["busy_before"] = busy
     profiles: dict[str, Any] = {}
     if profiler and profile_to:
         for f in profiler.files:
@@ -127,10 +153,13 @@ def main(argv: list[str] | None = None) -> None:
         item: dict[str, Any] = {"n": plan.n}
         if args.target != "peer":
             prof = args.out / f"{stem}-profile-n{plan.n}" if args.profile else None
-            item["her2poll"], item["profile"] = _one(_server(args), plan, prof)
+            item["her2poll"], item["profile"] = _one(
+                _server(args), plan, prof, args.native, args.quiet, args.out / f"{stem}-logs"
+            )
         if args.target == "peer" or not args.no_peer:
-            item["peer"], _ = _one(targets.peer(args.peer_port), plan, None)
+            item["peer"], _ = _one(targets.peer(args.peer_port), plan, None, quiet=args.quiet)
         item["loadavg"] = {k: item[k]["loadavg"] for k in ("her2poll", "peer") if k in item}
+        item["busy_before"] = {k: item[k]["busy_before"] for k in ("her2poll", "peer") if k in item}
         run["results"].append(item)
         print(report.table(kind, item.get("her2poll"), item.get("peer")), flush=True)
     for path in report.write(run, args.out, stem):
