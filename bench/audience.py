@@ -103,6 +103,9 @@ class Audience:
         return out.to_dict() | {"connected": len(self.attendees)}
 
     async def _vote(self, a: Attendee, question: str, option: str, out: Outcome) -> None:
+        if a.client.closed:  # dropped earlier: nothing is sent, so nothing is unknown
+            out.errors["dropped_before_send"] += 1
+            return
         a.busy = True
         t0 = time.monotonic()
         out.first_send = out.first_send or t0

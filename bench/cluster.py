@@ -59,6 +59,8 @@ class Cluster:
         self.extra_env = env or {}
         self._own_run_dir = run_dir is None
         self.run_dir = run_dir or Path(tempfile.mkdtemp(prefix="her2poll-cluster-"))
+        #: where to copy the processes' and nginx's logs when stopping (benchmarks)
+        self.keep_logs_in: Path | None = None
         self.backends: list[subprocess.Popen[bytes]] = []
         self.nginx: subprocess.Popen[bytes] | None = None
 
@@ -153,6 +155,10 @@ class Cluster:
                 os.killpg(proc.pid, signal.SIGTERM)
         for proc in self.backends:
             procs.stop(proc, signal.SIGTERM, timeout=15)
+        if self.keep_logs_in is not None:
+            self.keep_logs_in.mkdir(parents=True, exist_ok=True)
+            for log in self.run_dir.glob("*.log"):
+                shutil.copy(log, self.keep_logs_in / log.name)
         if self._own_run_dir:
             shutil.rmtree(self.run_dir, ignore_errors=True)
 

@@ -18,7 +18,11 @@ from .sio import SioClient
 class Moderator:
     def __init__(self, http: aiohttp.ClientSession, url: str, question: str) -> None:
         self.question = question
+        self.http = http
+        self.url = url
         self.client = SioClient(http, url, on_event=self._on_event)
+        self.reconnects = 0
+        self._join: dict[str, str] = {}
         #: (received_at, vote_seq, counts of ``question``) for every tally received
         self.tallies: list[tuple[float, int, dict[str, int]]] = []
 
@@ -30,12 +34,21 @@ class Moderator:
         self.tallies.append((now, int(data.get("vote_seq", 0)), counts))
 
     async def join(self, code: str, secret: str) -> None:
+        self._join = {"code": code, "role": "moderator", "secret": secret}
         await self.client.connect()
-        ack = await self.client.call("join", {"code": code, "role": "moderator", "secret": secret})
+        ack = await self.client.call("join", self._join)
         if not (isinstance(ack, dict) and ack.get("ok")):
             raise RuntimeError(f"moderator join refused: {ack}")
 
+    async def ensure(self) -> None:
+        """Reconnect and join again if the server dropped us, as the protocol says."""
+        if self.client.closed:
+            self.reconnects += 1
+            self.client = SioClient(self.http, self.url, on_event=self._on_event)
+            await self.join(self._join["code"], self._join["secret"])
+
     async def open(self, question: str) -> None:
+        await self.ensure()
         ack = await self.client.call("control", {"action": "open", "question_id": question})
         if not (isinstance(ack, dict) and ack.get("ok")):
             raise RuntimeError(f"control open refused: {ack}")
@@ -56,6 +69,7 @@ class Moderator:
             found = self.first_match(expected, since)
             if found is not None:
                 return found
+            await self.ensure()  # a dropped moderator would wait for nothing
             await asyncio.sleep(0.05)
         return None
 

@@ -17,9 +17,12 @@ from pathlib import Path
 class Profiler:
     """Sample some processes from :meth:`start` until :meth:`stop`."""
 
-    def __init__(self, out_prefix: Path, rate: int = 100) -> None:
+    def __init__(self, out_prefix: Path, rate: int = 100, native: bool = False) -> None:
         self.out_prefix = out_prefix
         self.rate = rate
+        #: also sample C frames: shows garbage collection, zlib and libev time, which
+        #: Python-only samples charge to whatever Python frame happened to be running
+        self.native = native
         self.running: list[tuple[subprocess.Popen[bytes], Path]] = []
         self.files: list[Path] = []
 
@@ -30,8 +33,9 @@ class Profiler:
             raise FileNotFoundError("py-spy is not installed (pip install py-spy)")
         for pid in pids:
             out = self.out_prefix.with_name(f"{self.out_prefix.name}-{label}-pid{pid}.txt")
-            cmd = [binary, "record", "--pid", str(pid), "--format", "raw", "--rate",
-                   str(self.rate), "--output", str(out)]  # fmt: skip
+            cmd = [binary, "record", "--pid", str(pid), "--format", "raw"]
+            cmd += ["--rate", str(self.rate), "--output", str(out)]
+            cmd += ["--native"] if self.native else []
             proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             self.running.append((proc, out))
 

@@ -31,17 +31,17 @@ class Target:
     name: str
     url: str
     pids: Callable[[], list[int]]  # the processes whose memory per connection counts
+    cluster: Cluster | None = None
 
 
 @contextmanager
-def single(port: int) -> Iterator[Target]:
+def single(port: int, env: dict[str, str] | None = None) -> Iterator[Target]:
     """One process on SQLite, served directly (no nginx): the default deployment."""
     tmp = Path(tempfile.mkdtemp(prefix="her2poll-bench-"))
+    db = f"sqlite:///{tmp / 'bench.db'}"
     try:
-        with Cluster(
-            1, f"sqlite:///{tmp / 'bench.db'}", port, proxy=False, message_queue=None
-        ) as c:
-            yield Target("her2poll single (SQLite)", c.url, c.server_pids)
+        with Cluster(1, db, port, proxy=False, message_queue=None, env=env) as c:
+            yield Target("her2poll single (SQLite)", c.url, c.server_pids, c)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -62,13 +62,18 @@ def fresh_pg_database(admin_url: str = PG_ADMIN) -> Iterator[str]:
 
 
 @contextmanager
-def cluster(workers: int, port: int, backend_port: int, db_url: str | None) -> Iterator[Target]:
+def cluster(
+    workers: int,
+    port: int,
+    backend_port: int,
+    db_url: str | None,
+    env: dict[str, str] | None = None,
+) -> Iterator[Target]:
     """N processes + nginx + Redis on a fresh PostgreSQL database (or ``db_url``)."""
     with fresh_pg_database() if db_url is None else _given(db_url) as url:
-        with Cluster(workers, url, port, backend_port=backend_port) as c:
-            yield Target(
-                f"her2poll cluster ({workers} processes, nginx, PostgreSQL)", c.url, c.server_pids
-            )
+        with Cluster(workers, url, port, backend_port=backend_port, env=env) as c:
+            name = f"her2poll cluster ({workers} processes, nginx, PostgreSQL)"
+            yield Target(name, c.url, c.server_pids, c)
 
 
 @contextmanager
