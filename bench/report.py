@@ -146,18 +146,18 @@ def write(run: dict[str, Any], out_dir: Path, stem: str) -> list[Path]:
     js, md = out_dir / f"{stem}.json", out_dir / f"{stem}.md"
     js.write_text(json.dumps(run, indent=1, default=str))
     md.write_text(markdown(run))
-    return [js, md, *plot(out_dir, run["kind"], stem)]
+    return [js, md, *plot(out_dir, run["kind"], stem, run.get("variant", ""))]
 
 
-def _history(out_dir: Path, kind: str) -> dict[tuple[str, int], dict[str, Any]]:
-    """Newest result per (server, N) of this kind, from every run in ``out_dir``."""
+def _history(out_dir: Path, kind: str, variant: str) -> dict[tuple[str, int], dict[str, Any]]:
+    """Newest result per (server, N) of this kind and variant, from every run in ``out_dir``."""
     found: dict[tuple[str, int], dict[str, Any]] = {}
     for path in sorted(out_dir.glob("*.json")):
         try:
             run = json.loads(path.read_text())
         except (ValueError, OSError):
             continue
-        if run.get("kind") != kind:
+        if run.get("kind") != kind or run.get("variant", "") != variant:
             continue
         for item in run.get("results", []):
             for label in ("her2poll", "peer"):
@@ -166,12 +166,12 @@ def _history(out_dir: Path, kind: str) -> dict[tuple[str, int], dict[str, Any]]:
     return found
 
 
-def plot(out_dir: Path, kind: str, stem: str) -> Sequence[Path]:
+def plot(out_dir: Path, kind: str, stem: str, variant: str = "") -> Sequence[Path]:
     """Ack latency against N for this kind, from all its runs so far (HTML, and PNG if kaleido)."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    history = _history(out_dir, kind)
+    history = _history(out_dir, kind, variant)
     fig = make_subplots(
         rows=1, cols=2, subplot_titles=("burst: ack latency", "steady: ack latency")
     )
@@ -187,7 +187,8 @@ def plot(out_dir: Path, kind: str, stem: str) -> Sequence[Path]:
                 )  # fmt: skip
     fig.update_xaxes(title_text="connected attendees (N)")
     fig.update_yaxes(title_text="ms", rangemode="tozero")
-    fig.update_layout(title=f"her2poll vs Node peer: {kind}", width=1100, height=450)
+    title = f"her2poll vs Node peer: {kind}" + (f" ({variant})" if variant else "")
+    fig.update_layout(title=title, width=1100, height=450)
     html = out_dir / f"{stem}-latency.html"
     fig.write_html(html, include_plotlyjs=True)
     written: list[Path] = [html]

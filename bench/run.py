@@ -148,6 +148,8 @@ def main(argv: list[str] | None = None) -> None:
             f"generator; Python {platform.python_version()}; open-files limit {nofile}"
         ),
         "results": [],
+        # what-if runs (server environment, no deflate) are plotted apart from plain ones
+        "variant": " ".join([*args.server_env, *(["no-deflate"] if args.no_deflate else [])]),
     }
     for plan in _plans(args):
         item: dict[str, Any] = {"n": plan.n}
@@ -162,6 +164,8 @@ def main(argv: list[str] | None = None) -> None:
         item["busy_before"] = {k: item[k]["busy_before"] for k in ("her2poll", "peer") if k in item}
         run["results"].append(item)
         print(report.table(kind, item.get("her2poll"), item.get("peer")), flush=True)
+    if run["variant"]:
+        run["title"] += f" ({run['variant']})"
     for path in report.write(run, args.out, stem):
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
