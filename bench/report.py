@@ -38,7 +38,7 @@ def _num(v: Any) -> str:
 def _ratio(a: Any, b: Any) -> str:
     if isinstance(a, bool) or not isinstance(a, int | float) or not isinstance(b, int | float):
         return ""
-    return f"{a / b:.2f}×" if b else ""
+    return f"{a / b:.2f}×" if b > 0 and a >= 0 else ""  # a signed delay has no ratio
 
 
 def _errors(phase: dict[str, Any]) -> int:
