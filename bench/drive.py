@@ -201,8 +201,13 @@ async def drive(
                 result[name] = await phase(*args)  # type: ignore[operator]
                 cpu = _cpu(pids) - cpu0
                 done = result[name].get("connected", result[name].get("acked"))
-                result[name]["server_cpu_s"] = round(cpu, 2)
-                result[name]["server_cpu_ms_each"] = round(1000 * cpu / done, 3) if done else None
+                restarted = sorted(server_pids()) != sorted(pids)  # e.g. WORKER TIMEOUT
+                result[name]["server_restarted"] = restarted
+                if not restarted:
+                    result[name]["server_cpu_s"] = round(cpu, 2)
+                    each = round(1000 * cpu / done, 3) if done else None
+                    result[name]["server_cpu_ms_each"] = each
+                pids = server_pids()
                 await asyncio.sleep(plan.settle)
             if hook:
                 hook("done")

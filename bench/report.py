@@ -45,10 +45,18 @@ def _errors(phase: dict[str, Any]) -> int:
     return sum(v for k, v in phase["errors"].items() if k != "skipped_busy")
 
 
+def _restarted(*phases: dict[str, Any]) -> str:
+    """A killed worker (gunicorn's WORKER TIMEOUT) drops every connection it held."""
+    names = ("connect", "burst", "steady")
+    hit = [p for p, x in zip(names, phases, strict=True) if x.get("server_restarted")]
+    return f"**yes ({', '.join(hit)})**" if hit else "no"
+
+
 def rows(r: dict[str, Any]) -> list[tuple[str, str, Any]]:
     """(phase, metric, value) for one server's result."""
     c, b, s = r["connect"], r["burst"], r["steady"]
     return [
+        ("all", "server process restarted", _restarted(c, b, s)),
         ("connect", "connected", c["connected"]),
         ("connect", "connect errors", _errors(c)),
         ("connect", "connect+join p50 ms", c["join_ms"]["p50"]),
