@@ -1,0 +1,211 @@
+"""The run's outputs: a markdown table, a JSON file and a latency-vs-N plot.
+
+Every her2poll figure sits beside the Node.js peer's and their ratio
+(her2poll ÷ peer: above 1 means more time or memory; below 1 fewer votes/s).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+#: The issue's targets, per kind of deployment, for the "target" column.
+GOALS: dict[str, dict[str, str]] = {
+    "single": {
+        "connected": "5,000",
+        "rss_per_conn_kb": "≤ 80",
+        "all_acked_s": "≤ 1.5",
+        "steady_p99": "≤ 500",
+        "tally_ms": "≤ 250",
+    },
+    "cluster": {"connected": "15,000, 0 errors", "all_acked_s": "all acked", "exact": "exact"},
+}
+
+
+def _num(v: Any) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, bool):
+        return "yes" if v else "**no**"
+    if isinstance(v, float) and not v.is_integer():
+        return f"{v:,.1f}" if abs(v) >= 10 else f"{v:,.3g}"
+    return f"{int(v):,}" if isinstance(v, int | float) else str(v)
+
+
+def _ratio(a: Any, b: Any) -> str:
+    if isinstance(a, bool) or not isinstance(a, int | float) or not isinstance(b, int | float):
+        return ""
+    return f"{a / b:.2f}×" if b > 0 and a >= 0 else ""  # a signed delay has no ratio
+
+
+def _errors(phase: dict[str, Any]) -> int:
+    return sum(v for k, v in phase["errors"].items() if k != "skipped_busy")
+
+
+def _restarted(*phases: dict[str, Any]) -> str:
+    """A killed worker (gunicorn's WORKER TIMEOUT) drops every connection it held."""
+    names = ("connect", "burst", "steady")
+    hit = [p for p, x in zip(names, phases, strict=True) if x.get("server_restarted")]
+    return f"**yes ({', '.join(hit)})**" if hit else "no"
+
+
+def rows(r: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(phase, metric, value) for one server's result."""
+    c, b, s = r["connect"], r["burst"], r["steady"]
+    return [
+        ("all", "server process restarted", _restarted(c, b, s)),
+        ("connect", "connected", c["connected"]),
+        ("connect", "connect errors", _errors(c)),
+        ("connect", "connect+join p50 ms", c["join_ms"]["p50"]),
+        ("connect", "connect+join p99 ms", c["join_ms"]["p99"]),
+        ("connect", "server RSS after connect MB", c["rss_after_mb"]),
+        ("connect", "RSS per connection KB", c["rss_per_conn_kb"]),
+        ("connect", "server CPU ms per connect+join", c.get("server_cpu_ms_each")),
+        ("burst", "votes acked", b["acked"]),
+        ("burst", "vote errors", _errors(b)),
+        ("burst", "all acked in s", b["all_acked_s"]),
+        ("burst", "ack p50 ms", b["ack_ms"]["p50"]),
+        ("burst", "ack p95 ms", b["ack_ms"]["p95"]),
+        ("burst", "ack p99 ms", b["ack_ms"]["p99"]),
+        ("burst", "durable votes/s", b["votes_per_s"]),
+        ("burst", "server CPU ms per vote", b.get("server_cpu_ms_each")),
+        ("burst", "moderator tally exact", b["tally_exact"]),
+        ("burst", "tally after last ack ms", b["tally_after_last_ack_ms"]),
+        ("steady", "votes acked / sent", f"{s['acked']:,} / {s['sent']:,}"),
+        ("steady", "vote errors", _errors(s)),
+        ("steady", "ack p50 ms", s["ack_ms"]["p50"]),
+        ("steady", "ack p99 ms", s["ack_ms"]["p99"]),
+        ("steady", "ack max ms", s["ack_ms"]["max"]),
+        ("steady", "server CPU ms per vote", s.get("server_cpu_ms_each")),
+        ("steady", "moderator tally exact", s["tally_exact"]),
+        ("steady", "tally after last ack ms", s["tally_after_last_ack_ms"]),
+    ]
+
+
+_GOAL_OF = {
+    "connected": "connected",
+    "connect errors": "connected",
+    "RSS per connection KB": "rss_per_conn_kb",
+    "all acked in s": "all_acked_s",
+    "tally after last ack ms": "tally_ms",
+    "moderator tally exact": "exact",
+}
+
+
+def table(kind: str, main: dict[str, Any] | None, peer: dict[str, Any] | None) -> str:
+    """One markdown table: metric, target, her2poll, peer, ratio."""
+    goals = GOALS.get(kind, {})
+    lines = [
+        "| phase | metric | target | her2poll | Node peer | her2poll ÷ peer |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    base = rows(main or peer)  # type: ignore[arg-type]
+    mine = rows(main) if main else [None] * len(base)
+    theirs = rows(peer) if peer else [None] * len(base)
+    for (phase, metric, _v), m, p in zip(base, mine, theirs, strict=True):
+        goal = goals.get(_GOAL_OF.get(metric, ""), "")
+        if metric == "ack p99 ms" and phase == "steady":
+            goal = goals.get("steady_p99", "")
+        mv, pv = (m[2] if m else None), (p[2] if p else None)
+        lines.append(
+            f"| {phase} | {metric} | {goal} | {_num(mv)} | {_num(pv)} | {_ratio(mv, pv)} |"
+        )
+    return "\n".join(lines)
+
+
+def markdown(run: dict[str, Any]) -> str:
+    parts = [
+        f"# {run['title']}",
+        "",
+        f"`{run['command']}`  ",
+        f"{run['started']}, commit `{run['commit']}`; {run['machine']}",
+        "",
+    ]
+    for item in run["results"]:
+        load = ", ".join(f"{k} {v[0]:.1f} → {v[1]:.1f}" for k, v in item.get("loadavg", {}).items())
+        busy = ", ".join(f"{k} {v:.0%}" for k, v in item.get("busy_before", {}).items())
+        parts += [f"## N = {item['n']:,}", ""]
+        parts += [f"Load average (start → end): {load}; CPU busy before start: {busy}.", ""]
+        parts += [table(run["kind"], item.get("her2poll"), item.get("peer")), ""]
+        for label in ("her2poll", "peer"):
+            errs = _all_errors(item.get(label))
+            if errs:
+                parts.append(f"- {label} errors: `{json.dumps(errs)}`")
+        for name, summary in (item.get("profile") or {}).items():
+            parts += ["", f"### py-spy {name}: share of samples", ""]
+            parts.append(f"- {summary.get('samples', [('', 0)])[0][1]} samples")
+            parts += [f"  - self {pct}% `{f}`" for f, pct in summary["self"][:12]]
+            parts += [f"  - total {pct}% `{f}`" for f, pct in summary["total"][:20]]
+        parts.append("")
+    return "\n".join(parts)
+
+
+def _all_errors(r: dict[str, Any] | None) -> dict[str, dict[str, int]]:
+    if not r:
+        return {}
+    return {ph: r[ph]["errors"] for ph in ("connect", "burst", "steady") if r[ph]["errors"]}
+
+
+def write(run: dict[str, Any], out_dir: Path, stem: str) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    js, md = out_dir / f"{stem}.json", out_dir / f"{stem}.md"
+    js.write_text(json.dumps(run, indent=1, default=str))
+    md.write_text(markdown(run))
+    return [js, md, *plot(out_dir, run["kind"], stem, run.get("variant", ""))]
+
+
+def _history(out_dir: Path, kind: str, variant: str) -> dict[tuple[str, int], dict[str, Any]]:
+    """Newest result per (server, N) of this kind and variant, from every run in ``out_dir``."""
+    found: dict[tuple[str, int], dict[str, Any]] = {}
+    for path in sorted(out_dir.glob("*.json")):
+        try:
+            run = json.loads(path.read_text())
+        except (ValueError, OSError):
+            continue
+        if run.get("kind") != kind or run.get("variant", "") != variant:
+            continue
+        for item in run.get("results", []):
+            for label in ("her2poll", "peer"):
+                if item.get(label):
+                    found[(label, item["n"])] = item[label]
+    return found
+
+
+def plot(out_dir: Path, kind: str, stem: str, variant: str = "") -> Sequence[Path]:
+    """Ack latency against N for this kind, from all its runs so far (HTML, and PNG if kaleido)."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    history = _history(out_dir, kind, variant)
+    fig = make_subplots(
+        rows=1, cols=2, subplot_titles=("burst: ack latency", "steady: ack latency")
+    )
+    for label, dash in (("her2poll", "solid"), ("peer", "dot")):
+        ns = sorted(n for (lab, n) in history if lab == label)
+        for col, phase, keys in ((1, "burst", ("p50", "p99")), (2, "steady", ("p50", "p99"))):
+            for key in keys:
+                ys = [history[(label, n)][phase]["ack_ms"][key] for n in ns]
+                fig.add_trace(
+                    go.Scatter(x=ns, y=ys, name=f"{label} {phase} {key}", mode="lines+markers",
+                               line={"dash": dash}),
+                    row=1, col=col,
+                )  # fmt: skip
+    fig.update_xaxes(title_text="connected attendees (N)")
+    fig.update_yaxes(title_text="ms", rangemode="tozero")
+    title = f"her2poll vs Node peer: {kind}" + (f" ({variant})" if variant else "")
+    fig.update_layout(title=title, width=1100, height=450)
+    html = out_dir / f"{stem}-latency.html"
+    fig.write_html(html, include_plotlyjs=True)
+    written: list[Path] = [html]
+    png = out_dir / f"{stem}-latency.png"
+    try:
+        if Path("/usr/bin/chromium").exists():  # kaleido finds no Chrome of its own here
+            os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")
+        fig.write_image(png)
+        written.append(png)
+    except Exception as e:  # noqa: BLE001 - kaleido or Chromium missing: HTML only
+        print(f"PNG not written ({type(e).__name__}: {e}); HTML only")
+    return written
