@@ -76,6 +76,9 @@ def serve(host: str, port: int, db: str | None) -> None:
         "--graceful-timeout",
         "5",
         "--no-control-socket",
+        # A worker busy with a burst of thousands of votes must not be taken for hung.
+        "--timeout",
+        "120",
         "her2poll.wsgi:app",
     ]
     os.execv(sys.executable, argv)
