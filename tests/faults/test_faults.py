@@ -88,6 +88,11 @@ def test_kill_9_during_a_vote_burst_loses_no_acked_vote(crash_db: str, tmp_path:
     assert n == 40, "the final tally equals the number of distinct voters"
     assert receipts == 40, "no vote was recorded twice"
     assert {o: counts.get(o, 0) for o in OPTIONS} == expected
+    print(
+        f"kill -9 [{crash_db.split(':')[0]}]: {len(acked_before)} acked before the crash, "
+        f"{sum(len(p.acked) for p in phones)} acked in all, {n} answers and "
+        f"{receipts} receipts in the database"
+    )
 
 
 def db_answer_of_each(db_url: str, code: str) -> dict[str, str]:
@@ -144,6 +149,7 @@ def test_database_unavailable_refuses_votes_then_accepts_them(
         assert phone.last_acked("PQ6") == "VERY_LIKELY"
         counts, n, _ = db_answers(url, session["code"])
         assert counts == {"VERY_LIKELY": 1} and n == 1
+        print(f"database down: 0 acked while down, {len(phone.acked)} acked after, {n} in DB")
         raw.disconnect()
         phone.close()
         mod.disconnect()
