@@ -125,8 +125,9 @@ def test_moderator_converges_after_redis_restarts(
             p.vote("PQ6", "VERY_LIKELY")
         assert wait_until(lambda: all(p.settled() for p in phones), 30), "votes need no Redis"
         time.sleep(1)
-        private_redis.start()  # back on the same port
+        assert tally.n() == 20, "with Redis down, B's votes cannot reach the moderator on A"
         restarted = time.monotonic()
+        private_redis.start()  # back on the same port
         assert wait_until(lambda: tally.n() == 40, 60), f"moderator stuck at {tally.n()}"
         converged_after = time.monotonic() - restarted
         counts, n, receipts = db_answers(url, session["code"])
