@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import resource
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from her2poll.cli import port_free
 
 
 def raise_nofile() -> int:
@@ -56,16 +57,6 @@ def children(pid: int) -> list[int]:
     except (FileNotFoundError, ProcessLookupError):
         pass
     return found
-
-
-def port_free(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((host, port))
-        except OSError:
-            return False
-    return True
 
 
 def free_ports(count: int, start: int, end: int) -> list[int]:

@@ -39,7 +39,8 @@ def cli() -> None:
     """her2poll: live audience polls for CME sessions."""
 
 
-def _port_free(host: str, port: int) -> bool:
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether nothing listens on ``host:port`` (also used by the benchmark)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -58,7 +59,7 @@ def serve(host: str, port: int, db: str | None) -> None:
     if db:
         os.environ["HER2POLL_DB"] = db
     _app(db).extensions["her2poll_db"].dispose()  # migrate now; fail early and clearly
-    if not _port_free(host, port):
+    if not port_free(port, host):
         raise click.ClickException(f"port {port} on {host} is already in use")
     click.echo(f"her2poll on http://{host}:{port}  (moderator: http://{host}:{port}/moderator)")
     argv = [

@@ -66,6 +66,23 @@ def make_engine(url: str) -> Engine:
     )
 
 
+@contextmanager
+def _retryable_failures() -> Iterator[None]:
+    """Turn a database that cannot answer now into :class:`Unavailable` (retryable)."""
+    try:
+        yield
+    except OperationalError as e:
+        log.warning("database unavailable: %s", e.orig)
+        raise Unavailable("The database is unavailable; try again shortly.") from e
+    except PoolTimeout as e:
+        # Every pooled connection is busy: a surge, not a bug; the client retries.
+        raise Unavailable("The server is busy; try again shortly.") from e
+    except DBAPIError as e:
+        if e.connection_invalidated:
+            raise Unavailable("The database connection was lost; try again.") from e
+        raise
+
+
 class Database:
     """An engine plus the one way to run a transaction on it."""
 
@@ -84,19 +101,8 @@ class Database:
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """A transaction that commits on success; a lost database becomes retryable."""
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except OperationalError as e:
-            log.warning("database unavailable: %s", e.orig)
-            raise Unavailable("The database is unavailable; try again shortly.") from e
-        except PoolTimeout as e:
-            # Every pooled connection is busy: a surge, not a bug; the client retries.
-            raise Unavailable("The server is busy; try again shortly.") from e
-        except DBAPIError as e:
-            if e.connection_invalidated:
-                raise Unavailable("The database connection was lost; try again.") from e
-            raise
+        with _retryable_failures(), self.engine.begin() as conn:
+            yield conn
 
     @contextmanager
     def snapshot(self) -> Iterator[Connection]:
@@ -108,22 +114,15 @@ class Database:
         transaction for a SELECT, so ``BEGIN`` is sent by hand; in WAL mode a read
         transaction keeps one snapshot and never blocks the writer.
         """
-        try:
-            with self.engine.connect() as conn:
-                if self.backend == "postgresql":
-                    conn = conn.execution_options(
-                        isolation_level="REPEATABLE READ", postgresql_readonly=True
-                    )
-                with conn.begin():
-                    if self.backend == "sqlite":
-                        conn.exec_driver_sql("BEGIN")
-                    yield conn
-        except OperationalError as e:
-            log.warning("database unavailable: %s", e.orig)
-            raise Unavailable("The database is unavailable; try again shortly.") from e
-        except PoolTimeout as e:
-            # Every pooled connection is busy: a surge, not a bug; the client retries.
-            raise Unavailable("The server is busy; try again shortly.") from e
+        with _retryable_failures(), self.engine.connect() as conn:
+            if self.backend == "postgresql":
+                conn = conn.execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=True
+                )
+            with conn.begin():
+                if self.backend == "sqlite":
+                    conn.exec_driver_sql("BEGIN")
+                yield conn
 
     def ping(self) -> None:
         """Raise :class:`Unavailable` unless the database answers."""
