@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -265,9 +266,14 @@ def _delete_votes(conn: Connection, session_id: int, question_id: str) -> None:
         conn.execute(
             delete(table).where(table.session_id == session_id, table.question_id == question_id)
         )
+    bump_vote_seq(conn, [session_id])
+
+
+def bump_vote_seq(conn: Connection, session_ids: Iterable[int]) -> None:
+    """Mark a new tally version of these sessions, in the transaction that changed it."""
     conn.execute(
         update(SessionRow)
-        .where(SessionRow.id == session_id)
+        .where(SessionRow.id.in_(sorted(set(session_ids))))
         .values(vote_seq=SessionRow.vote_seq + 1)
     )
 

@@ -25,7 +25,7 @@ from ..core.questions import QuestionSet
 from ..core.tallies import Tally, tally
 from .db import Database
 from .models import AnswerRow, PollRow, SessionRow, VoteReceiptRow, utcnow
-from .sessions import _questions
+from .sessions import _questions, bump_vote_seq
 
 _CHUNK = 400  # rows per IN (...) clause; far below SQLite's variable limit
 
@@ -231,12 +231,7 @@ def _write(
             .execution_options(synchronize_session=False),
             list(updates.values()),
         )
-    for session_id in sorted({int(r["session_id"]) for r in receipts}):  # type: ignore[call-overload]
-        conn.execute(
-            update(SessionRow)
-            .where(SessionRow.id == session_id)
-            .values(vote_seq=SessionRow.vote_seq + 1)
-        )
+    bump_vote_seq(conn, (int(r["session_id"]) for r in receipts))  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)
