@@ -18,7 +18,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         and the CLI; everything else comes from ``HER2POLL_*`` environment variables.
     """
     from . import live, web
-    from .store.db import Database
+    from .store import db as store_db
 
     settings: Settings = load_settings(config)
     app = Flask(
@@ -34,9 +34,9 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.config["HER2POLL"] = settings
-    db = Database(settings.database_url)
+    db = store_db.Database(settings.database_url)
     db.upgrade()
-    app.extensions["her2poll_db"] = db
+    store_db.init_app(app, db)
     web.init_app(app)
     live.init_app(app)
     return app

@@ -58,7 +58,9 @@ def serve(host: str, port: int, db: str | None) -> None:
     """Serve her2poll with gunicorn's gevent worker (one process)."""
     if db:
         os.environ["HER2POLL_DB"] = db
-    _app(db).extensions["her2poll_db"].dispose()  # migrate now; fail early and clearly
+    from .store.db import get_db
+
+    get_db(_app(db)).dispose()  # migrate now; fail early and clearly
     if not port_free(port, host):
         raise click.ClickException(f"port {port} on {host} is already in use")
     click.echo(f"her2poll on http://{host}:{port}  (moderator: http://{host}:{port}/moderator)")
@@ -110,19 +112,20 @@ def session_new(
 ) -> None:
     """Create a session and print its join code and links (the secret is shown once)."""
     from .core.questions import load_question_set
-    from .store import sessions
+    from .services import sessions
+    from .store.db import get_db
+    from .store.repository import SqlStore
     from .web import links
 
     app = _app(db)
     qs = load_question_set(questions_file or app.config["HER2POLL"].questions_path)
-    new = sessions.create_session(app.extensions["her2poll_db"], qs, title)
+    new = sessions.create(SqlStore(get_db(app)), qs, title)
     with app.test_request_context(base_url=base_url):
-        token = sessions.derive_screen_token(new.moderator_secret)
         click.echo(f"Session:    {new.state.title}")
         click.echo(f"Join code:  {new.state.code}")
         click.echo(f"Attendees:  {links.attendee_url(new.state.code)}")
         click.echo(f"Moderator:  {links.moderator_url(new.state.code, new.moderator_secret)}")
-        click.echo(f"Projector:  {links.screen_url(new.state.code, token)}")
+        click.echo(f"Projector:  {links.screen_url(new.state.code, new.screen_token)}")
     click.echo("Keep the moderator link secret: it is shown only this once.")
 
 
@@ -130,9 +133,10 @@ def session_new(
 @db_option
 def list_sessions(db: str | None) -> None:
     """List sessions, newest first."""
-    from .store import sessions
+    from .services import sessions
+    from .store.repository import SqlStore
 
-    rows = sessions.list_sessions(_app(db).extensions["her2poll_db"])
+    rows = sessions.summaries(SqlStore(_db(db)))
     if not rows:
         click.echo("No sessions yet: create one with 'her2poll session new'.")
     for s in rows:
@@ -231,15 +235,14 @@ def _db(db: str | None) -> Any:
 @db_option
 def export(code: str, fmt: str, output: str | None, db: str | None) -> None:
     """Export a session's results and answers (read in one consistent snapshot)."""
-    from .exports.formats import FORMATS, export_chunks, filename
-    from .store.sessions import get_session
+    from .services import exports
 
-    database, spec = _db(db), FORMATS[fmt]
-    state = get_session(database, code)
-    target = output or filename(state.code, state.created_at, spec)
-    with _progress(spec.rows, database, state.code) as on_rows:
+    database, spec = _db(db), exports.check_format(fmt)
+    with _progress(spec.rows, database, code) as on_rows:
+        download = exports.export(database, code, fmt, on_rows)
+        target = output or download.filename
         with click.open_file(target, "wb", atomic=target != "-") as out:
-            for chunk in export_chunks(database, state.code, spec, on_rows):
+            for chunk in download.chunks:
                 out.write(chunk)
     if target != "-":
         click.echo(f"Wrote {target}", err=True)
@@ -269,10 +272,10 @@ def _progress(rows: Any, database: Any, code: str) -> Iterator[Any]:
 def import_(file: Any, new_code: bool, db: str | None) -> None:
     """Import a JSON export as a new session; prints its new moderator key once."""
     from .exports.json_export import load_document
-    from .store.restore import restore_session
+    from .services import exports
 
     data = load_document(file)
-    new = restore_session(_db(db), data, new_code=new_code)
+    new = exports.restore(_db(db), data, new_code=new_code)
     click.echo(f"Imported:   {new.state.title}")
     click.echo(f"Join code:  {new.state.code}")
     click.echo(

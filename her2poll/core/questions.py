@@ -10,8 +10,10 @@ can never be shown as published.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -142,6 +144,15 @@ class QuestionSet(_Strict):
     @property
     def question_ids(self) -> list[str]:
         return [q.id for q in self.questions]
+
+    @cached_property
+    def digest(self) -> str:
+        """A fingerprint of the whole set, computed once per parsed set.
+
+        Memoised statistics key on it instead of on the set's JSON, which would be
+        serialised again on every tally tick.
+        """
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
 
 
 def json_schema() -> dict[str, Any]:

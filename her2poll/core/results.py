@@ -7,8 +7,12 @@ so the numbers a coordinator exports are the numbers the moderator saw.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
+from typing import Any
 
+from cachetools import LRUCache, cached
+from cachetools.keys import hashkey
+
+from . import wording
 from .polls import Poll
 from .published import QuestionReconstruction, SetReconstruction, reconstruct_set
 from .questions import Question, QuestionSet
@@ -17,9 +21,11 @@ from .stats import compare
 from .tallies import Tally
 
 DEFAULT_CAP = 100
+#: Comparisons kept per process: a few sessions' questions at their latest counts.
+MEMO_SIZE = 4096
 
 
-def published_block(question: Question, reconstruction: QuestionReconstruction) -> dict:
+def published_block(question: Question, reconstruction: QuestionReconstruction) -> dict[str, Any]:
     """What was published for a question: printed figures, provenance, reconstruction."""
     return {
         "options": [
@@ -38,48 +44,52 @@ def published_block(question: Question, reconstruction: QuestionReconstruction) 
     }
 
 
-@lru_cache(maxsize=64)
-def _reconstruct(questions_json: str, max_n: int | None) -> SetReconstruction:
-    return reconstruct_set(QuestionSet.model_validate_json(questions_json), max_n)
-
-
 def reconstructions(questions: QuestionSet, max_n: int | None = None) -> SetReconstruction:
-    """Reconstruct a set once per set (it is pure and takes milliseconds).
+    """Reconstruct a set once per set and cap (it is pure and takes milliseconds).
 
     A set with no footnote N gets a cap of 100, so its percentages can still
     be checked for the counts they imply.
     """
-    return _reconstruct(questions.model_dump_json(), _cap(questions, max_n))
+    return _reconstruct(questions, _cap(questions, max_n))
+
+
+@cached(LRUCache(maxsize=64), key=lambda questions, cap: hashkey(questions.digest, cap))
+def _reconstruct(questions: QuestionSet, cap: int | None) -> SetReconstruction:
+    return reconstruct_set(questions, cap)
 
 
 def _cap(questions: QuestionSet, max_n: int | None) -> int | None:
     return max_n if max_n is not None or questions.published_n else DEFAULT_CAP
 
 
-@lru_cache(maxsize=4096)
-def _comparison(
-    questions_json: str, question_id: str, counts: tuple[int, ...], max_n: int | None
-) -> dict:
-    questions = QuestionSet.model_validate_json(questions_json)
-    question = questions.question(question_id)
-    assert question is not None
-    rec = next(
-        r for r in _reconstruct(questions_json, max_n).questions if r.question_id == question_id
-    )
-    return compare(question, Tally(tuple(question.option_ids), counts), rec).to_dict()
+@cached(
+    LRUCache(maxsize=MEMO_SIZE),
+    key=lambda questions, question, live, cap: hashkey(
+        questions.digest, question.id, live.counts, cap
+    ),
+)
+def _compare(
+    questions: QuestionSet, question: Question, live: Tally, cap: int | None
+) -> dict[str, Any]:
+    rec = next(r for r in _reconstruct(questions, cap).questions if r.question_id == question.id)
+    result = compare(question, live, rec)
+    body = result.to_dict()
+    params = result.verdict_params.to_dict()
+    return {**body, "verdict": wording.verdict(question, result.verdict_code, params)}
 
 
 def comparison(
     questions: QuestionSet, question_id: str, live: Tally, max_n: int | None = None
-) -> dict:
-    """The live-vs-published comparison, memoised on the counts.
+) -> dict[str, Any]:
+    """The live-vs-published comparison, memoised on the set's digest and the counts.
 
     The broadcaster asks up to ten times a second; only a question whose
     counts changed costs a new computation.
     """
-    return _comparison(
-        questions.model_dump_json(), question_id, live.counts, _cap(questions, max_n)
-    )
+    question = questions.question(question_id)
+    if question is None:
+        raise KeyError(question_id)
+    return _compare(questions, question, live, _cap(questions, max_n))
 
 
 def question_result(
@@ -89,7 +99,7 @@ def question_result(
     questions: QuestionSet,
     reconstruction: QuestionReconstruction,
     max_n: int | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """One question's complete result, as documented in ``docs/api.md``."""
     return {
         "question_id": question.id,
@@ -105,7 +115,7 @@ def question_result(
 
 def session_results(
     state: SessionState, tallies: Mapping[str, Tally], max_n: int | None = None
-) -> dict:
+) -> dict[str, Any]:
     """Every question's result plus what the comparison rests on."""
     recs = reconstructions(state.questions, max_n)
     by_id = {r.question_id: r for r in recs.questions}

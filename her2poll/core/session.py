@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from .polls import Poll, open_poll
 from .questions import Question, QuestionSet
+from .tallies import Tally
 
 #: Join codes avoid characters people misread on a projector: 0/O, 1/I/L, 5/S, 2/Z, 8/B.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -48,3 +50,40 @@ class SessionState:
 
     def question(self, question_id: str) -> Question | None:
         return self.questions.question(question_id)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One moment of a session, read in one transaction: the input of every role's view.
+
+    :param vote_seq: the tally version, bumped in the transaction of every change
+        to the answers, so a client keeps the newest snapshot it was sent.
+    :param tallies: every question's tally, by question id, in option order.
+    :param participants: everyone who ever joined (not who is connected now).
+    """
+
+    state: SessionState
+    vote_seq: int
+    tallies: Mapping[str, Tally]
+    participants: int
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One device in one session; ``public_id`` is what its signed token names."""
+
+    id: int
+    session_id: int
+    public_id: str
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """A line of the sessions list: what a coordinator picks a session by."""
+
+    code: str
+    title: str
+    #: ISO 8601, UTC.
+    created_at: str
+    participants: int
+    answers: int

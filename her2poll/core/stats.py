@@ -7,14 +7,15 @@ instead of chi-square, and a verdict that claims a difference only when every
 reconstruction of the published counts supports it.
 
 scipy and statsmodels compute the distributions and intervals; this module
-only decides which to call and says in words what came out.
+only decides which to call. Its verdict is a code plus the numbers behind it
+(:class:`VerdictParams`); :mod:`.wording` and the pages put it into words.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import stats as sps
@@ -160,7 +161,8 @@ class Comparison:
     :param published_source: ``reconstruction`` (counts that print the figures),
         ``scaled_printed`` (no reconstruction exists; printed percentages scaled
         to the cap) or ``none`` (nothing published).
-    :param verdict_code: a stable snake_case summary of the verdict for clients.
+    :param verdict_code: a stable snake_case summary of the verdict for clients;
+        with ``verdict_params`` it is all a view needs to word the verdict.
     """
 
     question_id: str
@@ -172,8 +174,8 @@ class Comparison:
     test: TestResult | None
     sensitivity: tuple[SensitivityRun, ...]
     effect: EffectSize | None
-    verdict: str
     verdict_code: str
+    verdict_params: VerdictParams
 
     @property
     def p_range(self) -> tuple[float, float] | None:
@@ -194,8 +196,8 @@ class Comparison:
             "sensitivity": [s.to_dict() for s in self.sensitivity],
             "p_range": list(p_range) if p_range else None,
             "effect": self.effect.to_dict() if self.effect else None,
-            "verdict": self.verdict,
             "verdict_code": self.verdict_code,
+            "verdict_params": self.verdict_params.to_dict(),
         }
 
 
@@ -398,65 +400,67 @@ def _option_rows(
 # --- words --------------------------------------------------------------------------------
 
 
-def format_p(p: float) -> str:
-    """Two significant digits, never rounded across the 0.05 line it is judged by."""
-    if p < 0.001:
-        return "< 0.001"
-    for digits in (2, 3, 4):
-        text = f"{p:.{digits}g}" if p < 0.1 else f"{p:.{digits}f}"
-        if (float(text) < ALPHA) == (p < ALPHA):
-            return text
-    return f"{p:.6f}"
+@dataclass(frozen=True)
+class VerdictParams:
+    """The numbers a verdict rests on; each view words them (:mod:`.wording`, verdict.js).
+
+    :param p_low: the smallest p over the tested reconstructions (``None``: no test ran).
+    :param published_n_low: the smallest published n over those reconstructions.
+    :param leaning_option_ids: for ``differs``, the column the room picks more often
+        than the panel did; several ids are the merged unprinted remainder.
+    :param inconsistent: no n up to ``cap`` reproduces the printed figures, so the
+        comparison is against the printed percentages scaled to ``cap``.
+    """
+
+    live_n: int
+    p_low: float | None = None
+    p_high: float | None = None
+    published_n_low: int | None = None
+    published_n_high: int | None = None
+    leaning_option_ids: tuple[str, ...] | None = None
+    inconsistent: bool = False
+    cap: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "live_n": self.live_n,
+            "p_low": self.p_low,
+            "p_high": self.p_high,
+            "published_n_low": self.published_n_low,
+            "published_n_high": self.published_n_high,
+            "leaning_option_ids": (
+                list(self.leaning_option_ids) if self.leaning_option_ids is not None else None
+            ),
+            "inconsistent": self.inconsistent,
+            "cap": self.cap,
+        }
 
 
-def _p_text(lo: float, hi: float) -> str:
-    if format_p(lo) == format_p(hi):
-        p = format_p(lo)
-        return f"p {p}" if p.startswith("<") else f"p = {p}"
-    return f"p = {format_p(lo)}–{format_p(hi)}"
-
-
-def _leaning(question: Question, rows: Sequence[OptionComparison]) -> str:
-    """The option the room picks more often than the panel did, in the question's words."""
-    top = max(rows, key=lambda r: r.difference or 0.0)
-    option = question.option(top.option_ids[0]) if len(top.option_ids) == 1 else None
-    label = option.text if option is not None else "other answers"
-    return f"'{label}'"
+def _leaning(rows: Sequence[OptionComparison]) -> tuple[str, ...]:
+    """The column the room picks more often than the panel did."""
+    return max(rows, key=lambda r: r.difference or 0.0).option_ids
 
 
 def _verdict(
-    question: Question,
     live_n: int,
     pub_ns: Sequence[int],
     rows: Sequence[OptionComparison],
     p_range: tuple[float, float],
-) -> tuple[str, str]:
+    inconsistent: VerdictParams,
+) -> tuple[str, VerdictParams]:
     lo, hi = p_range
-    ns = f"{min(pub_ns)}" if min(pub_ns) == max(pub_ns) else f"{min(pub_ns)}–{max(pub_ns)}"
-    numbers = f"({_p_text(lo, hi)}, n = {live_n} vs {ns})"
-    if hi < ALPHA:
-        lean = _leaning(question, rows)
-        return f"This room leans more towards {lean} than the published panel {numbers}.", (
-            "differs"
-        )
-    if lo < ALPHA:
-        text = "Whether this room differs depends on how the published counts are reconstructed"
-        return f"{text} {numbers}.", "depends_on_reconstruction"
-    return f"No clear difference from the published panel {numbers}.", "no_clear_difference"
-
-
-def _say(text: str) -> str:
-    return text
-
-
-def _say_inconsistent(reconstruction: QuestionReconstruction) -> Callable[[str], str]:
-    """Prefix every verdict with the warning that the published side does not add up."""
-    cap = reconstruction.cap
-    prefix = (
-        f"The published figures are inconsistent (no n ≤ {cap} reproduces them); "
-        f"against the printed percentages scaled to {cap}: "
+    params = replace(
+        inconsistent,
+        p_low=lo,
+        p_high=hi,
+        published_n_low=min(pub_ns),
+        published_n_high=max(pub_ns),
     )
-    return lambda text: prefix + text[0].lower() + text[1:]
+    if hi < ALPHA:
+        return "differs", replace(params, leaning_option_ids=_leaning(rows))
+    if lo < ALPHA:
+        return "depends_on_reconstruction", params
+    return "no_clear_difference", params
 
 
 # --- the comparison -----------------------------------------------------------------------
@@ -465,7 +469,7 @@ def _say_inconsistent(reconstruction: QuestionReconstruction) -> Callable[[str],
 def _without_published(question: Question, live_n: int) -> Comparison:
     return Comparison(
         question.id, live_n, 0, "none", False, (), None, (), None,
-        "Nothing published to compare with.", "no_published",
+        "no_published", VerdictParams(live_n),
     )  # fmt: skip
 
 
@@ -519,16 +523,15 @@ def _judged(
     live_n, consistent = sum(live), reconstruction.consistent
     source = "reconstruction" if consistent else "scaled_printed"
     base = (question.id, live_n, sum(published), source, not consistent, rows)
-    say = _say if consistent else _say_inconsistent(reconstruction)
+    params = VerdictParams(live_n, inconsistent=not consistent, cap=reconstruction.cap)
     if live_n == 0:
-        return Comparison(*base, None, (), None, say("No answers yet."), "no_answers")
+        return Comparison(*base, None, (), None, "no_answers", params)
     if live_n < MIN_LIVE_N:
-        text = say(f"Too few answers to tell (n = {live_n}).")
-        return Comparison(*base, None, (), None, text, "too_few")
+        return Comparison(*base, None, (), None, "too_few", params)
     test = same_distribution_test(live, published)
     runs = _tested(live, _candidates(reconstruction)) if consistent else ()
     p_range = (min(r.p_value for r in runs), max(r.p_value for r in runs)) if runs else None
     pub_ns = [r.n for r in runs] or [sum(published)]
-    verdict, code = _verdict(question, live_n, pub_ns, rows, p_range or (test.p_value,) * 2)
+    code, params = _verdict(live_n, pub_ns, rows, p_range or (test.p_value,) * 2, params)
     effect = total_variation(live, published)
-    return Comparison(*base, test, runs, effect, say(verdict), code)
+    return Comparison(*base, test, runs, effect, code, params)

@@ -8,6 +8,9 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from ..config import Settings
+from ..services.results import room_tallies
+from ..store.db import get_db
+from ..store.repository import SqlStore
 from .broadcaster import Broadcaster
 from .limiter import Limiter
 from .presence import Presence
@@ -63,20 +66,25 @@ def init_app(app: Flask) -> SocketIO:
     # search. The middleware answers /socket.io/ before Flask, so the view never runs.
     app.add_url_rule("/socket.io/", "socketio_path", _never_called)
     app.wsgi_app = _NoDeflate(app.wsgi_app)  # type: ignore[method-assign]
-    db = app.extensions["her2poll_db"]
+    store = SqlStore(get_db(app))
     registry = Registry()
     presence = Presence(registry.connected_attendees, settings.message_queue)
     broadcaster = Broadcaster(
-        db, socketio, presence.connected, registry.sessions, interval=settings.tally_interval
+        socketio,
+        lambda session_id: room_tallies(store, session_id, presence.connected(session_id)),
+        registry.sessions,
+        interval=settings.tally_interval,
     )
-    writer = VoteWriter(db, socketio.server, broadcaster.mark_dirty)
+    writer = VoteWriter(store.db, socketio.server, broadcaster.mark_dirty)
     app.extensions["her2poll_live"] = Live(
-        db=db,
+        store=store,
         socketio=socketio,
         registry=registry,
+        presence=presence,
         writer=writer,
         broadcaster=broadcaster,
         limiter=Limiter(settings.rate_per_second, settings.rate_burst),
+        signing_key=settings.secret_key,
     )
     from . import events
 

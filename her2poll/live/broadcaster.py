@@ -14,20 +14,19 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.errors import Her2pollError
-from ..core.polls import PollState
-from ..core.results import comparison
-from ..core.session import SessionState
-from ..store.db import Database
-from ..store.sessions import count_participants, get_session_by_id
-from ..store.votes import Tallies, tallies
 from .rooms import moderator_room, screen_room
 
 log = logging.getLogger(__name__)
+
+#: A session id's moderator and screen ``tally`` messages, read from one snapshot.
+RoomTallies = Callable[[int], tuple[dict[str, Any], dict[str, Any]]]
 
 
 class Broadcaster:
     """Coalesces tally snapshots per session.
 
+    :param snapshots: the moderator's and screen's messages of a session
+        (:func:`her2poll.services.results.room_tallies`).
     :param members: the sessions this process has connections in; each gets a
         fresh snapshot every ``refresh`` seconds even without votes, so a
         moderator converges after a lost message (a Redis restart, a reconnect).
@@ -35,16 +34,14 @@ class Broadcaster:
 
     def __init__(
         self,
-        db: Database,
         socketio: Any,
-        connected: Callable[[int], int],
+        snapshots: RoomTallies,
         members: Callable[[], set[int]],
         interval: float = 0.1,
         refresh: float = 2.0,
     ) -> None:
-        self.db = db
         self.socketio = socketio
-        self.connected = connected
+        self.snapshots = snapshots
         self.members = members
         self.interval = interval
         self.refresh = refresh
@@ -84,33 +81,3 @@ class Broadcaster:
                 continue
             self.socketio.emit("tally", moderator, to=moderator_room(session_id))
             self.socketio.emit("tally", screen, to=screen_room(session_id))
-
-    def snapshots(self, session_id: int) -> tuple[dict[str, object], dict[str, object]]:
-        """The moderator's tally message and the screen's (revealed questions only)."""
-        state = get_session_by_id(self.db, session_id)
-        snap: Tallies = tallies(self.db, session_id)
-        base = {
-            "vote_seq": snap.vote_seq,
-            "participants": count_participants(self.db, session_id),
-            "connected": self.connected(session_id),
-        }
-        tallies_ = {q: t.to_dict() for q, t in snap.by_question.items()}
-        compared = {
-            q: comparison(state.questions, q, t)
-            for q, t in snap.by_question.items()
-            if self._worth_comparing(state, q)
-        }
-        moderator = {**base, "tallies": tallies_, "comparison": compared}
-        revealed = {p.question_id for p in state.polls if p.revealed}
-        screen = {
-            **base,
-            "tallies": {q: t for q, t in tallies_.items() if q in revealed},
-            "comparison": {q: c for q, c in compared.items() if q in revealed},
-        }
-        return moderator, screen
-
-    @staticmethod
-    def _worth_comparing(state: SessionState, question_id: str) -> bool:
-        """Compare only questions that have been asked: pending ones have no answers."""
-        poll = state.poll(question_id)
-        return poll is not None and poll.state is not PollState.PENDING

@@ -8,10 +8,10 @@ nothing here needs to survive a restart.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 from ..core.errors import Forbidden, Her2pollError
-from .protocol import Role
+from ..core.views import Role
+from ..services.joining import Member
 
 
 class NotJoined(Her2pollError):
@@ -40,24 +40,14 @@ def rooms_for(role: Role, session_id: int) -> list[str]:
     return rooms
 
 
-@dataclass(frozen=True)
-class Conn:
-    """A joined connection: its role in one session (and who, for attendees)."""
-
-    role: Role
-    session_id: int
-    code: str
-    participant_id: int | None = None
-
-
 class Registry:
     """Joined connections of this process, with attendee counts per session."""
 
     def __init__(self) -> None:
-        self._conns: dict[str, Conn] = {}
+        self._conns: dict[str, Member] = {}
         self._attendees: Counter[int] = Counter()
 
-    def add(self, sid: str, conn: Conn) -> Conn | None:
+    def add(self, sid: str, conn: Member) -> Member | None:
         """Record a join; return the connection's previous membership, if any."""
         previous = self.remove(sid)
         self._conns[sid] = conn
@@ -65,7 +55,7 @@ class Registry:
             self._attendees[conn.session_id] += 1
         return previous
 
-    def remove(self, sid: str) -> Conn | None:
+    def remove(self, sid: str) -> Member | None:
         conn = self._conns.pop(sid, None)
         if conn is not None and conn.role is Role.ATTENDEE:
             self._attendees[conn.session_id] -= 1
@@ -73,10 +63,10 @@ class Registry:
                 del self._attendees[conn.session_id]
         return conn
 
-    def get(self, sid: str) -> Conn | None:
+    def get(self, sid: str) -> Member | None:
         return self._conns.get(sid)
 
-    def require(self, sid: str, role: Role) -> Conn:
+    def require(self, sid: str, role: Role) -> Member:
         """The connection's membership, if it joined with ``role``; else a clear error."""
         conn = self._conns.get(sid)
         if conn is None:

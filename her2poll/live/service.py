@@ -1,4 +1,4 @@
-"""The live layer's per-app services, built once by :func:`her2poll.live.init_app`."""
+"""The live layer's per-app parts, built once by :func:`her2poll.live.init_app`."""
 
 from __future__ import annotations
 
@@ -7,34 +7,27 @@ from typing import Any
 
 from flask import current_app
 
-from ..core.session import SessionState
-from ..store.db import Database
-from ..store.votes import tallies
+from ..store.repository import SqlStore
 from .broadcaster import Broadcaster
 from .limiter import Limiter
-from .protocol import state_message
+from .presence import Presence
 from .rooms import Registry
 from .writer import VoteWriter
 
 
 @dataclass
 class Live:
-    db: Database
+    store: SqlStore
     socketio: Any
     registry: Registry
+    presence: Presence
     writer: VoteWriter
     broadcaster: Broadcaster
     limiter: Limiter
-
-    def state_message(self, state: SessionState) -> dict[str, object]:
-        """The ``state`` message, with results when the current question is revealed."""
-        qid = state.current_question_id
-        poll = state.poll(qid) if qid else None
-        results = None
-        if poll is not None and poll.revealed:
-            results = tallies(self.db, state.id).by_question.get(poll.question_id)
-        return state_message(state, results)
+    #: The key attendee tokens are signed with (the app's secret key).
+    signing_key: str
 
 
 def live() -> Live:
-    return current_app.extensions["her2poll_live"]
+    svc: Live = current_app.extensions["her2poll_live"]
+    return svc

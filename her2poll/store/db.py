@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from flask import Flask, current_app
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
@@ -146,3 +147,17 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_EXTENSION = "her2poll_db"
+
+
+def init_app(app: Flask, db: Database) -> None:
+    """Attach the app's database (migrated by the factory) for :func:`get_db`."""
+    app.extensions[_EXTENSION] = db
+
+
+def get_db(app: Flask | None = None) -> Database:
+    """The current app's database: the one accessor routes, handlers and the CLI use."""
+    db: Database = (app or current_app).extensions[_EXTENSION]
+    return db

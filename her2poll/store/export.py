@@ -15,26 +15,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import Connection, Select, func, select
 
 from ..core.errors import NotFound
-from ..core.polls import Poll, PollState
 from ..core.session import SessionState, normalize_code
-from ..core.tallies import Tally, tally
+from ..core.tallies import Tally
 from .db import Database
-from .models import AnswerRow, ParticipantRow, PollRow, SessionRow, VoteReceiptRow
-from .sessions import _questions
+from .models import AnswerRow, ParticipantRow, PollRow, SessionRow, VoteReceiptRow, utc
+from .rows import poll_of, session_of
+from .votes import tallies
 
 #: Rows fetched per round trip from the server-side cursor.
 YIELD_PER = 2000
-
-
-def utc(value: datetime) -> datetime:
-    """The same instant as an aware UTC datetime (SQLite hands back naive UTC)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _utc_or_none(value: datetime | None) -> datetime | None:
@@ -174,23 +169,14 @@ def snapshot(db: Database, code: str) -> Iterator[SessionSnapshot]:
     :raise NotFound: no session has this code.
     """
     with db.snapshot() as conn:
-        row = conn.execute(
+        row = conn.scalars(
             select(SessionRow).where(SessionRow.code == normalize_code(code))
         ).one_or_none()
         if row is None:
             raise NotFound(f"No session with code {code!r}.", code="session_not_found")
         polls = _polls(conn, row.id)
-        state = SessionState(
-            id=row.id,
-            code=row.code,
-            title=row.title,
-            questions=_questions(row.questions_json),
-            polls=tuple(Poll(p.question_id, PollState(p.state), p.revealed) for p in polls),
-            version=row.version,
-            created_at=utc(row.created_at),
-            current_question_id=row.current_question_id,
-        )
-        yield SessionSnapshot(conn, state, polls, _tallies(conn, state), _counts(conn, row.id))
+        state = session_of(row, [poll_of((p.question_id, p.state, p.revealed)) for p in polls])
+        yield SessionSnapshot(conn, state, polls, tallies(conn, state), _counts(conn, row.id))
 
 
 def _polls(conn: Connection, session_id: int) -> tuple[PollRecord, ...]:
@@ -206,18 +192,6 @@ def _polls(conn: Connection, session_id: int) -> tuple[PollRecord, ...]:
         PollRecord(q, pos, s, bool(r), _utc_or_none(o), _utc_or_none(c))
         for q, pos, s, r, o, c in rows
     )
-
-
-def _tallies(conn: Connection, state: SessionState) -> dict[str, Tally]:
-    counts = conn.execute(
-        select(AnswerRow.question_id, AnswerRow.option_id, func.count())
-        .where(AnswerRow.session_id == state.id)
-        .group_by(AnswerRow.question_id, AnswerRow.option_id)
-    ).all()
-    by_q: dict[str, dict[str, int]] = {}
-    for qid, oid, n in counts:
-        by_q.setdefault(qid, {})[oid] = n
-    return {q.id: tally(q.option_ids, by_q.get(q.id, {})) for q in state.questions.questions}
 
 
 def _counts(conn: Connection, session_id: int) -> Counts:

@@ -14,16 +14,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from ..core.access import Secrets
 from ..core.errors import Her2pollError
 from ..core.questions import QuestionSet
-from ..core.session import new_join_code, normalize_code
+from ..core.session import SessionState, new_join_code, normalize_code
 from .db import Database
 from .export import ParticipantRecord, PollRecord, ResponseRecord, VoteRecord
 from .models import AnswerRow, ParticipantRow, PollRow, SessionRow, VoteReceiptRow
-from .sessions import NewSession, _digest, derive_screen_token, get_session
+from .sessions import get_session
 
 _BATCH = 5000
 
@@ -49,13 +50,14 @@ class SessionImport:
     votes: Sequence[VoteRecord]
 
 
-def restore_session(db: Database, data: SessionImport, *, new_code: bool = False) -> NewSession:
-    """Insert an exported session; return it with its new moderator secret.
+def restore_session(
+    db: Database, data: SessionImport, keys: Secrets, *, new_code: bool = False
+) -> SessionState:
+    """Insert an exported session under new secrets; return it.
 
     :param new_code: draw a fresh join code when the exported one is taken,
         instead of refusing with :class:`CodeTaken`.
     """
-    moderator_secret = secrets.token_urlsafe(24)
     code = normalize_code(data.code)
     for _attempt in range(10):
         try:
@@ -68,15 +70,13 @@ def restore_session(db: Database, data: SessionImport, *, new_code: bool = False
                         )
                     code = new_join_code()
                     continue
-                _insert(conn, data, code, moderator_secret)
+                _insert(conn, data, code, keys)
         except IntegrityError:
             if not new_code:
                 raise CodeTaken(f"A session with code {code} was created meanwhile.") from None
             code = new_join_code()
             continue
-        return NewSession(
-            get_session(db, code), moderator_secret, derive_screen_token(moderator_secret)
-        )
+        return get_session(db, code)
     raise CodeTaken("Could not find a free join code for the import.")  # pragma: no cover
 
 
@@ -85,15 +85,15 @@ def _code_taken(conn: Connection, code: str) -> bool:
     return conn.execute(stmt).first() is not None
 
 
-def _insert(conn: Connection, data: SessionImport, code: str, secret: str) -> None:
+def _insert(conn: Connection, data: SessionImport, code: str, keys: Secrets) -> None:
     session_id = conn.execute(
-        SessionRow.__table__.insert().returning(SessionRow.id),
+        insert(SessionRow).returning(SessionRow.id),
         {
             "code": code,
             "title": data.title,
             "questions_json": data.questions.model_dump_json(),
-            "moderator_secret_hash": _digest(secret),
-            "screen_token_hash": _digest(derive_screen_token(secret)),
+            "moderator_secret_hash": keys.moderator_digest,
+            "screen_token_hash": keys.screen_digest,
             "version": 1,
             "vote_seq": 1 if data.votes else 0,
             "current_question_id": data.current_question_id,
@@ -101,7 +101,7 @@ def _insert(conn: Connection, data: SessionImport, code: str, secret: str) -> No
         },
     ).scalar_one()
     conn.execute(
-        PollRow.__table__.insert(),
+        insert(PollRow),
         [{"session_id": session_id, **p._asdict()} for p in data.polls],
     )
     ids = _insert_participants(conn, session_id, data.participants)
@@ -123,7 +123,7 @@ def _insert_participants(
     for start in range(0, len(rows), _BATCH):
         batch = rows[start : start + _BATCH]
         result = conn.execute(
-            ParticipantRow.__table__.insert().returning(
+            insert(ParticipantRow).returning(
                 ParticipantRow.id, sort_by_parameter_order=True
             ),
             batch,
@@ -156,12 +156,16 @@ def _receipt(session_id: int, ids: dict[str, int], i: int, v: VoteRecord) -> dic
     }
 
 
-def _insert_rows(conn: Connection, model: type, rows: Iterable[dict[str, object]]) -> None:
+def _insert_rows(
+    conn: Connection,
+    model: type[AnswerRow | VoteReceiptRow],
+    rows: Iterable[dict[str, object]],
+) -> None:
     batch: list[dict[str, object]] = []
     for row in rows:
         batch.append(row)
         if len(batch) == _BATCH:
-            conn.execute(model.__table__.insert(), batch)
+            conn.execute(insert(model), batch)
             batch = []
     if batch:
-        conn.execute(model.__table__.insert(), batch)
+        conn.execute(insert(model), batch)

@@ -16,16 +16,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, func, select, tuple_, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import Her2pollError, NotFound
-from ..core.polls import Poll, PollState, check_vote
+from ..core.polls import Poll, check_vote
 from ..core.questions import QuestionSet
+from ..core.session import SessionState
 from ..core.tallies import Tally, tally
 from .db import Database
-from .models import AnswerRow, PollRow, SessionRow, VoteReceiptRow, utcnow
-from .sessions import _questions, bump_vote_seq
+from .models import AnswerRow, SessionRow, VoteReceiptRow, utcnow
+from .rows import load_questions, polls_of
 
 _CHUNK = 400  # rows per IN (...) clause; far below SQLite's variable limit
 
@@ -125,18 +126,14 @@ def _check(sessions: dict[int, tuple[QuestionSet, dict[str, Poll]]], v: VoteIn) 
 def _load_sessions(
     conn: Connection, ids: Iterable[int]
 ) -> dict[int, tuple[QuestionSet, dict[str, Poll]]]:
-    ids = list(ids)
-    found: dict[int, tuple[QuestionSet, dict[str, Poll]]] = {}
-    for sid, qjson in conn.execute(
-        select(SessionRow.id, SessionRow.questions_json).where(SessionRow.id.in_(ids))
-    ):
-        found[sid] = (_questions(qjson), {})
-    for sid, qid, state, revealed in conn.execute(
-        select(PollRow.session_id, PollRow.question_id, PollRow.state, PollRow.revealed).where(
-            PollRow.session_id.in_(ids)
+    ids = sorted(set(ids))
+    polls = polls_of(conn, ids)
+    found = {
+        sid: (load_questions(qjson), {p.question_id: p for p in polls[sid]})
+        for sid, qjson in conn.execute(
+            select(SessionRow.id, SessionRow.questions_json).where(SessionRow.id.in_(ids))
         )
-    ):
-        found[sid][1][qid] = Poll(qid, PollState(state), bool(revealed))
+    }
     missing = set(ids) - found.keys()
     if missing:
         raise NotFound(f"No session with id {sorted(missing)[0]}.", code="session_not_found")
@@ -216,13 +213,15 @@ def _write(
 ) -> None:
     if not receipts:
         return
-    conn.execute(VoteReceiptRow.__table__.insert(), receipts)
+    conn.execute(insert(VoteReceiptRow), receipts)
     if inserts:
-        conn.execute(AnswerRow.__table__.insert(), list(inserts.values()))
+        conn.execute(insert(AnswerRow), list(inserts.values()))
     if updates:
+        answers = AnswerRow.__table__.c
         conn.execute(
-            update(AnswerRow.__table__)
-            .where(AnswerRow.__table__.c.id == bindparam("b_id"))
+            # A Core update by primary key: an "executemany" of one statement.
+            update(AnswerRow.__table__)  # type: ignore[arg-type]
+            .where(answers.id == bindparam("b_id"))
             .values(
                 option_id=bindparam("option_id"),
                 changed_count=bindparam("changed_count"),
@@ -234,37 +233,35 @@ def _write(
     bump_vote_seq(conn, (int(r["session_id"]) for r in receipts))  # type: ignore[call-overload]
 
 
-@dataclass(frozen=True)
-class Tallies:
-    """Every question's tally of one session, as of ``vote_seq``."""
+def bump_vote_seq(conn: Connection, session_ids: Iterable[int]) -> None:
+    """Mark a new tally version of these sessions, in the transaction that changed it."""
+    conn.execute(
+        update(SessionRow)
+        .where(SessionRow.id.in_(sorted(set(session_ids))))
+        .values(vote_seq=SessionRow.vote_seq + 1)
+    )
 
-    vote_seq: int
-    by_question: dict[str, Tally]
+
+def delete_answers(conn: Connection, session_id: int, question_id: str) -> None:
+    """Forget a question's answers and receipts (a reset), as a new tally version."""
+    for table in (AnswerRow, VoteReceiptRow):
+        conn.execute(
+            delete(table).where(table.session_id == session_id, table.question_id == question_id)
+        )
+    bump_vote_seq(conn, [session_id])
 
 
-def tallies(db: Database, session_id: int) -> Tallies:
-    """Count the current answers of every question of a session in one read."""
-    with db.begin() as conn:
-        row = conn.execute(
-            select(SessionRow.vote_seq, SessionRow.questions_json).where(
-                SessionRow.id == session_id
-            )
-        ).one_or_none()
-        if row is None:
-            raise NotFound(f"No session with id {session_id}.", code="session_not_found")
-        counts = conn.execute(
-            select(AnswerRow.question_id, AnswerRow.option_id, func.count())
-            .where(AnswerRow.session_id == session_id)
-            .group_by(AnswerRow.question_id, AnswerRow.option_id)
-        ).all()
+def tallies(conn: Connection, state: SessionState) -> dict[str, Tally]:
+    """Every question's tally of a session, in the caller's transaction."""
+    counts = conn.execute(
+        select(AnswerRow.question_id, AnswerRow.option_id, func.count())
+        .where(AnswerRow.session_id == state.id)
+        .group_by(AnswerRow.question_id, AnswerRow.option_id)
+    ).all()
     by_q: dict[str, dict[str, int]] = {}
     for qid, oid, n in counts:
         by_q.setdefault(qid, {})[oid] = n
-    questions = _questions(row.questions_json)
-    return Tallies(
-        row.vote_seq,
-        {q.id: tally(q.option_ids, by_q.get(q.id, {})) for q in questions.questions},
-    )
+    return {q.id: tally(q.option_ids, by_q.get(q.id, {})) for q in state.questions.questions}
 
 
 def answers_of(db: Database, session_id: int, participant_id: int) -> dict[str, str]:
@@ -275,4 +272,4 @@ def answers_of(db: Database, session_id: int, participant_id: int) -> dict[str, 
                 AnswerRow.session_id == session_id, AnswerRow.participant_id == participant_id
             )
         ).all()
-    return dict(rows)
+    return {q: o for q, o in rows}

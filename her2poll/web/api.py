@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 
+from ..core.access import derive_screen_token
 from ..core.errors import BadRequest, Forbidden
 from ..core.questions import load_question_set
-from ..core.results import session_results
-from ..store import sessions
-from ..store.votes import tallies
+from ..services import results as results_service
+from ..services import sessions
+from ..store.repository import get_store
 from . import links
-from .auth import bearer, require_moderator
+from .auth import moderator_key, require_moderator
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -35,19 +36,17 @@ def create_session() -> tuple[dict[str, object], int]:
     if title is not None and (not isinstance(title, str) or not 0 < len(title) <= 300):
         raise BadRequest("title must be a string of 1 to 300 characters.")
     questions = load_question_set(current_app.config["HER2POLL"].questions_path)
-    db = current_app.extensions["her2poll_db"]
-    new = sessions.create_session(db, questions, title)
+    new = sessions.create(get_store(), questions, title)
     return _links(new.state.code, new.moderator_secret) | {"title": new.state.title}, 201
 
 
 def _links(code: str, secret: str) -> dict[str, object]:
-    token = sessions.derive_screen_token(secret)
     return {
         "code": code,
         "moderator_secret": secret,
         "attendee_url": links.attendee_url(code),
         "moderator_url": links.moderator_url(code, secret),
-        "screen_url": links.screen_url(code, token),
+        "screen_url": links.screen_url(code, derive_screen_token(secret)),
         "qr_url": f"/qr/{code}.svg",
     }
 
@@ -55,19 +54,12 @@ def _links(code: str, secret: str) -> dict[str, object]:
 @bp.get("/sessions/<code>/links")
 def session_links(code: str) -> dict[str, object]:
     """Every link of a session, for a moderator who reopens the panel."""
-    require_moderator(code)
-    return _links(
-        sessions.get_session(current_app.extensions["her2poll_db"], code).code, bearer() or ""
-    )
+    secret = require_moderator(code)
+    return _links(get_store().session(code).code, secret)
 
 
 @bp.get("/sessions/<code>/results")
 def results(code: str) -> dict[str, object]:
     """Per question: state, live counts, the published block and the comparison."""
-    require_moderator(code)
-    db = current_app.extensions["her2poll_db"]
-    state = sessions.get_session(db, code)
     max_n = request.args.get("max_n", type=int)
-    if max_n is not None and not 1 <= max_n <= 1000:
-        raise BadRequest("max_n must be between 1 and 1000.")
-    return session_results(state, tallies(db, state.id).by_question, max_n)
+    return results_service.results(get_store(), code, moderator_key(), max_n)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..core.session import normalize_code
-from ..store import sessions
+from ..store.repository import get_store
 from . import links
 
 bp = Blueprint("attendee", __name__)
@@ -30,15 +30,13 @@ def join() -> BaseResponse | tuple[str, int]:
 @bp.get("/j/<code>")
 def page(code: str) -> str | tuple[str, int]:
     """The phone page; everything after load happens over Socket.IO."""
-    db = current_app.extensions["her2poll_db"]
-    state = sessions.get_session(db, code[:12])  # NotFound becomes a 404 page
+    state = get_store().session(code[:12])  # NotFound becomes a 404 page
     return render_template("attendee.html", code=state.code, title=state.title)
 
 
 @bp.get("/qr/<code>.svg")
 def qr(code: str) -> Response:
     """The attendee link as a QR code, for the panel and the projector."""
-    db = current_app.extensions["her2poll_db"]
-    state = sessions.get_session(db, code[:12])
+    state = get_store().session(code[:12])
     svg = links.qr_svg(links.attendee_url(state.code))
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "max-age=3600"})

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 
 from ..core.errors import Forbidden
-from ..store import sessions
+from ..services import sessions
+from ..store.repository import get_store
 
 
 def bearer() -> str | None:
@@ -14,10 +15,16 @@ def bearer() -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def require_moderator(code: str) -> None:
-    """Raise 403 unless the request carries this session's moderator secret."""
-    db = current_app.extensions["her2poll_db"]
+def moderator_key() -> str:
+    """The Bearer token, or 403 saying how to send it."""
     secret = bearer()
     if secret is None:
         raise Forbidden("Send the moderator key as 'Authorization: Bearer <key>'.")
-    sessions.check_moderator(db, code, secret)
+    return secret
+
+
+def require_moderator(code: str) -> str:
+    """Raise 403 unless the request carries this session's moderator secret; return it."""
+    secret = moderator_key()
+    sessions.require_moderator(get_store(), code, secret)
+    return secret

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from itertools import chain
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 
-from ..core.errors import NotFound
-from ..exports.formats import FORMATS, export_chunks, filename
-from ..store import sessions
+from ..services import exports
+from ..store.db import get_db
 from .auth import require_moderator
 
 bp = Blueprint("exports", __name__, url_prefix="/api")
@@ -23,17 +22,11 @@ bp = Blueprint("exports", __name__, url_prefix="/api")
 @bp.get("/sessions/<code>/export.<fmt>")
 def export(code: str, fmt: str) -> Response:
     """Download one session's export in ``fmt``, named her2poll-<code>-<date>.<ext>."""
-    spec = FORMATS.get(fmt)
-    if spec is None:
-        raise NotFound(f"No export format {fmt!r}: use csv, xlsx, json or pdf.")
+    exports.check_format(fmt)
     require_moderator(code)
-    db = current_app.extensions["her2poll_db"]
-    state = sessions.get_session(db, code)
-    chunks = export_chunks(db, state.code, spec)
-    first = next(chunks, b"")
-    response = Response(chain([first], chunks), mimetype=spec.mimetype)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{filename(state.code, state.created_at, spec)}"'
-    )
+    download = exports.export(get_db(), code, fmt)
+    first = next(download.chunks, b"")
+    response = Response(chain([first], download.chunks), mimetype=download.format.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

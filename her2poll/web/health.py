@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 from ..core.errors import Unavailable
+from ..store.db import get_db
 
 bp = Blueprint("health", __name__)
 
@@ -12,7 +13,7 @@ bp = Blueprint("health", __name__)
 @bp.get("/healthz")
 def healthz() -> tuple[dict[str, object], int]:
     """Report the database in use; 503 when it does not answer, for load balancers."""
-    db = current_app.extensions["her2poll_db"]
+    db = get_db()
     body: dict[str, object] = {"status": "ok", "database": db.backend, "url": db.describe()}
     try:
         db.ping()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
-from ..store import sessions
+from ..services import sessions
+from ..store.repository import get_store
 from . import links
 
 bp = Blueprint("moderator", __name__)
@@ -13,15 +14,13 @@ bp = Blueprint("moderator", __name__)
 @bp.get("/moderator")
 def home() -> str:
     """Create a session from the default question set, or open an existing one."""
-    db = current_app.extensions["her2poll_db"]
-    return render_template("moderator_home.html", sessions=sessions.list_sessions(db))
+    return render_template("moderator_home.html", sessions=sessions.summaries(get_store()))
 
 
 @bp.get("/m/<code>")
 def panel(code: str) -> str:
     """The control panel; the secret comes from the URL fragment, read by the page."""
-    db = current_app.extensions["her2poll_db"]
-    state = sessions.get_session(db, code[:12])
+    state = get_store().session(code[:12])
     return render_template(
         "moderator.html",
         code=state.code,

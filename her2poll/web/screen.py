@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
-from ..store import sessions
+from ..store.repository import get_store
 from . import links
 
 bp = Blueprint("screen", __name__)
@@ -12,8 +12,7 @@ bp = Blueprint("screen", __name__)
 
 @bp.get("/s/<code>")
 def page(code: str) -> str:
-    db = current_app.extensions["her2poll_db"]
-    state = sessions.get_session(db, code[:12])
+    state = get_store().session(code[:12])
     return render_template(
         "screen.html",
         code=state.code,

@@ -1,0 +1,137 @@
+"""What each role sees of a session: the one home of the rules about who sees what.
+
+Every function takes a :class:`~.session.Snapshot` (one transaction's read) and
+returns a plain dict ready to send. The live layer sends each room its view; the
+HTTP API and the exports return theirs. The rules:
+
+- attendees see the current question and, only once it is revealed, its result;
+  never another attendee's answer, never a tally while a question is open;
+- the projector sees the tallies and comparisons of revealed questions only, and
+  of each question only what was published beside its live chart;
+- the moderator sees everything, with comparisons for the questions already asked
+  (a pending question has no answers to compare).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from .polls import Poll, PollState
+from .results import comparison, session_results
+from .session import SessionState, Snapshot
+from .tallies import Tally
+
+View = dict[str, Any]
+
+
+class Role(StrEnum):
+    """Who is on a connection; each role has its own view of a session."""
+
+    ATTENDEE = "attendee"
+    MODERATOR = "moderator"
+    SCREEN = "screen"
+
+
+def _poll(poll: Poll) -> View:
+    return {"question_id": poll.question_id, "state": poll.state.value, "revealed": poll.revealed}
+
+
+def shows_results(session: SessionState) -> bool:
+    """Whether the attendees' view includes a tally: the current question is revealed."""
+    qid = session.current_question_id
+    poll = session.poll(qid) if qid else None
+    return poll is not None and poll.revealed
+
+
+def attendee_state(session: SessionState, tallies: Mapping[str, Tally]) -> View:
+    """The ``state`` message: what every attendee's screen shows (protocol.md).
+
+    :param tallies: the session's tallies; read only when :func:`shows_results`,
+        so a join before the reveal needs none.
+    """
+    current = None
+    qid = session.current_question_id
+    poll = session.poll(qid) if qid else None
+    question = session.question(qid) if qid else None
+    if poll is not None and question is not None:
+        current = {
+            "question_id": question.id,
+            "position": session.questions.question_ids.index(question.id) + 1,
+            "of": len(session.questions.questions),
+            "text": question.text,
+            "options": [{"id": o.id, "text": o.text} for o in question.options],
+            "state": poll.state.value,
+            "revealed": poll.revealed,
+            "results": tallies[question.id].to_dict() if poll.revealed else None,
+        }
+    return {
+        "version": session.version,
+        "session": {"code": session.code, "title": session.title},
+        "current": current,
+        "polls": [_poll(p) for p in session.polls],
+    }
+
+
+def _asked(state: SessionState, question_id: str) -> bool:
+    poll = state.poll(question_id)
+    return poll is not None and poll.state is not PollState.PENDING
+
+
+def moderator_tally(snap: Snapshot, connected: int) -> View:
+    """The moderator's ``tally`` message: every count, and comparisons once asked."""
+    questions = snap.state.questions
+    return {
+        "vote_seq": snap.vote_seq,
+        "participants": snap.participants,
+        "connected": connected,
+        "tallies": {q: t.to_dict() for q, t in snap.tallies.items()},
+        "comparison": {
+            q: comparison(questions, q, t)
+            for q, t in snap.tallies.items()
+            if _asked(snap.state, q)
+        },
+    }
+
+
+def screen_tally(snap: Snapshot, connected: int, moderator: View | None = None) -> View:
+    """The projector's ``tally`` message: the moderator's, for revealed questions only.
+
+    :param moderator: this snapshot's :func:`moderator_tally`, if already made.
+    """
+    full = moderator if moderator is not None else moderator_tally(snap, connected)
+    revealed = {p.question_id for p in snap.state.polls if p.revealed}
+    return {
+        **full,
+        "tallies": {q: t for q, t in full["tallies"].items() if q in revealed},
+        "comparison": {q: c for q, c in full["comparison"].items() if q in revealed},
+    }
+
+
+def moderator_questions(state: SessionState) -> View:
+    """The whole question set, sources and notes included, for the panel."""
+    return state.questions.model_dump(mode="json")
+
+
+def screen_questions(state: SessionState) -> list[View]:
+    """What the projector needs beside the live chart: published percentages only."""
+    return [
+        {
+            "id": q.id,
+            "published": {
+                o.id: (
+                    {"percent": o.published.percent, "status": o.published.status.value}
+                    if o.published
+                    else None
+                )
+                for o in q.options
+            },
+        }
+        for q in state.questions.questions
+    ]
+
+
+def results(snap: Snapshot, max_n: int | None = None) -> View:
+    """The results API's body (``docs/api.md``), also what every export is built from."""
+    return session_results(snap.state, snap.tallies, max_n)

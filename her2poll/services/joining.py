@@ -1,0 +1,104 @@
+"""Joining a session as an attendee, a moderator or a projector.
+
+Every (re)connect joins again and gets the full current state in the answer, so
+a phone that lost its connection, or a panel that reloads, needs nothing else to
+carry on. All of it comes from one snapshot of the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..core import views
+from ..core.session import SessionState
+from ..core.views import Role
+from . import identity, sessions
+from .ports import Store
+
+
+@dataclass(frozen=True)
+class Member:
+    """A joined connection: its role in one session (and who, for attendees)."""
+
+    role: Role
+    session_id: int
+    code: str
+    participant_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Who joined, and the ack that tells them everything they need to show."""
+
+    member: Member
+    ack: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    code: str
+    role: Role = Role.ATTENDEE
+    token: str | None = None
+    secret: str | None = None
+
+
+def join(
+    store: Store,
+    signing_key: str,
+    request: JoinRequest,
+    connected: Callable[[int], int] = lambda _session_id: 0,
+) -> Joined:
+    """Check the role's proof, then answer with that role's view of one snapshot.
+
+    :param signing_key: the key attendee tokens are signed with.
+    :param connected: attendees connected now to a session (by id), for the
+        moderator's and the projector's view.
+    """
+    state = store.session(request.code)
+    if request.role is Role.MODERATOR:
+        return _moderator(store, state, request.secret, connected(state.id))
+    if request.role is Role.SCREEN:
+        return _screen(store, state, request.token, connected(state.id))
+    return _attendee(store, signing_key, state, request.token)
+
+
+def _moderator(store: Store, state: SessionState, secret: str | None, connected: int) -> Joined:
+    sessions.require_moderator(store, state.code, secret)
+    snap = store.snapshot(state.id)
+    return _joined(
+        Member(Role.MODERATOR, state.id, state.code),
+        views.attendee_state(snap.state, snap.tallies),
+        tally=views.moderator_tally(snap, connected),
+        questions=views.moderator_questions(snap.state),
+        results=views.results(snap),
+    )
+
+
+def _screen(store: Store, state: SessionState, token: str | None, connected: int) -> Joined:
+    sessions.screen_role(store, state.code, token)
+    snap = store.snapshot(state.id)
+    return _joined(
+        Member(Role.SCREEN, state.id, state.code),
+        views.attendee_state(snap.state, snap.tallies),
+        tally=views.screen_tally(snap, connected),
+        questions=views.screen_questions(snap.state),
+    )
+
+
+def _attendee(store: Store, key: str, state: SessionState, token: str | None) -> Joined:
+    """A known token finds its participant again; anything else is a new one."""
+    participant = store.join(state.id, identity.verify(key, state.code, token))
+    tallies = store.snapshot(state.id).tallies if views.shows_results(state) else {}
+    return _joined(
+        Member(Role.ATTENDEE, state.id, state.code, participant.id),
+        views.attendee_state(state, tallies),
+        participant=participant.public_id,
+        participant_token=identity.sign(key, state.code, participant.public_id),
+        answers=store.answers_of(state.id, participant.id),
+    )
+
+
+def _joined(member: Member, state: dict[str, Any], **extra: Any) -> Joined:
+    return Joined(member, {"ok": True, "role": member.role.value, "state": state, **extra})

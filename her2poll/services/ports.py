@@ -1,0 +1,43 @@
+"""What the services need from the outside world, as protocols a fake can satisfy.
+
+:class:`her2poll.store.repository.SqlStore` is the real store; the writer in
+:mod:`her2poll.live.writer` is the real vote sink. Tests pass fakes.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..core.access import Digests, Secrets
+from ..core.polls import Action
+from ..core.questions import QuestionSet
+from ..core.session import Participant, SessionState, SessionSummary, Snapshot
+from ..store.votes import VoteIn, VoteResult
+
+
+class Store(Protocol):
+    def session(self, code: str) -> SessionState: ...
+
+    def snapshot(self, session_id: int) -> Snapshot: ...
+
+    def snapshot_by_code(self, code: str) -> Snapshot: ...
+
+    def digests(self, code: str) -> Digests: ...
+
+    def create_session(
+        self, questions: QuestionSet, secrets: Secrets, title: str | None
+    ) -> SessionState: ...
+
+    def list_sessions(self) -> list[SessionSummary]: ...
+
+    def join(self, session_id: int, public_id: str | None) -> Participant: ...
+
+    def answers_of(self, session_id: int, participant_id: int) -> dict[str, str]: ...
+
+    def apply_action(self, code: str, question_id: str | None, action: Action | str) -> int: ...
+
+
+class VoteSink(Protocol):
+    """Records a vote and returns only once it is durable (or refused)."""
+
+    def submit(self, vote: VoteIn) -> VoteResult: ...

@@ -1,0 +1,43 @@
+"""Creating, listing and opening sessions, and checking who may open them as what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core import access
+from ..core.access import Secrets
+from ..core.questions import QuestionSet
+from ..core.session import SessionState, SessionSummary
+from ..core.views import Role
+from .ports import Store
+
+
+@dataclass(frozen=True)
+class Created:
+    """A just-created session with its secrets: the only time they are known."""
+
+    state: SessionState
+    moderator_secret: str
+    screen_token: str
+
+
+def create(store: Store, questions: QuestionSet, title: str | None = None) -> Created:
+    """Create a session with fresh secrets; only their digests are stored."""
+    keys = Secrets.new()
+    state = store.create_session(questions, keys, title)
+    return Created(state, keys.moderator_secret, keys.screen_token)
+
+
+def summaries(store: Store) -> list[SessionSummary]:
+    """Every session, newest first, for the moderator's start page and the CLI."""
+    return store.list_sessions()
+
+
+def require_moderator(store: Store, code: str, secret: str | None) -> None:
+    """Raise ``bad_secret`` (403) unless ``secret`` is this session's moderator key."""
+    access.check_moderator(store.digests(code), secret)
+
+
+def screen_role(store: Store, code: str, token: str | None) -> Role:
+    """The role a projector link opens: the projector's, or the moderator's own key."""
+    return Role(access.screen_role(store.digests(code), token))

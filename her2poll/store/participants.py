@@ -1,0 +1,46 @@
+"""Participants: one row per device that joined a session, found again by public id.
+
+The public id travels inside the attendee's signed token; the database id never
+leaves the server.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import Connection, func, insert, select
+
+from ..core.session import Participant
+from .db import Database
+from .models import ParticipantRow, utcnow
+
+
+def join(db: Database, session_id: int, public_id: str | None) -> Participant:
+    """Return the participant with ``public_id`` in this session, or a new one.
+
+    An unknown or foreign ``public_id`` yields a new participant rather than an
+    error: the caller has already checked the token's signature, so this only
+    happens after a database reset, and the attendee should simply carry on.
+    """
+    with db.begin() as conn:
+        if public_id:
+            row = conn.execute(
+                select(ParticipantRow.id).where(
+                    ParticipantRow.public_id == public_id,
+                    ParticipantRow.session_id == session_id,
+                )
+            ).scalar_one_or_none()
+            if row is not None:
+                return Participant(row, session_id, public_id)
+        new_public = secrets.token_urlsafe(12)
+        pid = conn.execute(
+            insert(ParticipantRow).returning(ParticipantRow.id),
+            {"session_id": session_id, "public_id": new_public, "created_at": utcnow()},
+        ).scalar_one()
+    return Participant(pid, session_id, new_public)
+
+
+def count(conn: Connection, session_id: int) -> int:
+    """Everyone who ever joined the session, in the caller's transaction."""
+    stmt = select(func.count(ParticipantRow.id)).where(ParticipantRow.session_id == session_id)
+    return conn.execute(stmt).scalar_one()

@@ -1,0 +1,89 @@
+"""A session's polls: created with it, then moved by the moderator's actions.
+
+The poll rows are read under the same transaction that writes them, and on
+PostgreSQL the session row is locked first, so two moderators clicking at once
+cannot both open a question.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, insert, select, update
+
+from ..core import polls as core_polls
+from ..core.errors import BadRequest, NotFound
+from ..core.polls import Action, Poll, PollState
+from ..core.questions import QuestionSet
+from ..core.session import normalize_code
+from .db import Database
+from .models import PollRow, SessionRow, utcnow
+from .rows import polls_of
+from .votes import delete_answers
+
+def insert_polls(conn: Connection, session_id: int, questions: QuestionSet) -> None:
+    """One pending poll per question, in the set's order."""
+    conn.execute(
+        insert(PollRow),
+        [
+            {
+                "session_id": session_id,
+                "question_id": q.id,
+                "position": i,
+                "state": PollState.PENDING.value,
+                "revealed": False,
+            }
+            for i, q in enumerate(questions.questions)
+        ],
+    )
+
+
+def apply_action(db: Database, code: str, question_id: str | None, action: Action | str) -> int:
+    """Apply a moderator action (or ``"next"``) to a session, persist it, bump the version.
+
+    :return: the session's id; read its new state with
+        :func:`~.sessions.get_session_by_id` or :func:`~.snapshot.read_snapshot`.
+    """
+    with db.begin() as conn:
+        session_id = _lock_session(conn, code)
+        polls = polls_of(conn, [session_id])[session_id]
+        if action == "next":
+            steps = core_polls.plan_next(polls)
+        elif question_id is None:
+            raise BadRequest(f"{action} needs a question_id.")
+        else:
+            steps = [(question_id, Action(action))]
+        for qid, step in steps:
+            polls = core_polls.apply(polls, qid, step)
+            _save_poll(conn, session_id, next(p for p in polls if p.question_id == qid), step)
+            if step is Action.RESET:
+                delete_answers(conn, session_id, qid)
+        values: dict[str, object] = {"version": SessionRow.version + 1}
+        qid, step = steps[-1]
+        if step in (Action.OPEN, Action.REOPEN, Action.REVEAL):
+            values["current_question_id"] = qid
+        conn.execute(update(SessionRow).where(SessionRow.id == session_id).values(**values))
+    return session_id
+
+
+def _lock_session(conn: Connection, code: str) -> int:
+    stmt = select(SessionRow.id).where(SessionRow.code == normalize_code(code))
+    if conn.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    session_id = conn.execute(stmt).scalar_one_or_none()
+    if session_id is None:
+        raise NotFound(f"No session with code {code!r}.", code="session_not_found")
+    return session_id
+
+
+def _save_poll(conn: Connection, session_id: int, poll: Poll, action: Action) -> None:
+    values: dict[str, object] = {"state": poll.state.value, "revealed": poll.revealed}
+    if action in (Action.OPEN, Action.REOPEN):
+        values["opened_at"] = utcnow()
+    elif action is Action.CLOSE:
+        values["closed_at"] = utcnow()
+    elif action is Action.RESET:
+        values.update(opened_at=None, closed_at=None)
+    conn.execute(
+        update(PollRow)
+        .where(PollRow.session_id == session_id, PollRow.question_id == poll.question_id)
+        .values(**values)
+    )

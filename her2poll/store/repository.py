@@ -1,0 +1,56 @@
+"""The store behind the services' :class:`~her2poll.services.ports.Store` protocol.
+
+A thin object over one :class:`~.db.Database`: each method is one aggregate
+module's function, so the SQL stays in those modules and the services can be
+tested with a fake of this one class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core.access import Digests, Secrets
+from ..core.polls import Action
+from ..core.questions import QuestionSet
+from ..core.session import Participant, SessionState, SessionSummary, Snapshot
+from . import participants, polls, sessions, snapshot, votes
+from .db import Database, get_db
+
+
+@dataclass(frozen=True)
+class SqlStore:
+    db: Database
+
+    def session(self, code: str) -> SessionState:
+        return sessions.get_session(self.db, code)
+
+    def snapshot(self, session_id: int) -> Snapshot:
+        return snapshot.read_snapshot(self.db, session_id)
+
+    def snapshot_by_code(self, code: str) -> Snapshot:
+        return snapshot.read_snapshot_by_code(self.db, code)
+
+    def digests(self, code: str) -> Digests:
+        return sessions.digests(self.db, code)
+
+    def create_session(
+        self, questions: QuestionSet, secrets: Secrets, title: str | None
+    ) -> SessionState:
+        return sessions.create_session(self.db, questions, secrets, title)
+
+    def list_sessions(self) -> list[SessionSummary]:
+        return sessions.list_sessions(self.db)
+
+    def join(self, session_id: int, public_id: str | None) -> Participant:
+        return participants.join(self.db, session_id, public_id)
+
+    def answers_of(self, session_id: int, participant_id: int) -> dict[str, str]:
+        return votes.answers_of(self.db, session_id, participant_id)
+
+    def apply_action(self, code: str, question_id: str | None, action: Action | str) -> int:
+        return polls.apply_action(self.db, code, question_id, action)
+
+
+def get_store() -> SqlStore:
+    """The current app's store (see :func:`~.db.get_db`)."""
+    return SqlStore(get_db())

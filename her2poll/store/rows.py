@@ -1,0 +1,64 @@
+"""Rows to domain values: the one place a session or a poll row becomes a core type.
+
+Every module that reads sessions or polls maps them here, so a new column or a
+new poll field is read in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from sqlalchemy import Connection, select
+
+from ..core.polls import Poll, PollState
+from ..core.questions import QuestionSet
+from ..core.session import SessionState
+from .models import PollRow, SessionRow, utc
+
+#: The columns :func:`poll_of` reads, in its order.
+POLL_COLUMNS = (PollRow.question_id, PollRow.state, PollRow.revealed)
+
+
+@lru_cache(maxsize=256)
+def load_questions(questions_json: str) -> QuestionSet:
+    """A session's question set from its stored JSON, parsed once per text.
+
+    A session's snapshot of its set never changes, so every reader of the same
+    session shares one parsed (and fingerprinted) set.
+    """
+    return QuestionSet.model_validate_json(questions_json)
+
+
+def poll_of(row: Sequence[object]) -> Poll:
+    """A poll from a row of :data:`POLL_COLUMNS`."""
+    question_id, state, revealed = row
+    return Poll(str(question_id), PollState(str(state)), bool(revealed))
+
+
+def polls_of(conn: Connection, session_ids: Iterable[int]) -> dict[int, list[Poll]]:
+    """Every poll of these sessions in display order, by session id."""
+    ids = sorted(set(session_ids))
+    found: dict[int, list[Poll]] = {i: [] for i in ids}
+    rows = conn.execute(
+        select(PollRow.session_id, *POLL_COLUMNS)
+        .where(PollRow.session_id.in_(ids))
+        .order_by(PollRow.session_id, PollRow.position)
+    )
+    for session_id, *poll in rows:
+        found[session_id].append(poll_of(poll))
+    return found
+
+
+def session_of(row: SessionRow, polls: Sequence[Poll]) -> SessionState:
+    """A session's state from its row and its polls."""
+    return SessionState(
+        id=row.id,
+        code=row.code,
+        title=row.title,
+        questions=load_questions(row.questions_json),
+        polls=tuple(polls),
+        version=row.version,
+        created_at=utc(row.created_at),
+        current_question_id=row.current_question_id,
+    )
