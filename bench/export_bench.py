@@ -26,9 +26,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from her2poll.core.questions import load_question_set
-from her2poll.store import sessions
+from her2poll.services.sessions import create
+from her2poll.store import polls
 from her2poll.store.db import Database
 from her2poll.store.models import ParticipantRow, utcnow
+from her2poll.store.repository import SqlStore
 from her2poll.store.votes import VoteIn, record_votes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +42,7 @@ def build(url: str, participants: int) -> str:
     db = Database(url)
     db.upgrade()
     questions = load_question_set(ROOT / "questions.json")
-    new = sessions.create_session(db, questions, "Export benchmark")
+    new = create(SqlStore(db), questions, "Export benchmark")
     sid, code = new.state.id, new.state.code
     with db.begin() as conn:
         conn.execute(
@@ -54,14 +56,14 @@ def build(url: str, participants: int) -> str:
         ids = list(conn.execute(stmt).scalars())
     rng = random.Random(1)
     for q in questions.questions:
-        sessions.apply_action(db, code, q.id, "open")
+        polls.apply_action(db, code, q.id, "open")
         votes = [VoteIn(sid, p, q.id, rng.choice(q.option_ids), f"{q.id}-{p}") for p in ids]
         votes += [  # a tenth change their answer
             VoteIn(sid, p, q.id, rng.choice(q.option_ids), f"{q.id}-{p}-b") for p in ids[::10]
         ]
         for start in range(0, len(votes), 2000):
             record_votes(db, votes[start : start + 2000])
-        sessions.apply_action(db, code, q.id, "close")
+        polls.apply_action(db, code, q.id, "close")
     db.dispose()
     return code
 

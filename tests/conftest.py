@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from her2poll import create_app
 from her2poll.core.questions import QuestionSet, load_question_set
-from her2poll.store.db import Database
+from her2poll.store.db import Database, get_db
 
 # Speed is measured in bench/, never asserted: no hypothesis deadline either.
 settings.register_profile("her2poll", deadline=None)
@@ -106,7 +106,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
     )
     flask_app.testing = True
     yield flask_app
-    flask_app.extensions["her2poll_db"].dispose()
+    get_db(flask_app).dispose()
 
 
 def _port_range() -> range | None:

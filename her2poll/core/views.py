@@ -88,9 +88,7 @@ def moderator_tally(snap: Snapshot, connected: int) -> View:
         "connected": connected,
         "tallies": {q: t.to_dict() for q, t in snap.tallies.items()},
         "comparison": {
-            q: comparison(questions, q, t)
-            for q, t in snap.tallies.items()
-            if _asked(snap.state, q)
+            q: comparison(questions, q, t) for q, t in snap.tallies.items() if _asked(snap.state, q)
         },
     }
 

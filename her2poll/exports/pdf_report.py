@@ -34,6 +34,7 @@ from reportlab.platypus import (
 
 from ..core import stats
 from ..core.results import session_results
+from ..core.wording import format_p
 from ..store.export import SessionSnapshot
 from .pdf_chart import LIVE, comparison_chart
 from .pdf_fonts import BOLD, REGULAR
@@ -247,12 +248,11 @@ def _method_line(q: dict[str, Any]) -> str:
     cmp, rec = q["comparison"], q["published"]["reconstruction"]
     parts = []
     if cmp["test"]:
-        parts.append(f"Test: {cmp['test']['method']}, p = {stats.format_p(cmp['test']['p_value'])}")
+        parts.append(f"Test: {cmp['test']['method']}, p = {format_p(cmp['test']['p_value'])}")
     if cmp["p_range"] and len(cmp["sensitivity"]) > 1:
         lo, hi = cmp["p_range"]
         parts.append(
-            f"Across {len(cmp['sensitivity'])} reconstructions p = "
-            f"{stats.format_p(lo)} to {stats.format_p(hi)}"
+            f"Across {len(cmp['sensitivity'])} reconstructions p = {format_p(lo)} to {format_p(hi)}"
         )
     if cmp["effect"]:
         e = cmp["effect"]

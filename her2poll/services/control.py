@@ -21,7 +21,7 @@ class Controlled:
 def control(
     store: Store, code: str, action: Action | str, question_id: str | None = None
 ) -> Controlled:
-    """Apply the action (one transaction), then read the new state for everyone's screen."""
-    session_id = store.apply_action(code, question_id, action)
-    snap = store.snapshot(session_id)
-    return Controlled(session_id, views.attendee_state(snap.state, snap.tallies))
+    """Apply the action (one transaction); the tallies are read only for a reveal."""
+    state = store.apply_action(code, question_id, action)
+    tallies = store.snapshot(state.id).tallies if views.shows_results(state) else {}
+    return Controlled(state.id, views.attendee_state(state, tallies))

@@ -34,7 +34,9 @@ class Store(Protocol):
 
     def answers_of(self, session_id: int, participant_id: int) -> dict[str, str]: ...
 
-    def apply_action(self, code: str, question_id: str | None, action: Action | str) -> int: ...
+    def apply_action(
+        self, code: str, question_id: str | None, action: Action | str
+    ) -> SessionState: ...
 
 
 class VoteSink(Protocol):

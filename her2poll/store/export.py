@@ -169,7 +169,7 @@ def snapshot(db: Database, code: str) -> Iterator[SessionSnapshot]:
     :raise NotFound: no session has this code.
     """
     with db.snapshot() as conn:
-        row = conn.scalars(
+        row = conn.execute(
             select(SessionRow).where(SessionRow.code == normalize_code(code))
         ).one_or_none()
         if row is None:

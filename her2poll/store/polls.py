@@ -13,11 +13,12 @@ from ..core import polls as core_polls
 from ..core.errors import BadRequest, NotFound
 from ..core.polls import Action, Poll, PollState
 from ..core.questions import QuestionSet
-from ..core.session import normalize_code
+from ..core.session import SessionState, normalize_code
 from .db import Database
 from .models import PollRow, SessionRow, utcnow
-from .rows import polls_of
+from .rows import polls_of, session_of
 from .votes import delete_answers
+
 
 def insert_polls(conn: Connection, session_id: int, questions: QuestionSet) -> None:
     """One pending poll per question, in the set's order."""
@@ -36,11 +37,12 @@ def insert_polls(conn: Connection, session_id: int, questions: QuestionSet) -> N
     )
 
 
-def apply_action(db: Database, code: str, question_id: str | None, action: Action | str) -> int:
+def apply_action(
+    db: Database, code: str, question_id: str | None, action: Action | str
+) -> SessionState:
     """Apply a moderator action (or ``"next"``) to a session, persist it, bump the version.
 
-    :return: the session's id; read its new state with
-        :func:`~.sessions.get_session_by_id` or :func:`~.snapshot.read_snapshot`.
+    :return: the session's new state, read in the same transaction.
     """
     with db.begin() as conn:
         session_id = _lock_session(conn, code)
@@ -61,7 +63,8 @@ def apply_action(db: Database, code: str, question_id: str | None, action: Actio
         if step in (Action.OPEN, Action.REOPEN, Action.REVEAL):
             values["current_question_id"] = qid
         conn.execute(update(SessionRow).where(SessionRow.id == session_id).values(**values))
-    return session_id
+        row = conn.execute(select(SessionRow).where(SessionRow.id == session_id)).one()
+        return session_of(row, polls)
 
 
 def _lock_session(conn: Connection, code: str) -> int:

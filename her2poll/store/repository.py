@@ -47,7 +47,9 @@ class SqlStore:
     def answers_of(self, session_id: int, participant_id: int) -> dict[str, str]:
         return votes.answers_of(self.db, session_id, participant_id)
 
-    def apply_action(self, code: str, question_id: str | None, action: Action | str) -> int:
+    def apply_action(
+        self, code: str, question_id: str | None, action: Action | str
+    ) -> SessionState:
         return polls.apply_action(self.db, code, question_id, action)
 
 

@@ -123,9 +123,7 @@ def _insert_participants(
     for start in range(0, len(rows), _BATCH):
         batch = rows[start : start + _BATCH]
         result = conn.execute(
-            insert(ParticipantRow).returning(
-                ParticipantRow.id, sort_by_parameter_order=True
-            ),
+            insert(ParticipantRow).returning(ParticipantRow.id, sort_by_parameter_order=True),
             batch,
         )
         for p, pid in zip(participants[start : start + _BATCH], result.scalars(), strict=True):

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Row, select
 
 from ..core.polls import Poll, PollState
 from ..core.questions import QuestionSet
 from ..core.session import SessionState
-from .models import PollRow, SessionRow, utc
+from .models import PollRow, utc
 
 #: The columns :func:`poll_of` reads, in its order.
 POLL_COLUMNS = (PollRow.question_id, PollRow.state, PollRow.revealed)
@@ -50,8 +51,8 @@ def polls_of(conn: Connection, session_ids: Iterable[int]) -> dict[int, list[Pol
     return found
 
 
-def session_of(row: SessionRow, polls: Sequence[Poll]) -> SessionState:
-    """A session's state from its row and its polls."""
+def session_of(row: Row[Any], polls: Sequence[Poll]) -> SessionState:
+    """A session's state from a row of ``select(SessionRow)`` and its polls."""
     return SessionState(
         id=row.id,
         code=row.code,

@@ -61,7 +61,7 @@ def get_session_by_id(db: Database, session_id: int) -> SessionState:
 
 def _load(db: Database, where: ColumnElement[bool], label: str) -> SessionState:
     with db.begin() as conn:
-        row = conn.scalars(select(SessionRow).where(where)).one_or_none()
+        row = conn.execute(select(SessionRow).where(where)).one_or_none()
         if row is None:
             raise _not_found(label)
         return session_of(row, polls_of(conn, [row.id])[row.id])

@@ -29,7 +29,7 @@ def read_snapshot_by_code(db: Database, code: str) -> Snapshot:
 
 def _read(db: Database, where: ColumnElement[bool], label: str) -> Snapshot:
     with db.snapshot() as conn:
-        row = conn.scalars(select(SessionRow).where(where)).one_or_none()
+        row = conn.execute(select(SessionRow).where(where)).one_or_none()
         if row is None:
             raise NotFound(f"No session with code {label!r}.", code="session_not_found")
         state = session_of(row, polls_of(conn, [row.id])[row.id])

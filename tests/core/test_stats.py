@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from unittest.mock import ANY
 
 import numpy as np
 import pytest
@@ -10,18 +11,19 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from scipy.stats import PermutationMethod, fisher_exact
 
-from her2poll.core import stats
+from her2poll.core import stats, wording
 from her2poll.core.published import reconstruct_question
 from her2poll.core.questions import QuestionSet
+from her2poll.core.results import comparison
 from her2poll.core.stats import (
     compare,
     difference_intervals,
-    format_p,
     same_distribution_test,
     total_variation,
     wilson,
 )
 from her2poll.core.tallies import Tally, largest_remainder
+from her2poll.core.wording import format_p
 
 from .conftest import make_question
 
@@ -32,6 +34,13 @@ def run(
     question = questions.question(qid)
     assert question is not None
     return compare(question, Tally(tuple(question.option_ids), counts), reconstructed[qid])
+
+
+def said(questions: QuestionSet, c: stats.Comparison) -> str:
+    """The comparison's verdict as the results API and the report word it."""
+    question = questions.question(c.question_id)
+    assert question is not None
+    return wording.verdict(question, c.verdict_code, c.verdict_params.to_dict())
 
 
 # --- known values ---------------------------------------------------------------------------
@@ -147,7 +156,10 @@ def test_format_p_never_rounds_across_the_line() -> None:
 
 def test_a_room_like_the_panel_shows_no_clear_difference(questions, reconstructed) -> None:
     c = run(questions, reconstructed, "PQ6", (200, 400, 100, 200))
-    assert c.verdict == "No clear difference from the published panel (p = 1.00, n = 900 vs 9)."
+    assert (
+        said(questions, c)
+        == "No clear difference from the published panel (p = 1.00, n = 900 vs 9)."
+    )
     assert c.verdict_code == "no_clear_difference"
     assert c.published_source == "reconstruction" and c.published_n == 9
     assert [o.published_count for o in c.options] == [2, 4, 1, 2]
@@ -158,20 +170,20 @@ def test_a_room_like_the_panel_shows_no_clear_difference(questions, reconstructe
 def test_a_clearly_different_room_is_named_with_its_leaning(questions, reconstructed) -> None:
     c = run(questions, reconstructed, "PQ6", (10, 10, 10, 190))
     assert c.verdict_code == "differs"
-    assert c.verdict.startswith("This room leans more towards 'Very unlikely'")
-    assert c.verdict.endswith("(p < 0.001, n = 220 vs 9).")
+    assert said(questions, c).startswith("This room leans more towards 'Very unlikely'")
+    assert said(questions, c).endswith("(p < 0.001, n = 220 vs 9).")
     assert c.effect is not None and c.effect.ci.low > 0
 
 
 def test_too_few_answers_say_so(questions, reconstructed) -> None:
     c = run(questions, reconstructed, "PQ3", (4, 0))
-    assert c.verdict == "Too few answers to tell (n = 4)."
+    assert said(questions, c) == "Too few answers to tell (n = 4)."
     assert c.verdict_code == "too_few" and c.test is None
 
 
 def test_no_answers_say_so(questions, reconstructed) -> None:
     c = run(questions, reconstructed, "PQ4", (0, 0))
-    assert c.verdict == "No answers yet." and c.verdict_code == "no_answers"
+    assert said(questions, c) == "No answers yet." and c.verdict_code == "no_answers"
     assert all(o.live_share is None and o.live_ci is None for o in c.options)
     assert json.dumps(c.to_dict(), allow_nan=False)
 
@@ -182,8 +194,10 @@ def test_inconsistent_published_figures_are_scaled_and_said(questions, reconstru
     c = run(questions, reconstructed, "PQ1", (34, 25, 25, 16))
     assert c.published_inconsistent and c.published_source == "scaled_printed"
     assert [o.published_count for o in c.options] == [4, 3, 3, 2]
-    assert c.verdict.startswith("The published figures are inconsistent (no n ≤ 12 reproduces")
-    assert "no clear difference" in c.verdict
+    assert said(questions, c).startswith(
+        "The published figures are inconsistent (no n ≤ 12 reproduces"
+    )
+    assert "no clear difference" in said(questions, c)
 
 
 def test_several_reconstructions_give_a_p_value_range(questions, reconstructed) -> None:
@@ -193,14 +207,14 @@ def test_several_reconstructions_give_a_p_value_range(questions, reconstructed) 
     expected = [fisher_exact([[5, 30], [6, 5]]).pvalue, fisher_exact([[5, 30], [5, 4]]).pvalue]
     assert [s.p_value for s in c.sensitivity] == pytest.approx(expected)
     assert c.p_range == (min(expected), max(expected))
-    assert "n = 35 vs 9–11" in c.verdict
+    assert "n = 35 vs 9–11" in said(questions, c)
 
 
 def test_a_verdict_that_depends_on_the_reconstruction_says_so(questions, reconstructed) -> None:
     # 2 of 15 said yes. Fisher 2×2 (scipy): vs 6/5 (n = 11) p = 0.0384, vs 5/4 (n = 9) p = 0.0606.
     c = run(questions, reconstructed, "PQ2", (2, 13))
     assert c.verdict_code == "depends_on_reconstruction"
-    assert c.verdict == (
+    assert said(questions, c) == (
         "Whether this room differs depends on how the published counts are reconstructed "
         "(p = 0.038–0.061, n = 15 vs 9–11)."
     )
@@ -225,11 +239,15 @@ def test_an_option_nobody_chose_anywhere_raises_no_warning() -> None:
 
 
 def test_to_dict_shape(questions, reconstructed) -> None:
-    d = run(questions, reconstructed, "PQ5", (100, 112)).to_dict()
+    """The comparison as clients get it: core's numbers plus the verdict in words."""
+    d = comparison(questions, "PQ5", Tally(("VERY", "MODERATELY"), (100, 112)))
     assert set(d) == {
         "question_id", "live_n", "published_n", "published_source", "published_inconsistent",
         "options", "test", "sensitivity", "p_range", "effect", "verdict", "verdict_code",
+        "verdict_params",
     }  # fmt: skip
+    assert d == {**run(questions, reconstructed, "PQ5", (100, 112)).to_dict(), "verdict": ANY}
+    assert d["verdict_params"]["live_n"] == 212
     very = d["options"][0]
     assert very["printed_percent"] == 70 and very["published_count"] == 7
     assert very["live_percent"] == pytest.approx(100 * 100 / 212)

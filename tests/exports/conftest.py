@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from her2poll.core.questions import QuestionSet
-from her2poll.store import sessions
+from her2poll.services.sessions import create
+from her2poll.store import participants, polls
 from her2poll.store.db import Database
 from her2poll.store.models import AnswerRow, ParticipantRow
+from her2poll.store.repository import SqlStore
 from her2poll.store.votes import VoteIn, record_votes
 
 PARTICIPANTS = 12
@@ -28,11 +30,11 @@ class Voted:
 
 def vote_session(db: Database, questions: QuestionSet, title: str | None = None) -> Voted:
     """PQ1–PQ4 closed with 12 answers (3 changed on PQ1), PQ5 open with 3, PQ6 pending."""
-    new = sessions.create_session(db, questions, title)
+    new = create(SqlStore(db), questions, title)
     sid, code = new.state.id, new.state.code
-    people = [sessions.join(db, sid, None) for _ in range(PARTICIPANTS)]
+    people = [participants.join(db, sid, None) for _ in range(PARTICIPANTS)]
     for qi, q in enumerate(questions.questions[:5]):
-        sessions.apply_action(db, code, q.id, "open")
+        polls.apply_action(db, code, q.id, "open")
         voters = people if qi < 4 else people[:3]
         opts = q.option_ids
         record_votes(
@@ -45,7 +47,7 @@ def vote_session(db: Database, questions: QuestionSet, title: str | None = None)
             for n, (i, o) in enumerate(changes):
                 record_votes(db, [VoteIn(sid, people[i].id, q.id, opts[o], f"c{n}")])
         if qi < 4:
-            sessions.apply_action(db, code, q.id, "close")
+            polls.apply_action(db, code, q.id, "close")
     return Voted(db, code, new.moderator_secret, sid)
 
 

@@ -10,7 +10,7 @@ from her2poll.core.questions import QuestionSet, parse_question_set
 from her2poll.exports.formats import FORMATS, export_chunks
 from her2poll.exports.tables import RESPONSES_HEADER, SUMMARY_HEADER
 from her2poll.store.db import Database
-from her2poll.store.votes import tallies
+from her2poll.store.snapshot import read_snapshot
 from tests.exports.conftest import Voted, db_answers, vote_session
 
 
@@ -37,7 +37,7 @@ def test_responses_are_one_row_per_answer_with_pseudonyms(voted: Voted) -> None:
 def test_summary_counts_are_the_tallies_and_percentages_add_up(voted: Voted) -> None:
     rows = read_zip(voted.db, voted.code)["summary.csv"]
     assert list(rows[0]) == SUMMARY_HEADER
-    by_question = tallies(voted.db, voted.session_id).by_question
+    by_question = read_snapshot(voted.db, voted.session_id).tallies
     for qid, t in by_question.items():
         mine = [r for r in rows if r["question_id"] == qid]
         assert [int(r["live_count"]) for r in mine] == list(t.counts)

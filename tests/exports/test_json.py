@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from her2poll.core.access import check_moderator
 from her2poll.core.questions import QuestionSet
 from her2poll.core.results import session_results
 from her2poll.exports.formats import FORMATS, export_chunks
 from her2poll.exports.json_export import InvalidExport, load_document
+from her2poll.services.exports import restore
 from her2poll.store import sessions
 from her2poll.store.db import Database
-from her2poll.store.restore import CodeTaken, restore_session
-from her2poll.store.votes import tallies
+from her2poll.store.restore import CodeTaken
+from her2poll.store.snapshot import read_snapshot
 from tests.conftest import fresh_pg_database
 from tests.exports.conftest import PARTICIPANTS, Voted, db_answers, vote_session
 
@@ -46,7 +48,7 @@ def test_the_document_has_everything_and_matches_the_results_api(voted: Voted) -
     assert (doc["format"], doc["version"]) == ("her2poll-export", 1)
     assert doc["counts"] == {"participants": PARTICIPANTS, "answers": 51, "votes": 55}
     state = sessions.get_session(voted.db, voted.code)
-    api = session_results(state, tallies(voted.db, state.id).by_question)
+    api = session_results(state, read_snapshot(voted.db, state.id).tallies)
     assert doc["results"]["questions"] == api["questions"]
     assert [p["state"] for p in doc["polls"]] == ["closed"] * 4 + ["open", "pending"]
     got = {(int(r["participant"][1:]), r["question_id"]): (r["option_id"], r["changed_count"])
@@ -69,17 +71,17 @@ def test_import_then_export_gives_the_identical_document(
 ) -> None:
     v = vote_session(db, questions, "Tumour board: =1+1 – ≥ 3 lines")
     first = export_json(db, v.code)
-    new = restore_session(other_db, load_document(io.BytesIO(first)))
+    new = restore(other_db, load_document(io.BytesIO(first)))
     assert new.state.code == v.code and new.moderator_secret != v.secret
-    sessions.check_moderator(other_db, v.code, new.moderator_secret)
+    check_moderator(sessions.digests(other_db, v.code), new.moderator_secret)
     assert export_json(other_db, v.code) == first
 
 
 def test_a_taken_code_is_refused_or_replaced(voted: Voted) -> None:
     data = load_document(io.BytesIO(export_json(voted.db, voted.code)))
     with pytest.raises(CodeTaken, match="--new-code"):
-        restore_session(voted.db, data)
-    new = restore_session(voted.db, data, new_code=True)
+        restore(voted.db, data)
+    new = restore(voted.db, data, new_code=True)
     assert new.state.code != voted.code
     again = json.loads(export_json(voted.db, new.state.code))
     original = json.loads(export_json(voted.db, voted.code))

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from her2poll.core.results import session_results
 from her2poll.exports.formats import FORMATS, export_chunks
 from her2poll.store import sessions
-from her2poll.store.votes import tallies
+from her2poll.store.snapshot import read_snapshot
 from tests.exports.conftest import PARTICIPANTS, Voted
 
 
@@ -34,7 +34,7 @@ def test_the_report_states_the_session_and_every_verdict(voted: Voted) -> None:
     assert f"Participants joined {PARTICIPANTS}" in text
     assert "Questions asked 5 of 6" in text
     state = sessions.get_session(voted.db, voted.code)
-    results = session_results(state, tallies(voted.db, state.id).by_question)
+    results = session_results(state, read_snapshot(voted.db, state.id).tallies)
     for q in results["questions"]:
         if q["live"]["n"]:
             assert flat(q["comparison"]["verdict"]) in text

@@ -11,7 +11,7 @@ from her2poll.core.questions import QuestionSet, parse_question_set
 from her2poll.exports.formats import FORMATS, export_chunks
 from her2poll.exports.tables import COMPARISON_HEADER, SUMMARY_HEADER
 from her2poll.store.db import Database
-from her2poll.store.votes import tallies
+from her2poll.store.snapshot import read_snapshot
 from tests.exports.conftest import Voted, db_answers, vote_session
 
 
@@ -44,7 +44,7 @@ def test_summary_numbers_and_one_bar_chart_per_question(voted: Voted) -> None:
     wb = workbook(voted.db, voted.code)
     rows = records(wb, "Summary")
     assert list(rows[0]) == SUMMARY_HEADER
-    for qid, t in tallies(voted.db, voted.session_id).by_question.items():
+    for qid, t in read_snapshot(voted.db, voted.session_id).tallies.items():
         assert [r["live_count"] for r in rows if r["question_id"] == qid] == list(t.counts)
     negative = [r["difference_pp"] for r in rows if isinstance(r["difference_pp"], float)]
     assert min(negative) < 0  # a number, not text

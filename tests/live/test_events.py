@@ -244,12 +244,12 @@ def test_a_flood_of_votes_is_rate_limited(live: LiveSession) -> None:
 def test_an_unexpected_error_is_an_ack_with_a_reference_not_a_crash(
     live: LiveSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from her2poll.live import events
+    from her2poll.store.repository import SqlStore
 
     def broken(*_a, **_k):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(events, "answers_of", broken)
+    monkeypatch.setattr(SqlStore, "answers_of", broken)
     ack = live.client().emit("join", {"code": live.code}, callback=True)
     assert ack["code"] == "internal_error"
     assert "boom" not in ack["message"] and "ref" in ack["message"]

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from her2poll.store import sessions
-from her2poll.store.votes import tallies
+from her2poll.store.db import get_db
+from her2poll.store.snapshot import read_snapshot
 
 EXAMPLES = int(os.environ.get("HER2POLL_FUZZ_EXAMPLES", "1500"))
 KNOWN_CODES = {
@@ -87,9 +88,9 @@ class Target:
         self.b_before = self.snapshot_b()
 
     def snapshot_b(self) -> tuple:
-        db = self.app.extensions["her2poll_db"]
+        db = get_db(self.app)
         state = sessions.get_session(db, self.b["code"])
-        return state.polls, state.version, tallies(db, state.id).by_question["PQ6"].counts
+        return state.polls, state.version, read_snapshot(db, state.id).tallies["PQ6"].counts
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 from her2poll.core.questions import QuestionSet
-from her2poll.store import sessions
+from her2poll.store import participants
 from her2poll.store.db import Database
 from her2poll.store.export import snapshot
-from her2poll.store.votes import VoteIn, record_votes, tallies
+from her2poll.store.snapshot import read_snapshot
+from her2poll.store.votes import VoteIn, record_votes
 from tests.exports.conftest import PARTICIPANTS, db_answers, vote_session
 
 
@@ -29,7 +30,7 @@ def test_responses_are_the_answers_table_by_question_then_participant(
     with snapshot(db, v.code) as snap:
         rows = list(snap.responses())
         assert snap.counts.answers == len(rows) == 4 * PARTICIPANTS + 3
-        assert snap.tallies == tallies(db, v.session_id).by_question
+        assert snap.tallies == read_snapshot(db, v.session_id).tallies
     got = {(int(r.participant[1:]), r.question_id): (r.option_id, r.changed_count) for r in rows}
     assert got == db_answers(db, v.session_id)
     order = [(questions.question_ids.index(r.question_id), r.participant) for r in rows]
@@ -53,7 +54,7 @@ def test_a_snapshot_sees_one_moment_and_never_blocks_a_vote(
     v = vote_session(db, questions)
     with snapshot(db, v.code) as snap:
         before = snap.counts.answers
-        newcomer = sessions.join(db, v.session_id, None)
+        newcomer = participants.join(db, v.session_id, None)
         started = time.monotonic()
         result = record_votes(db, [VoteIn(v.session_id, newcomer.id, "PQ5", "VERY", "late")])
         assert result[0].ok and time.monotonic() - started < 2

@@ -6,18 +6,22 @@ import json
 
 import pytest
 
+from her2poll.core.access import check_moderator, screen_role
 from her2poll.core.errors import AnotherPollOpen, Forbidden, InvalidTransition, NotFound
 from her2poll.core.polls import Action, PollState
 from her2poll.core.questions import QuestionSet, parse_question_set
 from her2poll.core.session import CODE_ALPHABET
-from her2poll.store import sessions
+from her2poll.services.sessions import create
+from her2poll.store import participants, polls, sessions
 from her2poll.store.db import Database
+from her2poll.store.repository import SqlStore
+from her2poll.store.snapshot import read_snapshot
 
 
 def test_a_new_session_has_a_short_unambiguous_code_and_pending_polls(
     db: Database, questions: QuestionSet
 ) -> None:
-    new = sessions.create_session(db, questions)
+    new = create(SqlStore(db), questions)
     assert len(new.state.code) == 6
     assert set(new.state.code) <= set(CODE_ALPHABET)
     assert not set(new.state.code) & set("0O1IL")
@@ -26,43 +30,43 @@ def test_a_new_session_has_a_short_unambiguous_code_and_pending_polls(
 
 
 def test_secrets_are_stored_hashed_and_checked(db: Database, questions: QuestionSet) -> None:
-    new = sessions.create_session(db, questions)
+    new = create(SqlStore(db), questions)
     with db.engine.connect() as conn:
         stored = conn.exec_driver_sql("SELECT moderator_secret_hash FROM sessions").scalar_one()
     assert new.moderator_secret not in stored
-    sessions.check_moderator(db, new.state.code, new.moderator_secret)
+    check_moderator(sessions.digests(db, new.state.code), new.moderator_secret)
     for wrong in (None, "", new.moderator_secret + "x", new.screen_token):
         with pytest.raises(Forbidden):
-            sessions.check_moderator(db, new.state.code, wrong)
-    assert sessions.check_screen(db, new.state.code, new.screen_token) == "screen"
-    assert sessions.check_screen(db, new.state.code, new.moderator_secret) == "moderator"
+            check_moderator(sessions.digests(db, new.state.code), wrong)
+    assert screen_role(sessions.digests(db, new.state.code), new.screen_token) == "screen"
+    assert screen_role(sessions.digests(db, new.state.code), new.moderator_secret) == "moderator"
 
 
 def test_codes_are_read_as_people_type_them(db: Database, questions: QuestionSet) -> None:
-    code = sessions.create_session(db, questions).state.code
+    code = create(SqlStore(db), questions).state.code
     assert sessions.get_session(db, f" {code[:3].lower()}-{code[3:]} ").code == code
     with pytest.raises(NotFound):
         sessions.get_session(db, "ZZZZZZ")
 
 
 def test_a_session_keeps_its_question_snapshot(db: Database, questions: QuestionSet) -> None:
-    code = sessions.create_session(db, questions).state.code
+    code = create(SqlStore(db), questions).state.code
     changed = json.loads(questions.model_dump_json())
     changed["questions"][0]["text"] = "Edited later"
-    sessions.create_session(db, parse_question_set(changed))
+    create(SqlStore(db), parse_question_set(changed))
     assert sessions.get_session(db, code).questions.questions[0].text == questions.questions[0].text
 
 
 def test_transitions_persist_and_bump_the_version(db: Database, questions: QuestionSet) -> None:
-    code = sessions.create_session(db, questions).state.code
-    state = sessions.apply_action(db, code, "PQ6", Action.OPEN)
+    code = create(SqlStore(db), questions).state.code
+    state = polls.apply_action(db, code, "PQ6", Action.OPEN)
     assert state.poll("PQ6").state is PollState.OPEN
     assert state.current_question_id == "PQ6"
     assert state.version == 2
     with pytest.raises(AnotherPollOpen):
-        sessions.apply_action(db, code, "PQ1", Action.OPEN)
+        polls.apply_action(db, code, "PQ1", Action.OPEN)
     with pytest.raises(InvalidTransition):
-        sessions.apply_action(db, code, "PQ1", Action.CLOSE)
+        polls.apply_action(db, code, "PQ1", Action.CLOSE)
     again = sessions.get_session(db, code)
     assert again.version == 2, "a refused action changes nothing"
     assert again.poll("PQ6").state is PollState.OPEN
@@ -71,9 +75,9 @@ def test_transitions_persist_and_bump_the_version(db: Database, questions: Quest
 def test_next_closes_the_open_question_and_opens_the_following(
     db: Database, questions: QuestionSet
 ) -> None:
-    code = sessions.create_session(db, questions).state.code
-    sessions.apply_action(db, code, None, "next")
-    state = sessions.apply_action(db, code, None, "next")
+    code = create(SqlStore(db), questions).state.code
+    polls.apply_action(db, code, None, "next")
+    state = polls.apply_action(db, code, None, "next")
     assert state.poll("PQ1").state is PollState.CLOSED
     assert state.poll("PQ2").state is PollState.OPEN
 
@@ -81,8 +85,8 @@ def test_next_closes_the_open_question_and_opens_the_following(
 def test_state_survives_a_restart(db_url: str, questions: QuestionSet) -> None:
     first = Database(db_url)
     first.upgrade()
-    code = sessions.create_session(first, questions).state.code
-    sessions.apply_action(first, code, "PQ3", Action.OPEN)
+    code = create(SqlStore(first), questions).state.code
+    polls.apply_action(first, code, "PQ3", Action.OPEN)
     first.dispose()
     second = Database(db_url)
     second.upgrade()  # a restart migrates again: must be a no-op
@@ -93,17 +97,17 @@ def test_state_survives_a_restart(db_url: str, questions: QuestionSet) -> None:
 def test_participants_keep_their_identity_within_one_session(
     db: Database, questions: QuestionSet
 ) -> None:
-    a = sessions.create_session(db, questions).state
-    b = sessions.create_session(db, questions).state
-    p = sessions.join(db, a.id, None)
-    assert sessions.join(db, a.id, p.public_id) == p
-    other = sessions.join(db, b.id, p.public_id)
+    a = create(SqlStore(db), questions).state
+    b = create(SqlStore(db), questions).state
+    p = participants.join(db, a.id, None)
+    assert participants.join(db, a.id, p.public_id) == p
+    other = participants.join(db, b.id, p.public_id)
     assert other.id != p.id, "an id from another session is never reused"
-    assert sessions.count_participants(db, a.id) == 1
+    assert read_snapshot(db, a.id).participants == 1
 
 
 def test_sessions_are_listed_newest_first(db: Database, questions: QuestionSet) -> None:
-    first = sessions.create_session(db, questions, "First").state.code
-    second = sessions.create_session(db, questions, "Second").state.code
+    first = create(SqlStore(db), questions, "First").state.code
+    second = create(SqlStore(db), questions, "Second").state.code
     listed = [s.code for s in sessions.list_sessions(db)]
     assert listed[:2] == [second, first]

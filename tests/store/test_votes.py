@@ -9,15 +9,18 @@ from hypothesis import strategies as st
 from her2poll.core.polls import Action
 from her2poll.core.questions import QuestionSet
 from her2poll.core.session import SessionState
-from her2poll.store import sessions
+from her2poll.services.sessions import create
+from her2poll.store import participants, polls
 from her2poll.store.db import Database
-from her2poll.store.votes import VoteIn, answers_of, record_vote, record_votes, tallies
+from her2poll.store.repository import SqlStore
+from her2poll.store.snapshot import read_snapshot
+from her2poll.store.votes import VoteIn, answers_of, record_vote, record_votes
 
 
 @pytest.fixture
 def session(db: Database, questions: QuestionSet) -> SessionState:
-    code = sessions.create_session(db, questions).state.code
-    return sessions.apply_action(db, code, "PQ6", Action.OPEN)
+    code = create(SqlStore(db), questions).state.code
+    return polls.apply_action(db, code, "PQ6", Action.OPEN)
 
 
 def vote(s: SessionState, participant: int, option: str, vote_id: str, q: str = "PQ6") -> VoteIn:
@@ -25,19 +28,19 @@ def vote(s: SessionState, participant: int, option: str, vote_id: str, q: str = 
 
 
 def test_a_retry_with_the_same_vote_id_is_harmless(db: Database, session: SessionState) -> None:
-    p = sessions.join(db, session.id, None)
+    p = participants.join(db, session.id, None)
     first = record_vote(db, vote(session, p.id, "LIKELY", "vote-0001"))
     retry = record_vote(db, vote(session, p.id, "LIKELY", "vote-0001"))
     assert (first.ok, first.dup) == (True, False)
     assert (retry.ok, retry.dup) == (True, True)
-    assert tallies(db, session.id).by_question["PQ6"].n == 1
+    assert read_snapshot(db, session.id).tallies["PQ6"].n == 1
 
 
 def test_a_changed_answer_replaces_the_old_one(db: Database, session: SessionState) -> None:
-    p = sessions.join(db, session.id, None)
+    p = participants.join(db, session.id, None)
     record_vote(db, vote(session, p.id, "LIKELY", "vote-0001"))
     record_vote(db, vote(session, p.id, "VERY_UNLIKELY", "vote-0002"))
-    t = tallies(db, session.id).by_question["PQ6"]
+    t = read_snapshot(db, session.id).tallies["PQ6"]
     assert t.n == 1
     assert dict(zip(t.option_ids, t.counts, strict=True))["VERY_UNLIKELY"] == 1
     assert answers_of(db, session.id, p.id) == {"PQ6": "VERY_UNLIKELY"}
@@ -46,7 +49,7 @@ def test_a_changed_answer_replaces_the_old_one(db: Database, session: SessionSta
 def test_a_late_retry_of_an_old_vote_never_overwrites_a_newer_one(
     db: Database, session: SessionState
 ) -> None:
-    p = sessions.join(db, session.id, None)
+    p = participants.join(db, session.id, None)
     record_vote(db, vote(session, p.id, "LIKELY", "vote-0001"))
     record_vote(db, vote(session, p.id, "VERY_LIKELY", "vote-0002"))
     late = record_vote(db, vote(session, p.id, "LIKELY", "vote-0001"))
@@ -57,7 +60,7 @@ def test_a_late_retry_of_an_old_vote_never_overwrites_a_newer_one(
 def test_votes_on_a_question_that_is_not_open_are_refused(
     db: Database, session: SessionState
 ) -> None:
-    p = sessions.join(db, session.id, None)
+    p = participants.join(db, session.id, None)
     results = record_votes(
         db,
         [
@@ -71,13 +74,13 @@ def test_votes_on_a_question_that_is_not_open_are_refused(
         "unknown_option",
         "unknown_question",
     ]
-    assert tallies(db, session.id).by_question["PQ6"].n == 0
+    assert read_snapshot(db, session.id).tallies["PQ6"].n == 0
 
 
 def test_a_batch_mixes_new_changed_duplicate_and_refused_votes(
     db: Database, session: SessionState
 ) -> None:
-    a, b = (sessions.join(db, session.id, None) for _ in range(2))
+    a, b = (participants.join(db, session.id, None) for _ in range(2))
     results = record_votes(
         db,
         [
@@ -95,7 +98,7 @@ def test_a_batch_mixes_new_changed_duplicate_and_refused_votes(
         (False, False),
         (True, False),
     ]
-    t = tallies(db, session.id).by_question["PQ6"].to_dict()
+    t = read_snapshot(db, session.id).tallies["PQ6"].to_dict()
     assert t["n"] == 2
     assert t["counts"] == {
         "VERY_LIKELY": 1,
@@ -106,44 +109,44 @@ def test_a_batch_mixes_new_changed_duplicate_and_refused_votes(
 
 
 def test_closing_freezes_the_tally(db: Database, session: SessionState) -> None:
-    p = sessions.join(db, session.id, None)
+    p = participants.join(db, session.id, None)
     record_vote(db, vote(session, p.id, "LIKELY", "vote-0001"))
-    sessions.apply_action(db, session.code, "PQ6", Action.CLOSE)
+    polls.apply_action(db, session.code, "PQ6", Action.CLOSE)
     late = record_vote(db, vote(session, p.id, "VERY_LIKELY", "vote-0002"))
     assert late.error is not None and late.error.code == "poll_not_open"
     assert answers_of(db, session.id, p.id) == {"PQ6": "LIKELY"}
 
 
 def test_reset_deletes_the_answers_of_that_question(db: Database, session: SessionState) -> None:
-    p = sessions.join(db, session.id, None)
+    p = participants.join(db, session.id, None)
     record_vote(db, vote(session, p.id, "LIKELY", "vote-0001"))
-    seq = tallies(db, session.id).vote_seq
-    sessions.apply_action(db, session.code, "PQ6", Action.CLOSE)
-    sessions.apply_action(db, session.code, "PQ6", Action.RESET)
-    after = tallies(db, session.id)
-    assert after.by_question["PQ6"].n == 0
+    seq = read_snapshot(db, session.id).vote_seq
+    polls.apply_action(db, session.code, "PQ6", Action.CLOSE)
+    polls.apply_action(db, session.code, "PQ6", Action.RESET)
+    after = read_snapshot(db, session.id)
+    assert after.tallies["PQ6"].n == 0
     assert after.vote_seq > seq, "a reset is a new tally version"
 
 
 def test_the_vote_sequence_orders_tally_snapshots(db: Database, session: SessionState) -> None:
-    p = sessions.join(db, session.id, None)
-    seqs = [tallies(db, session.id).vote_seq]
+    p = participants.join(db, session.id, None)
+    seqs = [read_snapshot(db, session.id).vote_seq]
     for i, option in enumerate(["LIKELY", "LIKELY", "VERY_LIKELY"]):
         record_vote(db, vote(session, p.id, option, f"vote-{i:04d}"))
-        seqs.append(tallies(db, session.id).vote_seq)
+        seqs.append(read_snapshot(db, session.id).vote_seq)
     assert seqs == sorted(seqs) and seqs[-1] > seqs[0]
 
 
 def test_votes_are_durable_once_recorded(db_url: str, questions: QuestionSet) -> None:
     writer = Database(db_url)
     writer.upgrade()
-    code = sessions.create_session(writer, questions).state.code
-    s = sessions.apply_action(writer, code, "PQ6", Action.OPEN)
-    p = sessions.join(writer, s.id, None)
+    code = create(SqlStore(writer), questions).state.code
+    s = polls.apply_action(writer, code, "PQ6", Action.OPEN)
+    p = participants.join(writer, s.id, None)
     assert record_vote(writer, vote(s, p.id, "LIKELY", "vote-0001")).ok
     writer.dispose()  # the "process" is gone; a new one reads what was acked
     reader = Database(db_url)
-    assert tallies(reader, s.id).by_question["PQ6"].n == 1
+    assert read_snapshot(reader, s.id).tallies["PQ6"].n == 1
     reader.dispose()
 
 
@@ -163,7 +166,7 @@ def test_tally_equals_the_number_of_distinct_voters(
     with db.begin() as conn:  # hypothesis reuses the fixture: start each example clean
         conn.exec_driver_sql("DELETE FROM answers")
         conn.exec_driver_sql("DELETE FROM vote_receipts")
-    people = [sessions.join(db, session.id, None).id for _ in range(6)]
+    people = [participants.join(db, session.id, None).id for _ in range(6)]
     latest: dict[int, str] = {}
     applied: dict[tuple[int, str], str] = {}
     for batch in batches:
@@ -173,7 +176,7 @@ def test_tally_equals_the_number_of_distinct_voters(
                 applied[(v.participant_id, v.vote_id)] = v.option_id
                 latest[v.participant_id] = v.option_id
         record_votes(db, vs)
-    t = tallies(db, session.id).by_question["PQ6"]
+    t = read_snapshot(db, session.id).tallies["PQ6"]
     assert t.n == len(latest)
     assert dict(zip(t.option_ids, t.counts, strict=True)) == {
         o: sum(1 for x in latest.values() if x == o) for o in t.option_ids

@@ -14,7 +14,9 @@ from flask.testing import FlaskClient
 
 from her2poll import create_app
 from her2poll.core.questions import load_question_set
-from her2poll.store import sessions
+from her2poll.services.sessions import create
+from her2poll.store.db import get_db
+from her2poll.store.repository import SqlStore
 from her2poll.web import vendor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +29,7 @@ def web_app(tmp_path: Path) -> Iterator[Flask]:
     )
     app.testing = True
     yield app
-    app.extensions["her2poll_db"].dispose()
+    get_db(app).dispose()
 
 
 @pytest.fixture
@@ -38,7 +40,7 @@ def client(web_app: Flask) -> FlaskClient:
 @pytest.fixture
 def code(web_app: Flask) -> str:
     questions = load_question_set(ROOT / "questions.json")
-    return sessions.create_session(web_app.extensions["her2poll_db"], questions).state.code
+    return create(SqlStore(get_db(web_app)), questions).state.code
 
 
 def plotly_url() -> str:
