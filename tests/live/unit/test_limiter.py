@@ -45,6 +45,19 @@ def test_refused_requests_do_not_reset_the_refill(clock: FakeClock) -> None:
     assert limiter.allow("sid-a")  # the two halves make one
 
 
+def test_asking_often_does_not_make_tokens_come_back_faster(clock: FakeClock) -> None:
+    limiter = Limiter(rate=1.0, burst=2, clock=clock)
+    start = clock.now
+    takes(limiter, "sid-a", 2)
+    refused = []
+    for t in (0.5, 0.9, 0.99):
+        clock.now = start + t
+        refused.append(limiter.allow("sid-a"))
+    assert refused == [False, False, False]
+    clock.now = start + 1.0
+    assert takes(limiter, "sid-a", 2) == [True, False]
+
+
 def test_an_idle_connection_saves_up_no_more_than_the_burst(clock: FakeClock) -> None:
     limiter = Limiter(rate=10.0, burst=3, clock=clock)
     takes(limiter, "sid-a", 3)
