@@ -18,14 +18,24 @@ log = logging.getLogger(__name__)
 
 
 class Presence:
+    """Connected attendees per session, summed over processes through Redis.
+
+    :param client: a Redis client to use instead of connecting to ``redis_url``
+        (tests pass a fake).
+    """
+
     def __init__(
-        self, local: Callable[[int], int], redis_url: str | None = None, ttl: int = 10
+        self,
+        local: Callable[[int], int],
+        redis_url: str | None = None,
+        ttl: int = 10,
+        client: Any = None,
     ) -> None:
         self.local = local
         self.ttl = ttl
         self.process = f"{os.getpid()}-{secrets.token_hex(3)}"
-        self._redis: Any = None
-        if redis_url:
+        self._redis: Any = client
+        if client is None and redis_url:
             import redis
 
             self._redis = redis.Redis.from_url(

@@ -34,6 +34,7 @@ class VoteWriter:
     :param server: the python-socketio server, whose queue, event and
         background-task primitives follow the async mode (gevent in production).
     :param on_commit: called with the session ids that gained or changed votes.
+    :param record: records one batch in one transaction; tests pass a fake.
     """
 
     def __init__(
@@ -43,12 +44,14 @@ class VoteWriter:
         on_commit: Callable[[set[int]], None],
         max_batch: int = 2000,
         timeout: float = 30.0,
+        record: Callable[[Database, Sequence[VoteIn]], list[VoteResult]] = record_votes,
     ) -> None:
         self.db = db
         self.server = server
         self.on_commit = on_commit
         self.max_batch = max_batch
         self.timeout = timeout
+        self.record = record
         self.queue = server.eio.create_queue()
         self._task: Any = None
         self.batches = 0
@@ -75,7 +78,7 @@ class VoteWriter:
 
     def _commit(self, batch: Sequence[_Pending]) -> None:
         try:
-            results = record_votes(self.db, [p.vote for p in batch])
+            results = self.record(self.db, [p.vote for p in batch])
         except Her2pollError as e:
             results = [VoteResult(ok=False, error=e)] * len(batch)
         except Exception:  # a bug must not kill the writer and strand every later vote
