@@ -5,16 +5,17 @@ from __future__ import annotations
 import pytest
 
 from her2poll.core.errors import Her2pollError
-from her2poll.live.protocol import Role
-from her2poll.live.rooms import Conn, Registry, rooms_for
+from her2poll.core.views import Role
+from her2poll.live.rooms import Registry, rooms_for
+from her2poll.services.joining import Member
 
 
-def attendee(session_id: int, participant_id: int = 1) -> Conn:
-    return Conn(Role.ATTENDEE, session_id, f"CODE{session_id}", participant_id)
+def attendee(session_id: int, participant_id: int = 1) -> Member:
+    return Member(Role.ATTENDEE, session_id, f"CODE{session_id}", participant_id)
 
 
-def moderator(session_id: int) -> Conn:
-    return Conn(Role.MODERATOR, session_id, f"CODE{session_id}")
+def moderator(session_id: int) -> Member:
+    return Member(Role.MODERATOR, session_id, f"CODE{session_id}")
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def test_attendees_are_counted_per_session(registry: Registry) -> None:
 
 def test_moderators_and_screens_are_not_counted_as_attendees(registry: Registry) -> None:
     registry.add("m", moderator(1))
-    registry.add("p", Conn(Role.SCREEN, 1, "CODE1"))
+    registry.add("p", Member(Role.SCREEN, 1, "CODE1"))
     assert registry.connected_attendees(1) == 0
     assert registry.sessions() == {1}
 

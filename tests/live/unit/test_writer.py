@@ -18,9 +18,12 @@ from her2poll.core.errors import Her2pollError, VoteRefused
 from her2poll.core.polls import Action
 from her2poll.core.questions import QuestionSet
 from her2poll.live.writer import VoteWriter
-from her2poll.store import sessions
+from her2poll.services.sessions import create
+from her2poll.store import participants, polls
 from her2poll.store.db import Database
-from her2poll.store.votes import VoteIn, VoteResult, tallies
+from her2poll.store.repository import SqlStore
+from her2poll.store.snapshot import read_snapshot
+from her2poll.store.votes import VoteIn, VoteResult
 
 from .conftest import GeventServer
 
@@ -228,16 +231,16 @@ def test_by_default_the_writer_records_votes_in_the_database(
     db = Database(f"sqlite:///{tmp_path / 'writer.db'}")
     db.upgrade()
     try:
-        session = sessions.create_session(db, questions).state
-        sessions.apply_action(db, session.code, "PQ6", Action.OPEN)
-        people = [sessions.join(db, session.id, None) for _ in range(5)]
+        session = create(SqlStore(db), questions).state
+        polls.apply_action(db, session.code, "PQ6", Action.OPEN)
+        people = [participants.join(db, session.id, None) for _ in range(5)]
         commits: list[set[int]] = []
         writer = VoteWriter(db, server, commits.append)
         votes = [VoteIn(session.id, p.id, "PQ6", "LIKELY", f"vote-{p.id:04d}") for p in people]
         submitters = [gevent.spawn(writer.submit, v) for v in votes]
         gevent.joinall(submitters, timeout=WAIT, raise_error=True)
         assert [g.value for g in submitters] == [VoteResult(ok=True)] * 5
-        assert tallies(db, session.id).by_question["PQ6"].n == 5
+        assert read_snapshot(db, session.id).tallies["PQ6"].n == 5
         assert set().union(*commits) == {session.id}
     finally:
         db.dispose()
