@@ -11,6 +11,7 @@ import {
   joiner,
   newest,
   retryable,
+  sessionStore,
   stored,
   takeSecret,
 } from "../../her2poll/web/static/js/live.js";
@@ -381,6 +382,20 @@ describe("takeSecret", () => {
     assert.equal(takeSecret("key", "slot", t), "s3cret");
     assert.equal(takeSecret("key", "slot", tab("", { refuse: true })), null);
   });
+
+  it("still works when merely reading sessionStorage throws (storage blocked)", () => {
+    const t = tab("#key=s3cret");
+    const blocked = {
+      location: t.location,
+      history: t.history,
+      get sessionStorage() {
+        throw new Error("SecurityError");
+      },
+    };
+    assert.equal(sessionStore(blocked), null);
+    assert.equal(takeSecret("key", "slot", blocked), "s3cret");
+    assert.deepEqual(t.replaced, [[null, "", "/m/KX7D4M?x=1"]]);
+  });
 });
 
 describe("stored", () => {
@@ -391,5 +406,10 @@ describe("stored", () => {
     assert.equal(stored(storage, "a"), "1");
     stored(storage, "a", null);
     assert.equal(stored(storage, "a"), null);
+  });
+
+  it("is null without storage", () => {
+    assert.equal(stored(null, "a"), null);
+    assert.equal(stored(null, "a", "1"), null);
   });
 });

@@ -128,18 +128,29 @@ export function fragmentParam(hash, name) {
  * of the address bar, so it is not left on a shared screen or in the history.
  * @return the secret from the fragment, else the one stored earlier, else null
  */
-export function takeSecret(name, slot, { location, history, sessionStorage } = globalThis) {
+export function takeSecret(name, slot, env = globalThis) {
+  const { location, history } = env;
+  const storage = sessionStore(env);
   const fromHash = fragmentParam(location.hash, name);
   if (fromHash) {
-    stored(sessionStorage, slot, fromHash);
+    stored(storage, slot, fromHash);
     history.replaceState(null, "", location.pathname + location.search);
   }
-  return fromHash || stored(sessionStorage, slot);
+  return fromHash || stored(storage, slot);
+}
+
+/** The tab's sessionStorage, or null where merely reading it throws (storage blocked). */
+export function sessionStore(env = globalThis) {
+  try {
+    return env.sessionStorage;
+  } catch {
+    return null;
+  }
 }
 
 /**
  * Read (value undefined), write, or remove (value null) one sessionStorage entry; storage
- * may be refused (private browsing), then the secret lives only in the page.
+ * may be missing or refused (private browsing), then the secret lives only in the page.
  */
 export function stored(storage, slot, value) {
   try {
@@ -147,7 +158,7 @@ export function stored(storage, slot, value) {
     if (value === null) storage.removeItem(slot);
     else storage.setItem(slot, value);
   } catch {
-    /* storage refused */
+    /* storage missing or refused */
   }
   return null;
 }

@@ -9,7 +9,7 @@
  */
 import { columnsByOption, draw, inconsistencyNote } from "./compare-chart.js";
 import { $, el } from "./dom.js";
-import { ask, connect, joiner, newest, stored, takeSecret } from "./live.js";
+import { ask, connect, joiner, newest, sessionStore, stored, takeSecret } from "./live.js";
 import { formatP, verdictText } from "./verdict.js";
 
 const code = $("app").dataset.code;
@@ -36,7 +36,7 @@ let resultsLoaded = false;
 const cards = new Map(); // question_id -> {root, badge, buttons, n, rows, chart, verdict, …, drawn}
 
 function session(name, value) {
-  return stored(sessionStorage, name, value); // refused storage: the key lives only in this page
+  return stored(sessionStore(), name, value); // refused storage: the key lives only in this page
 }
 
 function showAlert(message) {
