@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up (if needed) and run every check and the whole test suite:
-# lint, import layers, then pytest (core, store on SQLite and PostgreSQL,
-# live, web, browser, multi-process). Extra arguments go to pytest.
+# lint, import layers, the browser code's unit tests (node --test tests/js/),
+# then pytest (core, store on SQLite and PostgreSQL, live, web, browser,
+# multi-process). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -9,6 +10,12 @@ scripts/setup.sh test
 .venv/bin/ruff check her2poll tests bench
 .venv/bin/ruff format --check her2poll tests bench
 .venv/bin/lint-imports --no-cache
+
+# The browser modules' unit tests; a run that finds no tests fails too.
+mkdir -p test-artifacts
+node --test --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination=test-artifacts/node-tests.tap tests/js/
+grep -q '^# pass [1-9]' test-artifacts/node-tests.tap || { echo "node --test ran no tests: failing the run" >&2; exit 1; }
 
 set +e
 .venv/bin/python -m pytest "$@"

@@ -4,7 +4,8 @@
  * figures the article printed, each with its 95% interval as an error bar when the
  * server's comparison has one (docs/api.md, "comparison"). A figure the article does
  * not print but we computed from it is "derived": grey, hatched and labelled so, never
- * passed off as published. Uses the global Plotly (served by her2poll/web/vendor.py).
+ * passed off as published. Uses the global Plotly (served by her2poll/web/vendor.py), read
+ * only when drawing, so Node's test runner can import the pure functions here.
  *
  * The bars sit at explicit numeric positions rather than plotly's grouped categories,
  * so each value label can be placed past the end of its error bar instead of on it.
@@ -137,17 +138,7 @@ export function draw(el, options, tally, comparison, style) {
   return window.Plotly.react(el, data, layout, CONFIG);
 }
 
-// --- words under the chart (both views) ------------------------------------------------
-
-/** A p-value as the server words it: two significant digits, never across 0.05. */
-export function formatP(p) {
-  if (p < 0.001) return "< 0.001";
-  for (const digits of [2, 3, 4]) {
-    const text = p < 0.1 ? String(Number(p.toPrecision(digits))) : p.toFixed(digits);
-    if ((Number(text) < 0.05) === (p < 0.05)) return text;
-  }
-  return p.toFixed(6);
-}
+// --- words under the chart (both views; the verdict itself: verdict.js) -----------------
 
 function listed(items) {
   return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
@@ -163,17 +154,4 @@ export function inconsistencyNote(comparison) {
   const together = printed.length > 1 ? " together" : "";
   return `The article's figures for this question are inconsistent: no audience of ≤ ${cap} gives ` +
     `${listed(printed)}${together} — compared against the printed percentages scaled to ${cap}.`;
-}
-
-/**
- * The server's verdict line. When the note above is shown, the verdict's own prefix
- * saying the same is dropped (matched on the server's wording; any other wording is
- * shown whole).
- */
-export function verdictText(comparison) {
-  if (!comparison) return "";
-  const text = comparison.verdict;
-  if (!comparison.published_inconsistent) return text;
-  const rest = /^The published figures are inconsistent \(.*?\); against the printed percentages scaled to \d+: (.+)$/s.exec(text);
-  return rest ? rest[1][0].toUpperCase() + rest[1].slice(1) : text;
 }

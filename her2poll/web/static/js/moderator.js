@@ -5,15 +5,16 @@
  * out of the address bar so it is not left on a shared screen or in the history.
  * Every (re)connect joins again and gets the full state and tally in the ack; later
  * `state` (by version) and `tally` (by vote_seq) messages older than what the panel
- * already shows are ignored. Protocol: docs/protocol.md.
+ * already shows are ignored. The connection itself: live.js. Protocol: docs/protocol.md.
  */
-import { columnsByOption, draw, formatP, inconsistencyNote, verdictText } from "./compare-chart.js";
+import { columnsByOption, draw, inconsistencyNote } from "./compare-chart.js";
+import { $, el } from "./dom.js";
+import { ask, connect, joiner, newest, sessionStore, stored, takeSecret } from "./live.js";
+import { formatP, verdictText } from "./verdict.js";
 
-const $ = (id) => document.getElementById(id);
 const code = $("app").dataset.code;
 const KEY_SLOT = `her2poll:key:${code}`;
 const NEW_SLOT = `her2poll:new:${code}`;
-const ACK_TIMEOUT_MS = 10000;
 const BUTTONS = [
   ["open", "Open"],
   ["close", "Close"],
@@ -24,39 +25,18 @@ const BUTTONS = [
 ];
 const STATE_LABEL = { pending: "Not asked yet", open: "Open for answers", closed: "Closed" };
 
-let key = takeKey();
+let key = takeSecret("key", KEY_SLOT);
 let socket = null;
+let live = null; // the joiner: joins on every connect
 let joined = false;
-let state = null;
-let voteSeq = -1;
+const newerState = newest("version");
+const newerTally = newest("vote_seq");
 let questions = [];
 let resultsLoaded = false;
 const cards = new Map(); // question_id -> {root, badge, buttons, n, rows, chart, verdict, …, drawn}
 
 function session(name, value) {
-  try {
-    if (value === undefined) return sessionStorage.getItem(name);
-    if (value === null) sessionStorage.removeItem(name);
-    else sessionStorage.setItem(name, value);
-  } catch {
-    /* storage refused: the key lives only in this page */
-  }
-  return null;
-}
-
-function takeKey() {
-  const fromHash = new URLSearchParams(location.hash.slice(1)).get("key");
-  if (fromHash) {
-    session(KEY_SLOT, fromHash);
-    history.replaceState(null, "", location.pathname + location.search);
-  }
-  return fromHash || session(KEY_SLOT);
-}
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
+  return stored(sessionStore(), name, value); // refused storage: the key lives only in this page
 }
 
 function showAlert(message) {
@@ -98,8 +78,13 @@ function start() {
   }
   loadLinks();
   if (!socket) {
-    socket = io({ transports: ["websocket"] });
-    socket.on("connect", join);
+    socket = connect();
+    live = joiner(socket, {
+      payload: () => ({ code, role: "moderator", secret: key }),
+      onAttempt: () => setConnection("Joining…"),
+      onJoined: joinedWith,
+      onRefused: refused,
+    });
     socket.on("disconnect", () => {
       joined = false;
       setConnection("Connection lost — reconnecting…", "warn");
@@ -107,38 +92,31 @@ function start() {
     socket.on("state", applyState);
     socket.on("tally", applyTally);
   } else if (socket.connected) {
-    join();
+    live.join();
   }
 }
 
-function join() {
-  setConnection("Joining…");
-  socket.timeout(ACK_TIMEOUT_MS).emit("join", { code, role: "moderator", secret: key }, (err, ack) => {
-    if (err || (!ack.ok && ack.retryable)) {
-      if (socket.connected) setTimeout(join, 2000);
-      return;
-    }
-    if (!ack.ok) {
-      if (ack.code === "bad_secret") {
-        session(KEY_SLOT, null);
-        key = null;
-        askForKey("That key does not open this session. Check it and try again.");
-      } else {
-        showAlert(ack.message);
-      }
-      return;
-    }
-    joined = true;
-    showAlert("");
-    setConnection("Connected", "ok");
-    const set = Array.isArray(ack.questions) ? { questions: ack.questions } : ack.questions;
-    build(set.questions);
-    describePublished(set.published_n);
-    $("panel").hidden = false;
-    applyState(ack.state);
-    applyTally(ack.tally);
-    if (!resultsLoaded) loadResults();
-  });
+function refused(ack) {
+  if (ack.code === "bad_secret") {
+    session(KEY_SLOT, null);
+    key = null;
+    askForKey("That key does not open this session. Check it and try again.");
+  } else {
+    showAlert(ack.message);
+  }
+}
+
+function joinedWith(ack) {
+  joined = true;
+  showAlert("");
+  setConnection("Connected", "ok");
+  const set = Array.isArray(ack.questions) ? { questions: ack.questions } : ack.questions;
+  build(set.questions);
+  describePublished(set.published_n);
+  $("panel").hidden = false;
+  applyState(ack.state);
+  applyTally(ack.tally);
+  if (!resultsLoaded) loadResults();
 }
 
 async function loadLinks() {
@@ -186,7 +164,7 @@ function control(action, questionId) {
   }
   const payload = questionId ? { action, question_id: questionId } : { action };
   document.body.classList.add("busy");
-  socket.timeout(ACK_TIMEOUT_MS).emit("control", payload, (err, ack) => {
+  ask(socket, "control", payload).then(({ err, ack }) => {
     document.body.classList.remove("busy");
     if (err) showAlert("The server did not answer in time; check the connection and try again.");
     else if (!ack.ok) showAlert(ack.message);
@@ -292,8 +270,7 @@ function allowed(poll) {
 }
 
 function applyState(message) {
-  if (!message || (state && message.version < state.version)) return;
-  state = message;
+  if (!newerState(message)) return;
   const current = message.current && message.current.question_id;
   for (const poll of message.polls) {
     const c = cards.get(poll.question_id);
@@ -310,8 +287,7 @@ function applyState(message) {
 }
 
 function applyTally(message) {
-  if (!message || message.vote_seq < voteSeq) return; // older than what is shown
-  voteSeq = message.vote_seq;
+  if (!newerTally(message)) return; // older than what is shown
   $("participants").textContent = message.participants;
   $("connected").textContent = message.connected;
   const compared = message.comparison || {};
@@ -337,7 +313,7 @@ function showTally(c, tally, comparison) {
 }
 
 function showVerdict(c, comparison) {
-  c.verdict.textContent = verdictText(comparison);
+  c.verdict.textContent = verdictText(comparison, c.q.options);
   c.verdict.hidden = !comparison;
   c.verdict.dataset.code = comparison ? comparison.verdict_code : "";
   if (comparison) showNote(c, comparison);

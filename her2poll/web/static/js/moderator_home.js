@@ -3,48 +3,44 @@
  * The moderator key only ever travels in a URL fragment (/m/<code>#key=…), which
  * browsers do not send to the server, so it stays out of logs and Referer headers.
  */
-(() => {
-  "use strict";
+import { $ } from "./dom.js";
 
-  const alertBox = document.getElementById("alert");
+function showAlert(message) {
+  $("alert").textContent = message;
+  $("alert").hidden = !message;
+}
 
-  function showAlert(message) {
-    alertBox.textContent = message;
-    alertBox.hidden = !message;
-  }
-
-  async function createSession(button) {
-    button.disabled = true;
-    showAlert("");
-    try {
-      const res = await fetch("/api/sessions", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: "{}",
-      });
-      const body = await res.json();
-      if (!res.ok) throw new Error(body.message || `The server answered ${res.status}.`);
-      try {
-        sessionStorage.setItem(`her2poll:new:${body.code}`, "1"); // the panel shows the key once
-      } catch {
-        /* the panel still works; it just will not open the key box by itself */
-      }
-      location.assign(body.moderator_url);
-    } catch (e) {
-      showAlert(`Could not create a session: ${e.message}`);
-      button.disabled = false;
-    }
-  }
-
-  document.getElementById("create").addEventListener("click", (e) => createSession(e.currentTarget));
-
-  for (const form of document.querySelectorAll(".open-form")) {
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const key = form.querySelector("input").value.trim();
-      if (!key) return;
-      const code = encodeURIComponent(form.dataset.code);
-      location.assign(`/m/${code}#key=${encodeURIComponent(key)}`);
+async function createSession(button) {
+  button.disabled = true;
+  showAlert("");
+  try {
+    const res = await fetch("/api/sessions", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
     });
+    const body = await res.json();
+    if (!res.ok) throw new Error(body.message || `The server answered ${res.status}.`);
+    try {
+      sessionStorage.setItem(`her2poll:new:${body.code}`, "1"); // the panel shows the key once
+    } catch {
+      /* the panel still works; it just will not open the key box by itself */
+    }
+    location.assign(body.moderator_url);
+  } catch (e) {
+    showAlert(`Could not create a session: ${e.message}`);
+    button.disabled = false;
   }
-})();
+}
+
+$("create").addEventListener("click", (e) => createSession(e.currentTarget));
+
+for (const form of document.querySelectorAll(".open-form")) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const key = form.querySelector("input").value.trim();
+    if (!key) return;
+    const code = encodeURIComponent(form.dataset.code);
+    location.assign(`/m/${code}#key=${encodeURIComponent(key)}`);
+  });
+}

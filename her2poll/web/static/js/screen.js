@@ -4,64 +4,48 @@
  * taken out of the address bar, which the whole room can see). Shows how to join while
  * no question is up, then the current question; its results only once the moderator
  * reveals them (the server sends this room tallies of revealed questions only), beside
- * the published figures. Protocol: docs/protocol.md.
+ * the published figures. The connection itself: live.js. Protocol: docs/protocol.md.
  */
-import { draw, inconsistencyNote, verdictText } from "./compare-chart.js";
+import { draw, inconsistencyNote } from "./compare-chart.js";
+import { $ } from "./dom.js";
+import { connect, joiner, newest, takeSecret } from "./live.js";
+import { verdictText } from "./verdict.js";
 
-const $ = (id) => document.getElementById(id);
 const code = $("app").dataset.code;
-const TOKEN_SLOT = `her2poll:screen:${code}`;
-const ACK_TIMEOUT_MS = 10000;
 
 let state = null;
-let voteSeq = -1;
 let tallies = {};
 let comparisons = {}; // revealed questions only, as the server sends them
 let published = {}; // question_id -> {option_id: {percent, status} | null}
 let drawn = null;
-
-function takeToken() {
-  const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
-  try {
-    if (fromHash) sessionStorage.setItem(TOKEN_SLOT, fromHash);
-    if (fromHash) history.replaceState(null, "", location.pathname + location.search);
-    return fromHash || sessionStorage.getItem(TOKEN_SLOT);
-  } catch {
-    return fromHash;
-  }
-}
+const newerState = newest("version");
+const newerTally = newest("vote_seq");
 
 function problem(message) {
   $("problem").textContent = message;
   $("problem").hidden = !message;
 }
 
-const token = takeToken();
-const socket = io({ transports: ["websocket"] });
+const token = takeSecret("token", `her2poll:screen:${code}`);
+const socket = connect();
 
-function join() {
-  socket.timeout(ACK_TIMEOUT_MS).emit("join", { code, role: "screen", token }, (err, ack) => {
-    if (err || (!ack.ok && ack.retryable)) {
-      if (socket.connected) setTimeout(join, 2000);
-      return;
-    }
-    if (!ack.ok) {
-      problem(
-        ack.code === "bad_secret"
-          ? "This projector link is not valid. Open it again from the moderator panel."
-          : ack.message,
-      );
-      return;
-    }
-    problem("");
-    published = Object.fromEntries((ack.questions || []).map((q) => [q.id, q.published || {}]));
-    applyState(ack.state);
-    applyTally(ack.tally);
-  });
+function joined(ack) {
+  problem("");
+  published = Object.fromEntries((ack.questions || []).map((q) => [q.id, q.published || {}]));
+  applyState(ack.state);
+  applyTally(ack.tally);
+}
+
+function refused(ack) {
+  problem(
+    ack.code === "bad_secret"
+      ? "This projector link is not valid. Open it again from the moderator panel."
+      : ack.message,
+  );
 }
 
 if (token) {
-  socket.on("connect", join);
+  joiner(socket, { payload: () => ({ code, role: "screen", token }), onJoined: joined, onRefused: refused });
 } else {
   problem("This projector link is incomplete. Open it from the moderator panel.");
 }
@@ -71,14 +55,13 @@ socket.on("state", applyState);
 socket.on("tally", applyTally);
 
 function applyState(message) {
-  if (!message || (state && message.version < state.version)) return;
+  if (!newerState(message)) return;
   state = message;
   render();
 }
 
 function applyTally(message) {
-  if (!message || message.vote_seq < voteSeq) return;
-  voteSeq = message.vote_seq;
+  if (!newerTally(message)) return;
   tallies = message.tallies || {};
   comparisons = message.comparison || {};
   render();
@@ -123,7 +106,7 @@ function renderResults(q) {
   $("s-table").replaceChildren(...options.map((o) => item(describe(o, tally))));
   // The comparison arrives with the next tally after the reveal; until then, bars only.
   const comparison = comparisons[q.question_id] || null;
-  $("s-verdict").textContent = verdictText(comparison);
+  $("s-verdict").textContent = verdictText(comparison, q.options);
   $("s-verdict").hidden = !comparison;
   $("s-inconsistent").textContent = inconsistencyNote(comparison);
   $("s-inconsistent").hidden = !$("s-inconsistent").textContent;
