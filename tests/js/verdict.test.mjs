@@ -125,22 +125,14 @@ describe("verdictText against the server's own sentences", () => {
   }
 });
 
-describe("verdictText until verdict_params lands", () => {
-  const PREFIX = "The published figures are inconsistent (no n ≤ 12 reproduces them); against the printed percentages scaled to 12: ";
+describe("verdictText for a code newer than this page", () => {
+  it("shows the server's own sentence", () => {
+    const c = { verdict_code: "some_new_code", verdict_params: { live_n: 3 }, verdict: "Said by the server." };
+    assert.equal(verdictText(c, OPTIONS), "Said by the server.");
+  });
 
-  it("shows the server's sentence", () => {
-    const c = { verdict_code: "too_few", published_inconsistent: false, verdict: "Too few answers to tell (n = 3)." };
+  it("shows the server's sentence when the numbers are missing", () => {
+    const c = { verdict_code: "too_few", verdict: "Too few answers to tell (n = 3)." };
     assert.equal(verdictText(c, OPTIONS), "Too few answers to tell (n = 3).");
-  });
-
-  it("drops the inconsistency prefix the note already says", () => {
-    const c = { verdict_code: "no_clear_difference", published_inconsistent: true, verdict: `${PREFIX}no clear difference (p = 0.5).` };
-    assert.equal(verdictText(c, OPTIONS), "No clear difference (p = 0.5).");
-    assert.equal(verdictText(c, OPTIONS, { noted: false }), c.verdict);
-  });
-
-  it("shows any other wording whole", () => {
-    const c = { verdict_code: "no_clear_difference", published_inconsistent: true, verdict: "Something else." };
-    assert.equal(verdictText(c, OPTIONS), "Something else.");
   });
 });

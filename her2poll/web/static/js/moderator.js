@@ -32,7 +32,6 @@ let joined = false;
 const newerState = newest("version");
 const newerTally = newest("vote_seq");
 let questions = [];
-let resultsLoaded = false;
 const cards = new Map(); // question_id -> {root, badge, buttons, n, rows, chart, verdict, …, drawn}
 
 function session(name, value) {
@@ -116,7 +115,7 @@ function joinedWith(ack) {
   $("panel").hidden = false;
   applyState(ack.state);
   applyTally(ack.tally);
-  if (!resultsLoaded) loadResults();
+  describeReconstructions(ack.results);
 }
 
 async function loadLinks() {
@@ -133,24 +132,15 @@ async function loadLinks() {
   }
 }
 
-/** Once per page: how the published counts were reconstructed, one line per question. */
-async function loadResults() {
-  resultsLoaded = true;
-  try {
-    const res = await fetch(`/api/sessions/${encodeURIComponent(code)}/results`, {
-      headers: { Authorization: `Bearer ${key}` },
-    });
-    if (!res.ok) throw new Error(String(res.status));
-    for (const q of (await res.json()).questions) {
-      const c = cards.get(q.question_id);
-      const rec = q.published && q.published.reconstruction;
-      if (!c || !rec) continue;
-      c.summary.textContent = `Published counts: ${rec.summary}`;
-      c.summary.hidden = false;
-      if (!c.note.textContent) showNote(c, q.comparison); // before the question is asked
-    }
-  } catch {
-    resultsLoaded = false; // try again after the next join
+/** How the published counts were reconstructed, one line per question (from the join ack). */
+function describeReconstructions(results) {
+  for (const q of (results && results.questions) || []) {
+    const c = cards.get(q.question_id);
+    const rec = q.published && q.published.reconstruction;
+    if (!c || !rec) continue;
+    c.summary.textContent = `Published counts: ${rec.summary}`;
+    c.summary.hidden = false;
+    if (!c.note.textContent) showNote(c, q.comparison); // before the question is asked
   }
 }
 

@@ -88,18 +88,8 @@ function withInconsistency(text, cap) {
 export function verdictText(comparison, options, { noted = true } = {}) {
   if (!comparison) return "";
   const params = comparison.verdict_params;
-  if (!params) return fromServerText(comparison, noted);
   const say = SENTENCES[comparison.verdict_code];
-  if (!say) return comparison.verdict || ""; // a code newer than this page: the server's words
+  if (!say || !params) return comparison.verdict || ""; // newer than this page: the server's words
   const text = say(params, options);
   return params.inconsistent && !noted ? withInconsistency(text, params.cap) : text;
-}
-
-// Until verdict_params lands: the server's own sentence, minus the inconsistency prefix
-// when the note says the same. Remove with the server change.
-function fromServerText(comparison, noted) {
-  const text = comparison.verdict || "";
-  if (!comparison.published_inconsistent || !noted) return text;
-  const rest = /^The published figures are inconsistent \(.*?\); against the printed percentages scaled to \d+: (.+)$/s.exec(text);
-  return rest ? rest[1][0].toUpperCase() + rest[1].slice(1) : text;
 }
