@@ -1,0 +1,143 @@
+"""In-memory stand-ins for the store and the vote sink: the services' ports, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from her2poll.core import polls as core_polls
+from her2poll.core.access import Digests, Secrets
+from her2poll.core.errors import NotFound
+from her2poll.core.polls import Action, Poll, PollState
+from her2poll.core.questions import QuestionSet
+from her2poll.core.session import (
+    Participant,
+    SessionState,
+    SessionSummary,
+    Snapshot,
+    normalize_code,
+)
+from her2poll.core.tallies import tally
+from her2poll.store.votes import VoteIn, VoteResult
+
+
+@dataclass
+class _Session:
+    state: SessionState
+    digests: Digests
+    participants: dict[str, int] = field(default_factory=dict)
+    answers: dict[tuple[int, str], str] = field(default_factory=dict)
+    vote_seq: int = 0
+
+
+class FakeStore:
+    """Sessions in dicts; counts every snapshot read, as a test of the read side."""
+
+    def __init__(self) -> None:
+        self._by_code: dict[str, _Session] = {}
+        self.snapshots_read = 0
+        self._next_id = 1
+        self._joins = 0
+
+    def _get(self, code: str) -> _Session:
+        found = self._by_code.get(normalize_code(code))
+        if found is None:
+            raise NotFound(f"No session with code {code!r}.", code="session_not_found")
+        return found
+
+    def _by_id(self, session_id: int) -> _Session:
+        return next(s for s in self._by_code.values() if s.state.id == session_id)
+
+    def session(self, code: str) -> SessionState:
+        return self._get(code).state
+
+    def snapshot(self, session_id: int) -> Snapshot:
+        self.snapshots_read += 1
+        s = self._by_id(session_id)
+        counts: dict[str, dict[str, int]] = {}
+        for (_pid, qid), option in s.answers.items():
+            counts.setdefault(qid, {}).setdefault(option, 0)
+            counts[qid][option] += 1
+        questions = s.state.questions.questions
+        tallies = {q.id: tally(q.option_ids, counts.get(q.id, {})) for q in questions}
+        return Snapshot(s.state, s.vote_seq, tallies, len(s.participants))
+
+    def snapshot_by_code(self, code: str) -> Snapshot:
+        return self.snapshot(self._get(code).state.id)
+
+    def digests(self, code: str) -> Digests:
+        return self._get(code).digests
+
+    def create_session(
+        self, questions: QuestionSet, secrets: Secrets, title: str | None
+    ) -> SessionState:
+        code = f"CODE{self._next_id:02d}"
+        state = SessionState(
+            id=self._next_id,
+            code=code,
+            title=title or questions.title,
+            questions=questions,
+            polls=tuple(Poll(q.id, PollState.PENDING) for q in questions.questions),
+            version=1,
+            created_at=datetime(2026, 12, 2, tzinfo=UTC),
+        )
+        self._next_id += 1
+        self._by_code[code] = _Session(
+            state, Digests(secrets.moderator_digest, secrets.screen_digest)
+        )
+        return state
+
+    def list_sessions(self) -> list[SessionSummary]:
+        return [
+            SessionSummary(s.state.code, s.state.title, s.state.created_at.isoformat(),
+                           len(s.participants), len(s.answers))
+            for s in self._by_code.values()
+        ]  # fmt: skip
+
+    def join(self, session_id: int, public_id: str | None) -> Participant:
+        s = self._by_id(session_id)
+        if public_id not in s.participants:
+            self._joins += 1
+            public_id = f"p{self._joins}"
+            s.participants[public_id] = self._joins
+        return Participant(s.participants[public_id], session_id, public_id)
+
+    def answers_of(self, session_id: int, participant_id: int) -> dict[str, str]:
+        s = self._by_id(session_id)
+        return {q: o for (p, q), o in s.answers.items() if p == participant_id}
+
+    def apply_action(
+        self, code: str, question_id: str | None, action: Action | str
+    ) -> SessionState:
+        s = self._get(code)
+        polls = list(s.state.polls)
+        steps = core_polls.plan_next(polls) if action == "next" else [(question_id, Action(action))]
+        for qid, step in steps:
+            assert qid is not None
+            polls = core_polls.apply(polls, qid, step)
+        current = steps[-1][0] if steps[-1][1] is not Action.CLOSE else s.state.current_question_id
+        s.state = replace(
+            s.state, polls=tuple(polls), version=s.state.version + 1, current_question_id=current
+        )
+        return s.state
+
+    def answer(self, code: str, participant_id: int, question_id: str, option_id: str) -> None:
+        """Put an answer straight in, as a committed vote would."""
+        s = self._get(code)
+        s.answers[(participant_id, question_id)] = option_id
+        s.vote_seq += 1
+
+
+class FakeSink:
+    """Accepts every vote once; a vote_id seen before is a duplicate."""
+
+    def __init__(self, refuse: Exception | None = None) -> None:
+        self.votes: list[VoteIn] = []
+        self.refuse = refuse
+
+    def submit(self, vote: VoteIn) -> VoteResult:
+        if self.refuse is not None:
+            return VoteResult(ok=False, error=self.refuse)  # type: ignore[arg-type]
+        dup = any(v.vote_id == vote.vote_id for v in self.votes)
+        self.votes.append(vote)
+        return VoteResult(ok=True, dup=dup)
