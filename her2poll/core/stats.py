@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from fractions import Fraction
 
 import numpy as np
 from scipy import stats as sps
@@ -351,7 +352,7 @@ def scaled_printed(reconstruction: QuestionReconstruction) -> tuple[int, ...]:
     The unprinted remainder gets what the printed figures leave of 100%.
     """
     weights = [c.printed for c in reconstruction.columns]
-    rest = max(0, 100 - reconstruction.printed_sum)
+    rest = max(Fraction(0), 100 - reconstruction.printed_sum)
     scaled = [w if w is not None else rest for w in weights]
     # Exact shares of the cap: the percentages may carry decimals.
     denominator = math.lcm(*(int(w.denominator) for w in scaled)) if scaled else 1

@@ -32,7 +32,7 @@ LABEL_LEADING = 9.5
 
 
 def _x(percent: float) -> float:
-    return PLOT_X0 + (PLOT_X1 - PLOT_X0) * max(0.0, min(100.0, percent)) / 100
+    return float(PLOT_X0 + (PLOT_X1 - PLOT_X0) * max(0.0, min(100.0, percent)) / 100)
 
 
 def _wrap(text: str, width: float, size: float, lines: int = 2) -> list[str]:

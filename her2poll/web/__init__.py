@@ -33,10 +33,10 @@ class NoSessions(SessionInterface):
     framework's cost of each vote.
     """
 
-    def open_session(self, app: Flask, request: object) -> SessionMixin:  # type: ignore[override]
+    def open_session(self, app: Flask, request: object) -> SessionMixin:
         return self.make_null_session(app)
 
-    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:  # type: ignore[override]
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         return None
 
 

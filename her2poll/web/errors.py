@@ -10,6 +10,7 @@ import logging
 import secrets
 
 from flask import Flask, render_template, request
+from flask.typing import ResponseValue
 from werkzeug.exceptions import HTTPException
 
 from ..core.errors import Forbidden, Her2pollError, NotFound, Unavailable
@@ -27,7 +28,7 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def _respond(status: int, code: str, message: str) -> tuple[object, int]:
+def _respond(status: int, code: str, message: str) -> tuple[ResponseValue, int]:
     if _wants_json():
         return {"ok": False, "code": code, "message": message}, status
     return render_template("error.html", status=status, message=message), status
@@ -35,16 +36,16 @@ def _respond(status: int, code: str, message: str) -> tuple[object, int]:
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(Her2pollError)
-    def domain_error(e: Her2pollError) -> tuple[object, int]:
+    def domain_error(e: Her2pollError) -> tuple[ResponseValue, int]:
         return _respond(status_of(e), e.code, e.message)
 
     @app.errorhandler(HTTPException)
-    def http_error(e: HTTPException) -> tuple[object, int]:
+    def http_error(e: HTTPException) -> tuple[ResponseValue, int]:
         code = (e.name or "error").lower().replace(" ", "_")
         return _respond(e.code or 500, code, e.description or e.name)
 
     @app.errorhandler(Exception)
-    def unexpected(e: Exception) -> tuple[object, int]:
+    def unexpected(e: Exception) -> tuple[ResponseValue, int]:
         ref = secrets.token_hex(4)
         log.exception("unhandled error on %s (ref %s)", request.path, ref)
         return _respond(500, "internal_error", f"Something went wrong (ref {ref}).")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import brotli
 from flask import Blueprint, Flask, Response, abort, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 
@@ -59,14 +60,15 @@ def plotly_style_ids() -> tuple[str, ...]:
 def _encoded(encoding: str) -> bytes:
     data = plotly_path().read_bytes()
     if encoding == "br":
-        return brotli.compress(data, quality=5)
+        compressed: bytes = brotli.compress(data, quality=5)
+        return compressed
     if encoding == "gzip":
         return gzip.compress(data, compresslevel=6)
     return data
 
 
 @bp.get("/plotly-<version>.min.js")
-def plotly_js(version: str) -> Response:
+def plotly_js(version: str) -> BaseResponse:
     """plotly.js, compressed once, cached by browsers for a year."""
     if version != plotly_version():
         abort(404)
