@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
 
-.venv/bin/ruff check her2poll tests bench
-.venv/bin/ruff format --check her2poll tests bench
+.venv/bin/ruff check her2poll testkit tests bench
+.venv/bin/ruff format --check her2poll testkit tests bench
 .venv/bin/lint-imports --no-cache
 
 set +e

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.phones import Phone, wait_until
+from testkit.phones import Phone
+from testkit.wait import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -21,10 +21,11 @@ import pytest
 import socketio
 from sqlalchemy import create_engine, text
 
-from bench.cluster import Cluster
-from bench.nginx import find_nginx
-from bench.procs import free_ports
-from tests.conftest import fresh_pg_database, missing_service
+from testkit.ci import missing_service
+from testkit.cluster import Cluster
+from testkit.nginx import find_nginx
+from testkit.procs import free_ports
+from testkit.servers import fresh_pg_database
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 

@@ -11,8 +11,9 @@ import pytest
 import socketio
 from sqlalchemy import create_engine, text
 
-from tests.conftest import LiveServer, fresh_pg_database
-from tests.phones import Phone, moderator, wait_until
+from testkit.phones import Phone, moderator
+from testkit.servers import LiveServer, fresh_pg_database
+from testkit.wait import wait_until
 
 pytestmark = [
     pytest.mark.slow,

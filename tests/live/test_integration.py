@@ -9,7 +9,7 @@ import time
 import pytest
 import socketio
 
-from tests.conftest import LiveServer
+from testkit.servers import LiveServer
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ import websocket
 from flask import Flask
 from itsdangerous import URLSafeSerializer
 
-from tests.conftest import LiveServer
+from testkit.servers import LiveServer
 
 
 def _session(app: Flask) -> dict:

@@ -8,7 +8,6 @@ browser, so this is the same behaviour on python-socketio.
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from typing import Any
 
@@ -102,15 +101,6 @@ class Phone:
 
     def close(self) -> None:
         self.sio.disconnect()
-
-
-def wait_until(predicate: Any, seconds: float = 30.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return bool(predicate())
 
 
 def moderator(url: str, session: dict[str, str]) -> socketio.Client:
