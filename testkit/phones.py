@@ -28,6 +28,8 @@ class Phone:
         self.pending: dict[str, tuple[str, str]] = {}
         self.acked: dict[str, tuple[str, str]] = {}
         self.refused: dict[str, str] = {}
+        #: retryable refusals received ("unavailable", "rate_limited"), each then resent
+        self.retries = 0
         self.sio = socketio.Client(
             reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1.0
         )
@@ -88,6 +90,7 @@ class Phone:
                 self.refused[vote_id] = ack.get("code", "?")
                 self.pending.pop(vote_id)
                 return
+            self.retries += 1
         threading.Timer(0.3, self._send, args=(vote_id,)).start()
 
     def settled(self) -> bool:
