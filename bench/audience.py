@@ -190,7 +190,7 @@ async def _serve(pipe: Connection, part: Slice) -> None:
 
 def main(pipe: Connection, part: Slice) -> None:
     """Process entry point (multiprocessing, spawn)."""
-    from .procs import raise_nofile
+    from testkit.procs import raise_nofile
 
     raise_nofile()
     asyncio.run(_serve(pipe, part))

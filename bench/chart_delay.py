@@ -18,8 +18,8 @@ from pathlib import Path
 import socketio
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import LiveServer
-from tests.e2e.conftest import CHROMIUM_ARGS
+from testkit.browser import CHROMIUM_ARGS
+from testkit.servers import LiveServer
 
 
 def main() -> None:

@@ -21,9 +21,10 @@ from typing import Any
 
 import aiohttp
 
+from testkit.procs import cpu_seconds, rss_kb
+
 from . import audience
 from .moderator import Moderator
-from .procs import cpu_seconds, rss_kb
 from .stats import add_counts, latency_summary, merge
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "questions.json"

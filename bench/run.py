@@ -22,9 +22,10 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from testkit.procs import raise_nofile, wait_quiet
+
 from . import report, targets
 from .drive import Plan, drive
-from .procs import raise_nofile, wait_quiet
 from .profile import Profiler, summarize
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,8 +19,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from . import procs
-from .cluster import Cluster
+from testkit import procs
+from testkit.cluster import Cluster
 
 PEER = Path(__file__).resolve().parent / "peer"
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

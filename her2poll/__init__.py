@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from .config import ROOT, Settings, load_settings
+from .config import TEMPLATES, Settings, load_settings
 
 __all__ = ["create_app"]
 
@@ -23,7 +23,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     settings: Settings = load_settings(config)
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
+        template_folder=str(TEMPLATES),
         static_folder="web/static",
     )
     app.config.update(

@@ -13,9 +13,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_QUESTIONS = ROOT / "questions.json"
-INSTANCE = Path(os.environ.get("HER2POLL_INSTANCE", ROOT / "instance"))
+PACKAGE = Path(__file__).resolve().parent
+#: The source checkout; in an installed wheel this is site-packages and holds nothing of ours.
+ROOT = PACKAGE.parent
+#: An installed wheel carries its templates and questions.json inside the package;
+#: a source (or editable) checkout keeps them at the top of the repository.
+INSTALLED = (PACKAGE / "templates").is_dir()
+_DATA = PACKAGE if INSTALLED else ROOT
+TEMPLATES = _DATA / "templates"
+DEFAULT_QUESTIONS = _DATA / "questions.json"
+#: Where the SQLite database and the generated secret key live: HER2POLL_INSTANCE, else
+#: ``instance/`` in the checkout, or in the current directory for an installed package.
+INSTANCE = Path(
+    os.environ.get("HER2POLL_INSTANCE") or (Path.cwd() if INSTALLED else ROOT) / "instance"
+)
 
 
 @dataclass(frozen=True)

@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # 15,000 sockets need more than 1,024 files
-exec "${PYTHON:-.venv/bin/python}" -m bench.cluster "$@"
+exec "${PYTHON:-.venv/bin/python}" -m testkit.cluster "$@"

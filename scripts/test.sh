@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
 
-.venv/bin/ruff check her2poll tests bench
-.venv/bin/ruff format --check her2poll tests bench
+.venv/bin/ruff check her2poll testkit tests bench
+.venv/bin/ruff format --check her2poll testkit tests bench
 .venv/bin/lint-imports --no-cache
 
 # The browser modules' unit tests; a run that finds no tests fails too.

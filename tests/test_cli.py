@@ -7,18 +7,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+from testkit.cli import her2poll
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def her2poll(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "her2poll.cli", *args],
+def test_the_console_script_starts(tmp_path: Path) -> None:
+    """The one command run as a real process: the installed entry point works end to end."""
+    script = Path(sys.executable).with_name("her2poll")
+    r = subprocess.run(
+        [str(script), "session", "new", "--db", f"sqlite:///{tmp_path / 'x.db'}"],
         capture_output=True,
         text=True,
         timeout=120,
-        cwd=cwd or ROOT,
+        cwd=tmp_path,
         check=False,
     )
+    assert r.returncode == 0, r.stderr
+    assert "Join code:  " in r.stdout and "#key=" in r.stdout
 
 
 def test_session_new_prints_working_links(tmp_path: Path) -> None:

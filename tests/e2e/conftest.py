@@ -2,32 +2,25 @@
 
 The server is started the way people start it (``python -m her2poll.cli serve``:
 gunicorn with the gevent worker) on a free port and a fresh SQLite file, and it
-runs the code of this checkout (see :class:`tests.conftest.LiveServer`).
+runs the code of this checkout (see :class:`testkit.servers.LiveServer`).
 
 Browsers: with ``CI=true`` a missing Chromium fails the run; locally it skips.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import IN_CI, LiveServer
+from testkit.browser import CHROMIUM_ARGS, chromium_path
+from testkit.ci import IN_CI
+from testkit.servers import LiveServer
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")
@@ -39,14 +32,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield server
     finally:
         server.stop()
-
-
-def chromium_path() -> str | None:
-    return (
-        os.environ.get("HER2POLL_CHROMIUM")
-        or shutil.which("chromium")
-        or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    )
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.phones import Phone, wait_until
+from testkit.phones import Phone
+from testkit.wait import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,6 +31,11 @@ def row(question_card: Any, option_text: str, exact: bool = True) -> Any:
     """The tally table's row of one option, found by the option's text."""
     header = question_card.page.get_by_role("rowheader", name=option_text, exact=exact)
     return question_card.locator("tbody tr").filter(has=header)
+
+
+def live_count(question_card: Any, option_text: str) -> Any:
+    """The tally table's live count of one option (the row's first cell)."""
+    return row(question_card, option_text).locator("td").first
 
 
 def open_moderator(open_page: Any, session: dict[str, Any]) -> Any:
@@ -59,7 +65,7 @@ def next_route(page: Any, held: list[Any]) -> Any:
 
 
 def vote(url: str, code: str, question: str, answers: dict[str, int]) -> None:
-    """Many attendees at once, without a browser each (tests/phones.py)."""
+    """Many attendees at once, without a browser each (testkit/phones.py)."""
     phones = []
     for option, times in answers.items():
         for _ in range(times):
@@ -198,7 +204,11 @@ def test_a_reload_after_voting_still_shows_the_answer_recorded(
 
     expect(answered(moderator, "PQ1")).to_have_text("1 answered")
     expect(moderator.locator("#participants")).to_have_text("1")  # the same person, not two
-    phone.wait_for_timeout(500)  # a late duplicate would show up as a second answer
+    # A later vote on the same connection: once the moderator shows it, anything the page
+    # sent before it (a late duplicate would be a second answer) has been counted too.
+    phone.get_by_role("button", name="Neoadjuvant studies").click()
+    expect(live_count(card(moderator, "PQ1"), "Neoadjuvant studies")).to_have_text("1")
+    expect(live_count(card(moderator, "PQ1"), "HER2CLIMB (NCT02614794)")).to_have_text("0")
     expect(answered(moderator, "PQ1")).to_have_text("1 answered")
 
 
@@ -218,17 +228,30 @@ def test_a_vote_made_offline_is_sent_once_back_online(
         "Offline — your answer will be sent when you reconnect."
     )
     phone.screenshot(path=artifacts / "attendee-4-offline.png", full_page=True)
-    phone.wait_for_timeout(500)
-    expect(answered(moderator, "PQ1")).to_have_text("0 answered")
+    # Someone else votes after the offline tap: once the moderator shows that vote, its
+    # tally is newer than the tap, and the tap is not in it.
+    other = Phone(live_server.url, session["code"]).connect()
+    other.vote("PQ1", "OTHER")
+    assert wait_until(other.settled)
+    other.close()
+    other_text = "Other studies (not itemised in the source)"
+    expect(live_count(card(moderator, "PQ1"), other_text)).to_have_text("1")
+    expect(live_count(card(moderator, "PQ1"), "Neoadjuvant studies")).to_have_text("0")
+    expect(answered(moderator, "PQ1")).to_have_text("1 answered")
 
     phone.context.set_offline(False)
     expect(phone.locator("#status")).to_contain_text("Answer recorded")
-    expect(answered(moderator, "PQ1")).to_have_text("1 answered")
-    expect(row(card(moderator, "PQ1"), "Neoadjuvant studies")).to_contain_text("100%")
+    expect(answered(moderator, "PQ1")).to_have_text("2 answered")
+    expect(live_count(card(moderator, "PQ1"), "Neoadjuvant studies")).to_have_text("1")
+    expect(row(card(moderator, "PQ1"), "Neoadjuvant studies")).to_contain_text("50%")
     pending = phone.evaluate(f"localStorage.getItem('her2poll:pending:{session['code']}')")
     assert json.loads(pending) == {}
-    phone.wait_for_timeout(500)
-    expect(answered(moderator, "PQ1")).to_have_text("1 answered")
+    # A later vote on the phone's own connection: once the moderator shows it, a second
+    # sending of the offline vote (before it on that connection) would have been counted.
+    phone.get_by_role("button", name="HER2CLIMB (NCT02614794)").click()
+    expect(live_count(card(moderator, "PQ1"), "HER2CLIMB (NCT02614794)")).to_have_text("1")
+    expect(live_count(card(moderator, "PQ1"), "Neoadjuvant studies")).to_have_text("0")
+    expect(answered(moderator, "PQ1")).to_have_text("2 answered")
 
 
 def test_the_moderator_creates_a_session_and_reopens_it_with_its_key(

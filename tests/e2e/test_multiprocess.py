@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import urllib.request
 import uuid
 from collections import Counter
@@ -21,10 +20,12 @@ import pytest
 import socketio
 from sqlalchemy import create_engine, text
 
-from bench.cluster import Cluster
-from bench.nginx import find_nginx
-from bench.procs import free_ports
-from tests.conftest import fresh_pg_database, missing_service
+from testkit.ci import missing_service
+from testkit.cluster import Cluster
+from testkit.nginx import find_nginx
+from testkit.procs import free_ports
+from testkit.servers import fresh_pg_database
+from testkit.wait import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
@@ -82,9 +83,7 @@ class Moderator:
 
     def wait_for(self, expected: dict[str, int]) -> dict[str, int]:
         """The tally once it equals ``expected``, or the last one seen at the deadline."""
-        deadline = time.monotonic() + DEADLINE
-        while time.monotonic() < deadline and self.counts() != expected:
-            time.sleep(0.1)
+        wait_until(lambda: self.counts() == expected, DEADLINE)
         return self.counts()
 
 

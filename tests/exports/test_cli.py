@@ -9,8 +9,8 @@ from pathlib import Path
 
 from her2poll.core.questions import QuestionSet
 from her2poll.store.db import Database
+from testkit.cli import her2poll
 from tests.exports.conftest import vote_session
-from tests.test_cli import her2poll
 
 
 def one_line_error(r: object, text: str) -> None:

@@ -19,7 +19,7 @@ from her2poll.store import sessions
 from her2poll.store.db import Database
 from her2poll.store.restore import CodeTaken
 from her2poll.store.snapshot import read_snapshot
-from tests.conftest import fresh_pg_database
+from testkit.servers import fresh_pg_database
 from tests.exports.conftest import PARTICIPANTS, Voted, db_answers, vote_session
 
 

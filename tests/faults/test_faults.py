@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 from pathlib import Path
 
 import pytest
 import socketio
 from sqlalchemy import create_engine, text
 
-from tests.conftest import LiveServer, fresh_pg_database
-from tests.phones import Phone, moderator, wait_until
+from her2poll.cli import port_free
+from testkit.phones import Phone, moderator
+from testkit.servers import LiveServer, fresh_pg_database
+from testkit.wait import wait_until
 
 pytestmark = [
     pytest.mark.slow,
@@ -70,7 +71,9 @@ def test_kill_9_during_a_vote_burst_loses_no_acked_vote(crash_db: str, tmp_path:
             p.vote("PQ6", OPTIONS[i % 4])
         server.kill()  # mid-burst: some votes acked, some in flight, some unsent
         acked_before = {p.participant: p.last_acked("PQ6") for p in phones if p.acked}
-        time.sleep(0.5)
+        # Restart once every phone has seen the server go and its port is free again.
+        assert wait_until(lambda: not any(p.joined.is_set() for p in phones), 30)
+        assert wait_until(lambda: port_free(server.port), 30)
         server.start()  # same port, same database
         assert wait_until(lambda: all(p.settled() for p in phones), 60), "votes left pending"
     finally:
@@ -141,7 +144,7 @@ def test_database_unavailable_refuses_votes_then_accepts_them(
         )
         assert ack["ok"] is False and ack["code"] == "unavailable" and ack["retryable"]
         phone.vote("PQ6", "VERY_LIKELY")  # keeps retrying while the database is away
-        time.sleep(1.5)
+        assert wait_until(lambda: phone.retries >= 3, 60), "the vote is refused, then resent"
         assert not phone.acked, "never acked without a commit"
         with admin.connect() as conn:
             conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.conftest import LiveServer, free_port, fresh_pg_database, missing_service
+from testkit.ci import missing_service
+from testkit.phones import Phone, moderator
+from testkit.servers import LiveServer, free_port, fresh_pg_database
+from testkit.wait import wait_until
 from tests.faults.test_faults import db_answers
-from tests.phones import Phone, moderator, wait_until
 
 pytestmark = [
     pytest.mark.slow,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -11,7 +14,8 @@ import websocket
 from flask import Flask
 from itsdangerous import URLSafeSerializer
 
-from tests.conftest import LiveServer
+from testkit.servers import LiveServer
+from testkit.wait import wait_until
 
 
 def _session(app: Flask) -> dict:
@@ -86,8 +90,18 @@ def test_an_oversized_message_is_refused_and_harms_nobody(live_server: LiveServe
     ok.disconnect()
 
 
+@pytest.fixture
+def logged_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A live server that also writes gunicorn's access log (every request line) to its log."""
+    env = {"GUNICORN_CMD_ARGS": "--access-logfile -"}  # stdout, which LiveServer keeps
+    server = LiveServer(f"sqlite:///{tmp_path / 'live.db'}", tmp_path / "instance", env).start()
+    yield server
+    server.stop()
+
+
 @pytest.mark.slow
-def test_secrets_never_reach_the_server_log(live_server: LiveServer) -> None:
+def test_secrets_never_reach_the_server_log(logged_server: LiveServer) -> None:
+    live_server = logged_server
     s = live_server.create_session()
     secret = s["moderator_secret"]
     requests.get(
@@ -105,6 +119,12 @@ def test_secrets_never_reach_the_server_log(live_server: LiveServer) -> None:
     mod.connect(live_server.url, transports=["websocket"])
     assert mod.call("join", {"code": s["code"], "role": "moderator", "secret": secret})["ok"]
     mod.disconnect()
+    # The control: a marker in a URL, sent last, must reach the log; a secret sent the
+    # same way would too. Once it is there, the requests before it are logged as well.
+    marker = f"log-marker-{uuid.uuid4().hex}"
+    requests.get(f"{live_server.url}/healthz?{marker}", timeout=10)
+    assert wait_until(lambda: marker in live_server.log.read_text(), 10), "no access log"
     log = live_server.log.read_text()
+    assert f"/api/sessions/{s['code']}/results" in log  # the requests above were logged
     assert secret not in log
     assert "wrong-guess" not in log

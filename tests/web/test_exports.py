@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 
 from her2poll.core.questions import QuestionSet
+from her2poll.store.db import get_db
 from tests.exports.conftest import Voted, vote_session
 
 FORMATS = {
@@ -22,7 +23,7 @@ FORMATS = {
 
 @pytest.fixture
 def session(app: Flask, questions: QuestionSet) -> Voted:
-    return vote_session(app.extensions["her2poll_db"], questions)
+    return vote_session(get_db(app), questions)
 
 
 def auth(secret: str) -> dict[str, str]:

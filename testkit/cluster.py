@@ -5,8 +5,8 @@
 ports from ``backend_port``, sharing PostgreSQL, Redis and one secret key, and
 nginx on ``port`` in front of them; leaving the ``with`` block stops them all.
 ``proxy=False`` with one process serves it directly on ``port`` (the
-one-process SQLite case). Tests and the benchmark use this class; people use
-``scripts/cluster.sh`` (``python -m bench.cluster``), which runs until Ctrl-C.
+one-process SQLite case). Tests and the benchmark (bench/) use this class; people use
+``scripts/cluster.sh`` (``python -m testkit.cluster``), which runs until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -184,7 +184,7 @@ def _interrupt(*_args: object) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve a cluster until Ctrl-C or SIGTERM, then stop every process."""
-    p = argparse.ArgumentParser(prog="python -m bench.cluster", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="scripts/cluster.sh", description=__doc__.split("\n")[0])
     p.add_argument("--workers", type=int, default=2, help="her2poll processes (default 2)")
     p.add_argument("--port", type=int, default=8200, help="nginx port (default 8200)")
     p.add_argument("--backend-port", type=int, default=5201, help="first process's port")

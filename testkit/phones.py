@@ -8,7 +8,6 @@ browser, so this is the same behaviour on python-socketio.
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from typing import Any
 
@@ -29,6 +28,8 @@ class Phone:
         self.pending: dict[str, tuple[str, str]] = {}
         self.acked: dict[str, tuple[str, str]] = {}
         self.refused: dict[str, str] = {}
+        #: retryable refusals received ("unavailable", "rate_limited"), each then resent
+        self.retries = 0
         self.sio = socketio.Client(
             reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1.0
         )
@@ -89,6 +90,7 @@ class Phone:
                 self.refused[vote_id] = ack.get("code", "?")
                 self.pending.pop(vote_id)
                 return
+            self.retries += 1
         threading.Timer(0.3, self._send, args=(vote_id,)).start()
 
     def settled(self) -> bool:
@@ -102,15 +104,6 @@ class Phone:
 
     def close(self) -> None:
         self.sio.disconnect()
-
-
-def wait_until(predicate: Any, seconds: float = 30.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return bool(predicate())
 
 
 def moderator(url: str, session: dict[str, str]) -> socketio.Client:
