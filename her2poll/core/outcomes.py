@@ -49,10 +49,10 @@ T = TypeVar("T")
 #: n = 5 and 0.03125 at n = 6, so below 6 matched learners no result, however
 #: one-sided, could show a change at the 5% level.
 MIN_MATCHED = 6
-#: Fewest answers on each side for an unmatched test. Fisher's 2×2 test reaches
-#: p < 0.05 only from 4 per side (2/C(8,4) = 0.029; 2/C(6,3) = 0.1); 5 is also
-#: the house's ``MIN_LIVE_N`` and the CME rule that suppresses cells under 5.
-MIN_PER_GROUP = 5
+#: Fewest answers on each side for an unmatched test, by the same reasoning:
+#: Fisher's 2×2 test can reach p < 0.05 only from 4 per side (all right against
+#: all wrong: 2/C(8,4) = 0.029, where 3 per side gives 2/C(6,3) = 0.1).
+MIN_PER_GROUP = 4
 #: Cochran's rule: Pearson chi-square only when every expected count is at least this.
 MIN_EXPECTED = 5.0
 #: Outcomes teams aggregate at least 4 items per activity (CME.md).
