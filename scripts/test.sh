@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up (if needed) and run every check and the whole test suite:
-# lint, import layers, the browser code's unit tests (node --test tests/js/),
+# lint, import layers, types, the browser code's unit tests (node --test tests/js/),
 # then pytest (core, store on SQLite and PostgreSQL, live, web, browser,
 # multi-process). Extra arguments go to pytest.
 set -euo pipefail
@@ -10,6 +10,7 @@ scripts/setup.sh test
 .venv/bin/ruff check her2poll testkit tests bench
 .venv/bin/ruff format --check her2poll testkit tests bench
 .venv/bin/lint-imports --no-cache
+.venv/bin/mypy  # files and strictness in pyproject.toml: strict on core and services
 
 # The browser modules' unit tests; a run that finds no tests fails too.
 mkdir -p test-artifacts
