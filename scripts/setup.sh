@@ -9,6 +9,14 @@ cd "$(dirname "$0")/.."
 want_test=${1:-}
 py=${PYTHON:-python3}
 
+# The browser client first: the package build includes it (pyproject.toml, force-include).
+# socket.io-client is pinned in package.json + package-lock.json, copied into static/.
+if [ ! -f node_modules/socket.io-client/dist/socket.io.min.js ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+mkdir -p her2poll/web/static/vendor
+cp node_modules/socket.io-client/dist/socket.io.min.js her2poll/web/static/vendor/
+
 if [ ! -x .venv/bin/python ]; then
   "$py" -m venv .venv
 fi
@@ -24,12 +32,6 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
   echo "$sum" > "$stamp"
 fi
 
-# socket.io-client, pinned in package.json + package-lock.json, copied into static/.
-if [ ! -f node_modules/socket.io-client/dist/socket.io.min.js ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
-mkdir -p her2poll/web/static/vendor
-cp node_modules/socket.io-client/dist/socket.io.min.js her2poll/web/static/vendor/
 
 if [ "$want_test" = "test" ]; then
   missing=()
