@@ -15,7 +15,8 @@ import pytest
 import redis
 
 from her2poll.live.presence import Presence
-from testkit.servers import free_port, missing_service
+from testkit.ci import missing_service
+from testkit.servers import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
