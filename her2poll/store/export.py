@@ -20,12 +20,11 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, Select, func, select
 
-from ..core.errors import NotFound
 from ..core.session import SessionState, normalize_code
 from ..core.tallies import Tally
 from .db import Database
 from .models import AnswerRow, ParticipantRow, PollRow, SessionRow, VoteReceiptRow, utc
-from .rows import poll_of, session_of
+from .rows import poll_of, session_not_found, session_of
 from .votes import tallies
 
 #: Rows fetched per round trip from the server-side cursor.
@@ -173,7 +172,7 @@ def snapshot(db: Database, code: str) -> Iterator[SessionSnapshot]:
             select(SessionRow).where(SessionRow.code == normalize_code(code))
         ).one_or_none()
         if row is None:
-            raise NotFound(f"No session with code {code!r}.", code="session_not_found")
+            raise session_not_found(code)
         polls = _polls(conn, row.id)
         state = session_of(row, [poll_of((p.question_id, p.state, p.revealed)) for p in polls])
         yield SessionSnapshot(conn, state, polls, tallies(conn, state), _counts(conn, row.id))

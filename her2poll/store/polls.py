@@ -10,13 +10,13 @@ from __future__ import annotations
 from sqlalchemy import Connection, insert, select, update
 
 from ..core import polls as core_polls
-from ..core.errors import BadRequest, NotFound
+from ..core.errors import BadRequest
 from ..core.polls import Action, Poll, PollState
 from ..core.questions import QuestionSet
 from ..core.session import SessionState, normalize_code
 from .db import Database
 from .models import PollRow, SessionRow, utcnow
-from .rows import polls_of, session_of
+from .rows import polls_of, session_not_found, session_of
 from .votes import delete_answers
 
 
@@ -73,7 +73,7 @@ def _lock_session(conn: Connection, code: str) -> int:
         stmt = stmt.with_for_update()
     session_id = conn.execute(stmt).scalar_one_or_none()
     if session_id is None:
-        raise NotFound(f"No session with code {code!r}.", code="session_not_found")
+        raise session_not_found(code)
     return session_id
 
 

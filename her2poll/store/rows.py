@@ -10,12 +10,13 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import ColumnElement, Connection, Row, select
 
+from ..core.errors import NotFound
 from ..core.polls import Poll, PollState
 from ..core.questions import QuestionSet
 from ..core.session import SessionState
-from .models import PollRow, utc
+from .models import PollRow, SessionRow, utc
 
 #: The columns :func:`poll_of` reads, in its order.
 POLL_COLUMNS = (PollRow.question_id, PollRow.state, PollRow.revealed)
@@ -49,6 +50,21 @@ def polls_of(conn: Connection, session_ids: Iterable[int]) -> dict[int, list[Pol
     for session_id, *poll in rows:
         found[session_id].append(poll_of(poll))
     return found
+
+
+def session_not_found(label: str) -> NotFound:
+    """The error for a join code (or id) that names no session here."""
+    return NotFound(f"No session with code {label!r}.", code="session_not_found")
+
+
+def find_session(
+    conn: Connection, where: ColumnElement[bool], label: str
+) -> tuple[Row[Any], SessionState]:
+    """The session row matching ``where`` and its state, or :func:`session_not_found`."""
+    row = conn.execute(select(SessionRow).where(where)).one_or_none()
+    if row is None:
+        raise session_not_found(label)
+    return row, session_of(row, polls_of(conn, [row.id])[row.id])
 
 
 def session_of(row: Row[Any], polls: Sequence[Poll]) -> SessionState:

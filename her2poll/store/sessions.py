@@ -9,17 +9,12 @@ from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.access import Digests, Secrets
-from ..core.errors import NotFound
 from ..core.questions import QuestionSet
 from ..core.session import SessionState, SessionSummary, new_join_code, normalize_code
 from .db import Database
 from .models import AnswerRow, ParticipantRow, SessionRow, utc, utcnow
 from .polls import insert_polls
-from .rows import polls_of, session_of
-
-
-def _not_found(label: str) -> NotFound:
-    return NotFound(f"No session with code {label!r}.", code="session_not_found")
+from .rows import find_session, session_not_found
 
 
 def create_session(
@@ -61,10 +56,7 @@ def get_session_by_id(db: Database, session_id: int) -> SessionState:
 
 def _load(db: Database, where: ColumnElement[bool], label: str) -> SessionState:
     with db.begin() as conn:
-        row = conn.execute(select(SessionRow).where(where)).one_or_none()
-        if row is None:
-            raise _not_found(label)
-        return session_of(row, polls_of(conn, [row.id])[row.id])
+        return find_session(conn, where, label)[1]
 
 
 def list_sessions(db: Database) -> list[SessionSummary]:
@@ -97,5 +89,5 @@ def digests(db: Database, code: str) -> Digests:
             )
         ).one_or_none()
     if row is None:
-        raise _not_found(code)
+        raise session_not_found(code)
     return Digests(moderator=row[0], screen=row[1])

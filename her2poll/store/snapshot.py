@@ -7,14 +7,13 @@ under concurrent writers in other processes.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement
 
-from ..core.errors import NotFound
 from ..core.session import Snapshot, normalize_code
 from . import participants, votes
 from .db import Database
 from .models import SessionRow
-from .rows import polls_of, session_of
+from .rows import find_session
 
 
 def read_snapshot(db: Database, session_id: int) -> Snapshot:
@@ -29,10 +28,7 @@ def read_snapshot_by_code(db: Database, code: str) -> Snapshot:
 
 def _read(db: Database, where: ColumnElement[bool], label: str) -> Snapshot:
     with db.snapshot() as conn:
-        row = conn.execute(select(SessionRow).where(where)).one_or_none()
-        if row is None:
-            raise NotFound(f"No session with code {label!r}.", code="session_not_found")
-        state = session_of(row, polls_of(conn, [row.id])[row.id])
+        row, state = find_session(conn, where, label)
         return Snapshot(
             state=state,
             vote_seq=row.vote_seq,
