@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false, true
 
 
 def utcnow() -> datetime:
@@ -53,6 +54,13 @@ class SessionRow(Base):
     vote_seq: Mapped[int] = mapped_column(Integer, default=0)
     current_question_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: Audience Q&A settings, and the version of its state (bumped with every Q&A change).
+    qa_open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    qa_premoderate: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    qa_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Filtered words, one per line.
+    qa_filter: Mapped[str] = mapped_column(Text, default="", server_default="")
+    qa_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PollRow(Base):
@@ -124,3 +132,47 @@ class VoteReceiptRow(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_receipts_session", "session_id"),)
+
+
+class QAQuestionRow(Base):
+    """A learner's question to the panel; ``client_id`` makes a retried ask harmless."""
+
+    __tablename__ = "qa_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    client_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    status: Mapped[str] = mapped_column(String(10))
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    edited: Mapped[bool] = mapped_column(Boolean, default=False)
+    filtered: Mapped[bool] = mapped_column(Boolean, default=False)
+    merged_into: Mapped[int | None] = mapped_column(
+        ForeignKey("qa_questions.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("participant_id", "client_id", name="uq_qa_ask_once"),
+        Index("ix_qa_questions_session", "session_id", "status"),
+    )
+
+
+class QAUpvoteRow(Base):
+    """One upvote per participant and question: the primary key is the rule."""
+
+    __tablename__ = "qa_upvotes"
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("qa_questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_qa_upvotes_session", "session_id", "question_id"),)
