@@ -9,6 +9,7 @@
  */
 import { $ } from "./dom.js";
 import { ask, backoff, connect, joiner, newest, retryable } from "./live.js";
+import { mountQaPhone, mountTabs, qaPhone } from "./qa-phone.js";
 
 const app = document.getElementById("app");
 const code = app.dataset.code;
@@ -60,6 +61,10 @@ function savePending() {
 
 // --- joining -------------------------------------------------------------
 
+let drawQa = () => {}; // set once the page is drawn, below
+const qa = qaPhone(socket, { storage: saved, rejoin: () => live.join(), onChange: () => drawQa() });
+const tabs = mountTabs();
+
 const live = joiner(socket, {
   payload: () => ({ code, role: "attendee", token: saved.get("token", null) }),
   onJoined(ack) {
@@ -68,6 +73,7 @@ const live = joiner(socket, {
     answers = ack.answers || {};
     applyState(ack.state);
     for (const vote of Object.values(pending)) send(vote); // what the last connection left unanswered
+    qa.joined(ack); // and the questions it left unsent
   },
   onRefused(ack) {
     notice = { text: ack.message, kind: "error" };
@@ -77,9 +83,11 @@ const live = joiner(socket, {
 
 socket.on("disconnect", () => {
   joined = false;
+  qa.left();
   render();
 });
 socket.on("state", applyState);
+socket.on("qa", qa.apply);
 
 // The browser knows before the socket's ping does: say so now, reconnect at once.
 window.addEventListener("offline", () => socket.disconnect());
@@ -88,7 +96,10 @@ window.addEventListener("online", () => socket.connected || socket.connect());
 function applyState(message) {
   if (!newerState(message)) return; // older: ignore
   const before = state && state.current && state.current.question_id;
-  if (message.current && message.current.question_id !== before) notice = null;
+  if (message.current && message.current.question_id !== before) {
+    notice = null;
+    if (state && message.current.state === "open") tabs.pollNews();
+  }
   state = message;
   for (const poll of message.polls) {
     if (poll.state === "pending") {
@@ -260,3 +271,4 @@ function bar(option, count, pct, mine) {
 }
 
 render();
+drawQa = mountQaPhone(qa);
