@@ -10,6 +10,7 @@
 import { columnsByOption, draw, inconsistencyNote } from "./compare-chart.js";
 import { $, el } from "./dom.js";
 import { ask, connect, joiner, newest, sessionStore, stored, takeSecret } from "./live.js";
+import { mountQaPanel } from "./qa-panel.js";
 import { formatP, verdictText } from "./verdict.js";
 
 const code = $("app").dataset.code;
@@ -33,6 +34,11 @@ const newerState = newest("version");
 const newerTally = newest("vote_seq");
 let questions = [];
 const cards = new Map(); // question_id -> {root, badge, buttons, n, rows, chart, verdict, …, drawn}
+
+const qaPanel = mountQaPanel({
+  send: (event, payload) => (joined ? ask(socket, event, payload) : null),
+  onCounts: (counts) => ($("qa-tab-count").textContent = counts.pending ? `(${counts.pending} pending)` : ""),
+});
 
 function session(name, value) {
   return stored(sessionStore(), name, value); // refused storage: the key lives only in this page
@@ -90,6 +96,7 @@ function start() {
     });
     socket.on("state", applyState);
     socket.on("tally", applyTally);
+    socket.on("qa", qaPanel.apply);
   } else if (socket.connected) {
     live.join();
   }
@@ -116,6 +123,7 @@ function joinedWith(ack) {
   applyState(ack.state);
   applyTally(ack.tally);
   describeReconstructions(ack.results);
+  qaPanel.apply(ack.qa);
 }
 
 async function loadLinks() {
@@ -325,6 +333,28 @@ function pValues(comparison) {
   if (!range || runs < 2 || formatP(range[0]) === formatP(range[1])) return main;
   return `${main} (${formatP(range[0])}–${formatP(range[1])} over ${runs} reconstructions)`;
 }
+
+// --- Polls / Audience Q&A tabs ---------------------------------------------------
+
+const mainTabs = [$("tab-polls"), $("tab-qa")];
+function showTab(tab) {
+  for (const t of mainTabs) {
+    t.setAttribute("aria-selected", String(t === tab));
+    t.tabIndex = t === tab ? 0 : -1;
+    $(t.getAttribute("aria-controls")).hidden = t !== tab;
+  }
+  window.dispatchEvent(new Event("resize")); // charts drawn while hidden take their size now
+}
+mainTabs.forEach((tab, i) => {
+  tab.addEventListener("click", () => showTab(tab));
+  tab.addEventListener("keydown", (event) => {
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (!step) return;
+    const next = mainTabs[(i + step + mainTabs.length) % mainTabs.length];
+    next.focus();
+    showTab(next);
+  });
+});
 
 // --- export ------------------------------------------------------------------------
 
