@@ -9,6 +9,7 @@
 import { draw, inconsistencyNote } from "./compare-chart.js";
 import { $ } from "./dom.js";
 import { connect, joiner, newest, takeSecret } from "./live.js";
+import { drawQaStage, screenMode } from "./qa-screen.js";
 import { verdictText } from "./verdict.js";
 
 const code = $("app").dataset.code;
@@ -20,6 +21,8 @@ let published = {}; // question_id -> {option_id: {percent, status} | null}
 let drawn = null;
 const newerState = newest("version");
 const newerTally = newest("vote_seq");
+const newerQa = newest("qa_seq");
+let qa = null; // the room's newest `qa` message
 
 function problem(message) {
   $("problem").textContent = message;
@@ -34,6 +37,7 @@ function joined(ack) {
   published = Object.fromEntries((ack.questions || []).map((q) => [q.id, q.published || {}]));
   applyState(ack.state);
   applyTally(ack.tally);
+  applyQa(ack.qa);
 }
 
 function refused(ack) {
@@ -53,6 +57,13 @@ socket.on("disconnect", () => $("app").classList.add("offline"));
 socket.on("connect", () => $("app").classList.remove("offline"));
 socket.on("state", applyState);
 socket.on("tally", applyTally);
+socket.on("qa", applyQa);
+
+function applyQa(message) {
+  if (!message || !newerQa(message)) return;
+  qa = message;
+  render();
+}
 
 function applyState(message) {
   if (!newerState(message)) return;
@@ -69,10 +80,11 @@ function applyTally(message) {
 
 function render() {
   const q = state && state.current;
-  const showing = Boolean(q && q.state !== "pending");
-  $("idle").hidden = showing;
-  $("live").hidden = !showing;
-  if (!showing) return;
+  const mode = screenMode(state, qa);
+  drawQaStage(mode, qa);
+  $("idle").hidden = mode !== "idle";
+  $("live").hidden = mode !== "poll";
+  if (mode !== "poll") return;
   $("s-pos").textContent = `Question ${q.position} of ${q.of}`;
   $("s-text").textContent = q.text;
   $("s-status").textContent = statusOf(q);
