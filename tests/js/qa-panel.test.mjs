@@ -46,8 +46,8 @@ describe("inTab", () => {
 
 describe("actionsFor", () => {
   it("offers what each status allows", () => {
-    assert.deepEqual(actionsFor(q(1, "pending")), ["approve", "dismiss", "edit", "merge"]);
-    assert.deepEqual(actionsFor(q(1, "approved")), ["pin", "answered", "dismiss", "edit", "merge"]);
+    assert.deepEqual(actionsFor(q(1, "pending")), ["approve", "edit", "merge", "dismiss"]);
+    assert.deepEqual(actionsFor(q(1, "approved")), ["pin", "answered", "edit", "merge", "dismiss"]);
     assert.deepEqual(actionsFor(q(1, "approved", 0, 1, { pinned: true }))[0], "unpin");
     assert.deepEqual(actionsFor(q(1, "dismissed")), ["restore"]);
     assert.deepEqual(actionsFor(q(1, "merged")), []);

@@ -31,9 +31,9 @@ export function inTab(questions, tab) {
 export function actionsFor(q) {
   switch (q.status) {
     case "pending":
-      return ["approve", "dismiss", "edit", "merge"];
+      return ["approve", "edit", "merge", "dismiss"];
     case "approved":
-      return [q.pinned ? "unpin" : "pin", "answered", "dismiss", "edit", "merge"];
+      return [q.pinned ? "unpin" : "pin", "answered", "edit", "merge", "dismiss"];
     case "answered":
       return ["restore", "edit"];
     case "dismissed":
@@ -178,7 +178,7 @@ export function mountQaPanel({ send, onCounts = () => {} }) {
         return [action, button];
       }),
     );
-    const controls = el("div", { className: "qa-controls" }, ...buttons.values());
+    const controls = el("div", { className: "qa-controls" });
     controls.setAttribute("role", "group");
     const editBox = el("textarea", { maxLength: MAX_TEXT, rows: 3, className: "qa-edit-text" });
     editBox.setAttribute("aria-label", "Corrected question");
@@ -243,8 +243,11 @@ export function mountQaPanel({ send, onCounts = () => {} }) {
     const flags = [q.pinned ? "Now answering" : "", q.filtered ? "held: filtered word" : ""].filter(Boolean);
     r.flags.replaceChildren(...flags.map((f) => el("span", { className: `qa-flag${f.startsWith("held") ? " held" : ""}`, textContent: f })));
     r.flags.hidden = !flags.length;
-    const allowed = new Set(actionsFor(q));
-    for (const [action, button] of r.buttons) button.hidden = !allowed.has(action);
+    const allowed = actionsFor(q);
+    if (r.controls.dataset.actions !== allowed.join()) {
+      r.controls.dataset.actions = allowed.join(); // in this order; only when it changes (keeps the focus)
+      r.controls.replaceChildren(...allowed.map((action) => r.buttons.get(action)));
+    }
   }
 
   function render() {
