@@ -123,6 +123,7 @@ def test_audience_qa_from_asking_to_closing(
     typo.get_by_role("button", name="Save", exact=True).click()
     expect(queue_row(moderator, FIXED)).to_contain_text("edited")
     expect(room_item(cy, FIXED)).to_be_visible()
+    expect(ana.locator("#qa-mine")).to_contain_text(FIXED)  # the asker sees the fix too
 
     # Pinned: the projector shows it large, the phones mark it.
     queue_row(moderator, FIXED).get_by_role("button", name="Pin “Now answering”").click()

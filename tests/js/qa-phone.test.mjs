@@ -145,11 +145,13 @@ describe("asking", () => {
     assert.equal(socket.of("qa_ask").length, 0);
   });
 
-  it("follows its own question's status in the room's messages", () => {
+  it("follows its own question's status and corrected text in the room's messages", () => {
     const { phone } = setup({ mine: { upvoted: [], asked: [question(4), question(5, "approved")] } });
     assert.deepEqual(phone.view().mine.map((m) => m.id), [5, 4], "newest first");
-    phone.apply(room({ qa_seq: 2, questions: [approved(4)] }));
-    assert.equal(phone.view().mine.find((m) => m.id === 4).label, "Shown to the room");
+    phone.apply(room({ qa_seq: 2, questions: [approved(4, 0, { text: "Why, corrected?" })] }));
+    const four = phone.view().mine.find((m) => m.id === 4);
+    assert.equal(four.label, "Shown to the room");
+    assert.equal(four.text, "Why, corrected?", "as the moderator edited it");
   });
 });
 

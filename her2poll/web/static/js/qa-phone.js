@@ -47,8 +47,9 @@ export function qaPhone(socket, options) {
   function apply(message) {
     if (!message || !newer(message)) return;
     room = message;
-    const seen = new Map(message.questions.map((q) => [q.id, q.status]));
-    mine = mine.map((m) => (seen.has(m.id) ? { ...m, status: seen.get(m.id) } : m));
+    const seen = new Map(message.questions.map((q) => [q.id, q]));
+    // Its status, and its text as the moderator may have corrected it.
+    mine = mine.map((m) => (seen.has(m.id) ? { ...m, status: seen.get(m.id).status, text: seen.get(m.id).text } : m));
     changed();
   }
 
