@@ -65,7 +65,7 @@ FORMATS: dict[str, Format] = {
         "json",
         "application/json",
         iter_json,
-        lambda c: c.participants + c.answers + c.votes,
+        lambda c: c.participants + c.answers + c.votes + c.qa_questions,
     ),
     "pdf": Format("pdf", "pdf", "application/pdf", _spooled(write_pdf), lambda c: 0),
 }
