@@ -286,7 +286,8 @@ def _audience_questions(questions: list[QARecord]) -> list[Any]:
     dismissed = sum(1 for q in questions if q.status == "dismissed")
     merged = sum(1 for q in questions if q.status == "merged")
     line = (
-        f"{len(questions):,} questions from the audience: {len(answered):,} answered, "
+        f"{len(questions):,} question{'s' if len(questions) != 1 else ''} from the audience: "
+        f"{len(answered):,} answered, "
         f"{len(waiting):,} not answered (approved or awaiting moderation). Not listed: "
         f"{dismissed:,} dismissed, {merged:,} merged into another question. Votes are "
         "upvotes from distinct participants; names are those learners chose to show."
