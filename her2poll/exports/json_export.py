@@ -25,13 +25,13 @@ from typing import IO, Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from ..core.errors import Her2pollError
+from ..core.qa import Settings
 from ..core.questions import QuestionSet, parse_question_set
 from ..core.results import session_results
 from ..store.export import (
     ParticipantRecord,
     PollRecord,
     QARecord,
-    QASettings,
     ResponseRecord,
     SessionSnapshot,
     VoteRecord,
@@ -98,10 +98,6 @@ def _vote(v: VoteRecord) -> dict[str, object]:
     return {**v._asdict(), "received_at": _iso(v.received_at)}
 
 
-def _qa_settings(s: QASettings) -> dict[str, object]:
-    return {**s._asdict(), "filter": list(s.filter)}
-
-
 def _qa_question(q: QARecord) -> dict[str, object]:
     return {
         **q._asdict(),
@@ -124,7 +120,7 @@ def iter_json(snap: SessionSnapshot) -> Iterator[bytes]:
         yield f'"{name}": ['.encode()
         yield from _array_items(rows)
         yield b"\n],\n"
-    settings = _dumps(_qa_settings(snap.qa_settings))
+    settings = _dumps(snap.qa_settings.to_dict())
     yield f'"qa": {{"settings": {settings},\n"questions": ['.encode()
     yield from _array_items(map(_qa_question, snap.qa_questions()))
     yield b"\n]}\n}\n"
@@ -318,7 +314,7 @@ def _qa_import(qa: _QA | None) -> dict[str, Any]:
         return {}
     s = qa.settings
     return {
-        "qa_settings": QASettings(s.open, s.premoderate, s.names, tuple(s.filter)),
+        "qa_settings": Settings(s.open, s.premoderate, s.names, tuple(s.filter)),
         "qa_questions": [
             QARecord(**{**q.model_dump(), "upvoters": tuple(q.upvoters)}) for q in qa.questions
         ],

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Row, Select, func, select
 
+from ..core.qa import Settings
 from ..core.session import SessionState, normalize_code
 from ..core.tallies import Tally
 from .db import Database
@@ -34,6 +35,7 @@ from .models import (
     VoteReceiptRow,
     utc,
 )
+from .qa import settings_of
 from .rows import poll_of, session_not_found, session_of
 from .votes import tallies
 
@@ -53,11 +55,6 @@ def pseudonym(rank: int) -> str:
 def qa_label(rank: int) -> str:
     """The name an audience question has in exports: its place in the order asked."""
     return f"Q{rank:03d}"
-
-
-def filter_words(stored: str) -> tuple[str, ...]:
-    """A session's Q&A filter list from its stored form, one word per line."""
-    return tuple(w for w in stored.splitlines() if w)
 
 
 class PollRecord(NamedTuple):
@@ -92,15 +89,6 @@ class VoteRecord(NamedTuple):
     question_id: str
     option_id: str
     received_at: datetime
-
-
-class QASettings(NamedTuple):
-    """The session's Q&A settings (the defaults are a new session's)."""
-
-    open: bool = True
-    premoderate: bool = True
-    names: bool = False
-    filter: tuple[str, ...] = ()
 
 
 class QARecord(NamedTuple):
@@ -147,7 +135,7 @@ class SessionSnapshot:
     polls: tuple[PollRecord, ...]
     tallies: dict[str, Tally]
     counts: Counts
-    qa_settings: QASettings = QASettings()
+    qa_settings: Settings = Settings()
     on_rows: Callable[[int], None] | None = field(default=None, repr=False)
     _names: dict[int, str] | None = field(default=None, init=False, repr=False)
 
@@ -292,10 +280,8 @@ def _polls(conn: Connection, session_id: int) -> tuple[PollRecord, ...]:
     )
 
 
-def _qa_settings(row: Row[Any]) -> QASettings:
-    return QASettings(
-        bool(row.qa_open), bool(row.qa_premoderate), bool(row.qa_names), filter_words(row.qa_filter)
-    )
+def _qa_settings(row: Row[Any]) -> Settings:
+    return settings_of((row.qa_open, row.qa_premoderate, row.qa_names, row.qa_filter))
 
 
 def _counts(conn: Connection, session_id: int) -> Counts:

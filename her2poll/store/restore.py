@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.access import Secrets
 from ..core.errors import Her2pollError
+from ..core.qa import Settings
 from ..core.questions import QuestionSet
 from ..core.session import SessionState, new_join_code, normalize_code
 from .db import Database
@@ -29,7 +30,6 @@ from .export import (
     ParticipantRecord,
     PollRecord,
     QARecord,
-    QASettings,
     ResponseRecord,
     VoteRecord,
 )
@@ -66,7 +66,7 @@ class SessionImport:
     participants: Sequence[ParticipantRecord]
     responses: Sequence[ResponseRecord]
     votes: Sequence[VoteRecord]
-    qa_settings: QASettings = QASettings()
+    qa_settings: Settings = Settings()
     qa_questions: Sequence[QARecord] = ()
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 
+from her2poll.core.qa import Settings
 from her2poll.core.questions import QuestionSet
 from her2poll.store import participants
 from her2poll.store.db import Database
-from her2poll.store.export import QASettings, snapshot
+from her2poll.store.export import snapshot
 from her2poll.store.snapshot import read_snapshot
 from her2poll.store.votes import VoteIn, record_votes
 from tests.exports.conftest import PARTICIPANTS, QA_ROWS, add_qa, db_answers, db_qa, vote_session
@@ -81,7 +82,7 @@ def test_audience_questions_in_the_order_asked_with_their_upvoters(
     with snapshot(db, v.code) as snap:
         qa = list(snap.qa_questions())
         assert snap.counts.qa_questions == len(qa) == len(QA_ROWS)
-        assert snap.qa_settings == QASettings(False, False, True, ("spam", "advert"))
+        assert snap.qa_settings == Settings(False, False, True, ("spam", "advert"))
     assert [q.id for q in qa] == [f"Q{i:03d}" for i in range(1, len(QA_ROWS) + 1)]
     merged = [None if q.merged_into is None else int(q.merged_into[1:]) for q in qa]
     got = [(q.text, q.name, q.status, q.votes, q.pinned, q.edited, q.filtered, m)
@@ -100,4 +101,4 @@ def test_a_session_without_audience_questions_has_the_default_settings(
     v = vote_session(db, questions)
     with snapshot(db, v.code) as snap:
         assert list(snap.qa_questions()) == [] and snap.counts.qa_questions == 0
-        assert snap.qa_settings == QASettings()
+        assert snap.qa_settings == Settings()
