@@ -173,3 +173,43 @@ def test_audience_qa_from_asking_to_closing(
 def _id(moderator: Any, text: str) -> str:
     """The id the panel shows before a question's text ("#17 What about…")."""
     return queue_row(moderator, text).locator(".qa-id").first.inner_text().strip().lstrip("#")
+
+
+def test_names_show_only_when_allowed_and_an_open_poll_takes_the_stage(
+    live_server: Any, open_page: Any, artifacts: Path
+) -> None:
+    session = live_server.create_session()
+    moderator = open_page(session["moderator_url"], PANEL)
+    expect(moderator.locator("#connection")).to_have_text("Connected")
+    moderator.get_by_role("tab", name="Audience Q&A").click()
+    screen = open_page(session["screen_url"], PROJECTOR)
+    phone = open_phone(open_page, session)
+    expect(phone.get_by_label("Your name")).to_be_hidden()
+
+    moderator.get_by_label("Allow names").check()
+    moderator.get_by_label("Pre-moderation").uncheck()
+    expect(moderator.get_by_label("Pre-moderation")).not_to_be_checked()
+    phone.get_by_label("Your name").fill("Dr Ana Ruiz")
+    ask(phone, OTHER)
+    expect(room_item(phone, OTHER)).to_contain_text("Dr Ana Ruiz")
+    show_tab(moderator, "approved")
+    expect(queue_row(moderator, OTHER)).to_contain_text("Dr Ana Ruiz")
+    queue_row(moderator, OTHER).get_by_role("button", name="Pin “Now answering”").click()
+    expect(screen.locator("#qa-now-meta")).to_have_text("0 votes · Dr Ana Ruiz")
+
+    moderator.get_by_label("Allow names").uncheck()
+    expect(screen.locator("#qa-now-meta")).to_have_text("0 votes")
+    expect(room_item(phone, OTHER)).not_to_contain_text("Dr Ana Ruiz")
+    expect(phone.get_by_label("Your name")).to_be_hidden()
+
+    # The room votes on a poll: the poll takes the stage, the pinned question one line.
+    moderator.get_by_role("tab", name="Polls").click()
+    moderator.get_by_role("button", name="Next question").click()
+    expect(screen.locator("#live")).to_be_visible()
+    expect(screen.locator("#qa-stage")).to_be_hidden()
+    expect(screen.locator("#s-qa-now")).to_contain_text(f"Now answering: {OTHER}")
+    expect(phone.get_by_role("tab", name="Poll · new question")).to_be_visible()
+    screen.screenshot(path=artifacts / "qa-screen-2-poll-open.png")
+    phone.get_by_role("tab", name="Poll").click()
+    expect(phone.locator("#q-text")).to_be_visible()
+    expect(phone.locator("#tab-poll-new")).to_be_hidden()
