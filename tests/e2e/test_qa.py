@@ -6,6 +6,7 @@ sleep. Screenshots go to test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -213,3 +214,45 @@ def test_names_show_only_when_allowed_and_an_open_poll_takes_the_stage(
     phone.get_by_role("tab", name="Poll").click()
     expect(phone.locator("#q-text")).to_be_visible()
     expect(phone.locator("#tab-poll-new")).to_be_hidden()
+
+
+def test_a_question_asked_offline_is_sent_once_even_when_sent_again(
+    live_server: Any, open_page: Any, artifacts: Path
+) -> None:
+    session = live_server.create_session()
+    slot = f"her2poll:qa-ask:{session['code']}"
+    moderator = open_page(session["moderator_url"], PANEL)
+    expect(moderator.locator("#connection")).to_have_text("Connected")
+    moderator.get_by_role("tab", name="Audience Q&A").click()
+    phone = open_phone(open_page, session)
+
+    phone.context.set_offline(True)
+    expect(phone.locator("#qa-status")).to_have_text("Offline — reconnecting…")
+    phone.get_by_label("Your question to the panel").fill(TYPO)
+    phone.get_by_role("button", name="Send question").click()
+    expect(phone.locator("#qa-status")).to_have_text(
+        "Offline — your question will be sent when you reconnect."
+    )
+    expect(phone.get_by_label("Your question to the panel")).to_have_value(TYPO)
+    phone.screenshot(path=artifacts / "qa-phone-3-offline.png", full_page=True)
+    unsent = phone.evaluate(f"localStorage.getItem('{slot}')")
+    assert json.loads(unsent)["text"] == TYPO
+
+    phone.context.set_offline(False)
+    expect(phone.locator("#qa-mine")).to_contain_text("Waiting for the moderator")
+    expect(phone.get_by_label("Your question to the panel")).to_have_value("")
+    expect(moderator.locator("#qa-counts")).to_contain_text("1 pending")
+    assert phone.evaluate(f"localStorage.getItem('{slot}')") == "null"
+
+    # The ack was lost just before the page closed: the reload sends it again, same client_id.
+    phone.evaluate(f"localStorage.setItem('{slot}', {json.dumps(unsent)})")
+    phone.reload()
+    phone.get_by_role("tab", name="Q&A").click()
+    expect(phone.locator("#qa-status")).to_have_text("Sent: the moderator will review it.")
+    assert phone.evaluate(f"localStorage.getItem('{slot}')") == "null"
+    # A later question on the same connection: once the panel counts it, a second copy
+    # of the first (sent before it) would have been counted too.
+    ask(phone, OTHER)
+    expect(moderator.locator("#qa-counts")).to_contain_text("2 pending")
+    expect(moderator.locator(".qa-row")).to_have_count(2)
+    expect(phone.locator("#qa-mine li")).to_have_count(2)

@@ -175,7 +175,7 @@ export function qaPhone(socket, options) {
         up: isUp(q.id),
       }));
       const own = mine.map((m) => ({ ...m, label: MINE_LABEL[m.status] || m.status }));
-      return { ready: room !== null, open: isOpen(), names, order, list, mine: own, draft, sending, sent, notice };
+      return { ready: room !== null, joined, open: isOpen(), names, order, list, mine: own, draft, sending, sent, notice };
     },
   };
 }
@@ -278,8 +278,10 @@ export function mountQaPhone(qa) {
     $("qa-name-row").hidden = !v.names;
     $("qa-closed").hidden = v.open;
     const status = $("qa-status");
-    status.textContent = v.notice ? v.notice.text : "";
-    status.className = `status ${v.notice ? v.notice.kind : ""}`;
+    // Offline after a join: said here too, the poll tab's status is out of sight.
+    const notice = v.notice || (v.ready && !v.joined ? { text: "Offline — reconnecting…", kind: "pending" } : null);
+    status.textContent = notice ? notice.text : "";
+    status.className = `status ${notice ? notice.kind : ""}`;
     for (const order of ["votes", "time"]) $(`qa-sort-${order}`).setAttribute("aria-pressed", String(v.order === order));
     $("qa-mine-box").hidden = !v.mine.length;
     $("qa-mine").replaceChildren(...v.mine.map(mineItem));
