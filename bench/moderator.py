@@ -62,9 +62,9 @@ class Moderator:
         if not (isinstance(ack, dict) and ack.get("ok")):
             raise RuntimeError(f"control open refused: {ack}")
 
-    async def qa_settings(self, settings: dict[str, Any]) -> dict[str, Any]:
+    async def qa_settings(self, settings: dict[str, Any], timeout: float = 30.0) -> dict[str, Any]:
         await self.ensure()
-        ack = await self.client.call("qa_settings", settings)
+        ack = await self.client.call("qa_settings", settings, timeout)
         if not (isinstance(ack, dict) and ack.get("ok")):
             raise RuntimeError(f"qa_settings refused: {ack}")
         return ack

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import column, create_engine, func, select, table
 
 from .moderator import Moderator
+from .sio import SioError
 from .stats import add_counts, latency_summary, merge
 
 if TYPE_CHECKING:
@@ -50,7 +51,17 @@ def planned_split(n: int, ids: list[int]) -> dict[str, int]:
 async def qa_phase(
     fleet: Fleet, mod: Moderator, plan: Plan, db_url: str | None, code: str
 ) -> dict[str, Any]:
-    settings = await mod.qa_settings({"open": True, "premoderate": False})
+    try:
+        settings = await mod.qa_settings({"open": True, "premoderate": False}, plan.timeout)
+    except (RuntimeError, TimeoutError, SioError) as e:  # e.g. a server without Q&A
+        return {
+            "seconds": plan.qa_seconds,
+            "settings_error": f"{type(e).__name__}: {e}",
+            "sent": 0,
+            "acked": 0,
+            "errors": {"qa_settings_failed": 1},
+            "ack_ms": {},
+        }
     asks = await fleet.ask_one(0, "qa_ask", plan.qa_questions, plan.timeout)
     questions = [a["question"] for a in asks if isinstance(a, dict) and a.get("ok")]
     ids = [int(q["id"]) for q in questions]

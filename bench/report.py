@@ -169,6 +169,8 @@ def markdown(run: dict[str, Any]) -> str:
             if errs:
                 parts.append(f"- {label} errors: `{json.dumps(errs)}`")
             qa = (item.get(label) or {}).get("qa")
+            if qa and qa.get("settings_error"):
+                parts.append(f"- {label} qa_settings failed: `{qa['settings_error']}`")
             if qa and "expected_votes" in qa:
                 views = {k: qa.get(k) for k in ("expected_votes", "moderator_votes", "db_votes")}
                 parts.append(f"- {label} qa upvotes per question (acked, moderator, DB): "
