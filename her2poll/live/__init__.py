@@ -8,13 +8,15 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from ..config import Settings
+from ..services import qa as qa_service
 from ..services.results import room_tallies
 from ..store.db import get_db
+from ..store.qa import record_upvotes
 from ..store.repository import SqlStore
 from .broadcaster import Broadcaster
 from .limiter import Limiter
 from .presence import Presence
-from .rooms import Registry
+from .rooms import Registry, audience_room, moderator_room
 from .service import Live
 from .writer import VoteWriter
 
@@ -76,6 +78,29 @@ def init_app(app: Flask) -> SocketIO:
         interval=settings.tally_interval,
     )
     writer = VoteWriter(store.db, socketio.server, broadcaster.mark_dirty)
+    qa_moderator = Broadcaster(
+        socketio,
+        lambda session_id: qa_service.moderator_message(store, session_id),
+        registry.sessions,
+        interval=settings.tally_interval,
+        event="qa",
+        rooms=lambda session_id: (moderator_room(session_id),),
+    )
+    # Phones hear Q&A at most once a second, never once per upvote.
+    qa_room = Broadcaster(
+        socketio,
+        lambda session_id: qa_service.room_message(store, session_id),
+        registry.sessions,
+        interval=1.0,
+        refresh=None,
+        event="qa",
+        rooms=lambda session_id: (audience_room(session_id),),
+    )
+
+    def qa_changed(session_ids: set[int]) -> None:
+        qa_moderator.mark_dirty(session_ids)
+        qa_room.mark_dirty(session_ids)
+
     app.extensions["her2poll_live"] = Live(
         store=store,
         socketio=socketio,
@@ -85,6 +110,10 @@ def init_app(app: Flask) -> SocketIO:
         broadcaster=broadcaster,
         limiter=Limiter(settings.rate_per_second, settings.rate_burst),
         signing_key=settings.secret_key,
+        qa_broadcasters=(qa_moderator, qa_room),
+        upvotes=VoteWriter(store.db, socketio.server, qa_changed, record=record_upvotes),
+        ask_limiter=Limiter(1 / 20, 3),
+        upvote_limiter=Limiter(5.0, 20),
     )
     from . import events
 

@@ -18,30 +18,42 @@ from .rooms import moderator_room, screen_room
 
 log = logging.getLogger(__name__)
 
-#: A session id's moderator and screen ``tally`` messages, read from one snapshot.
-RoomTallies = Callable[[int], tuple[dict[str, Any], dict[str, Any]]]
+#: A session id's messages, one per room of :data:`Rooms`, read from one snapshot.
+Messages = Callable[[int], tuple[dict[str, Any], ...]]
+#: The rooms a session's messages go to, in the order of its :data:`Messages`.
+Rooms = Callable[[int], tuple[str, ...]]
+
+
+def tally_rooms(session_id: int) -> tuple[str, ...]:
+    return moderator_room(session_id), screen_room(session_id)
 
 
 class Broadcaster:
-    """Coalesces tally snapshots per session.
+    """Coalesces snapshots per session: tallies, and the Q&A messages.
 
-    :param snapshots: the moderator's and screen's messages of a session
-        (:func:`her2poll.services.results.room_tallies`).
+    :param snapshots: a session's messages, one per room of ``rooms`` (for tallies
+        :func:`her2poll.services.results.room_tallies`).
     :param members: the sessions this process has connections in; each gets a
-        fresh snapshot every ``refresh`` seconds even without votes, so a
-        moderator converges after a lost message (a Redis restart, a reconnect).
+        fresh snapshot every ``refresh`` seconds even without changes, so a
+        moderator converges after a lost message (a Redis restart, a reconnect);
+        ``None``: no refresh (a room of thousands of phones re-syncs on reconnect).
+    :param event: the Socket.IO event the messages are sent as.
     """
 
     def __init__(
         self,
         socketio: Any,
-        snapshots: RoomTallies,
+        snapshots: Messages,
         members: Callable[[], set[int]],
         interval: float = 0.1,
-        refresh: float = 2.0,
+        refresh: float | None = 2.0,
+        event: str = "tally",
+        rooms: Rooms = tally_rooms,
     ) -> None:
         self.socketio = socketio
         self.snapshots = snapshots
+        self.event = event
+        self.rooms = rooms
         self.members = members
         self.interval = interval
         self.refresh = refresh
@@ -57,12 +69,12 @@ class Broadcaster:
         self._dirty.update({session_ids} if isinstance(session_ids, int) else session_ids)
 
     def _run(self) -> None:
-        ticks_per_refresh = max(1, round(self.refresh / self.interval))
+        ticks_per_refresh = max(1, round(self.refresh / self.interval)) if self.refresh else 0
         tick = 0
         while True:
             self.socketio.sleep(self.interval)
             tick += 1
-            if tick % ticks_per_refresh == 0:
+            if ticks_per_refresh and tick % ticks_per_refresh == 0:
                 self._dirty.update(self.members())
             try:
                 self.flush()
@@ -74,10 +86,10 @@ class Broadcaster:
         dirty, self._dirty = self._dirty, set()
         for session_id in sorted(dirty):
             try:
-                moderator, screen = self.snapshots(session_id)
+                messages = self.snapshots(session_id)
             except Her2pollError as e:
-                log.warning("no tally for session %s: %s", session_id, e.message)
+                log.warning("no %s for session %s: %s", self.event, session_id, e.message)
                 self._dirty.add(session_id)  # try again at the next tick
                 continue
-            self.socketio.emit("tally", moderator, to=moderator_room(session_id))
-            self.socketio.emit("tally", screen, to=screen_room(session_id))
+            for room, message in zip(self.rooms(session_id), messages, strict=True):
+                self.socketio.emit(self.event, message, to=room)

@@ -18,10 +18,19 @@ from flask_socketio import SocketIO, join_room, leave_room
 
 from ..core.errors import Her2pollError, RateLimited
 from ..core.views import Role
-from ..services import control, joining, voting
+from ..services import control, joining, qa, voting
 from ..services.joining import JoinRequest, Member
 from . import protocol
-from .protocol import ControlPayload, JoinPayload, VotePayload
+from .limiter import Limiter
+from .protocol import (
+    AskPayload,
+    ControlPayload,
+    JoinPayload,
+    ModeratePayload,
+    QASettingsPayload,
+    UpvotePayload,
+    VotePayload,
+)
 from .rooms import rooms_for, session_room
 from .service import Live, live
 
@@ -97,6 +106,48 @@ def on_control(payload: object = None) -> Ack:
     return {"ok": True, "state": done.state}
 
 
+def _limit(limiter: Limiter, member: Member, what: str) -> None:
+    """Q&A limits are per participant, so a reconnect does not refill them."""
+    if not limiter.allow(f"{member.session_id}:{member.participant_id}"):
+        raise RateLimited(f"Too many {what} from this device; wait a little.")
+
+
+def on_qa_ask(payload: object = None) -> Ack:
+    svc = live()
+    member = svc.registry.require(_sid(), Role.ATTENDEE)
+    ask = protocol.parse(AskPayload, payload)
+    _limit(svc.ask_limiter, member, "questions")
+    ack = qa.ask(svc.store, member, ask.text, ask.name, ask.client_id)
+    svc.qa_changed(member.session_id)
+    return ack
+
+
+def on_qa_upvote(payload: object = None) -> Ack:
+    svc = live()
+    member = svc.registry.require(_sid(), Role.ATTENDEE)
+    upvote = protocol.parse(UpvotePayload, payload)
+    _limit(svc.upvote_limiter, member, "upvotes")
+    return qa.upvote(svc.upvotes, member, upvote.question_id, upvote.up)
+
+
+def on_qa_moderate(payload: object = None) -> Ack:
+    svc = live()
+    member = svc.registry.require(_sid(), Role.MODERATOR)
+    m = protocol.parse(ModeratePayload, payload)
+    ack = qa.moderate(svc.store, member, m.action, m.question_id, m.text, m.into)
+    svc.qa_changed(member.session_id)
+    return ack
+
+
+def on_qa_settings(payload: object = None) -> Ack:
+    svc = live()
+    member = svc.registry.require(_sid(), Role.MODERATOR)
+    s = protocol.parse(QASettingsPayload, payload)
+    ack = qa.settings(svc.store, member, s.open, s.premoderate, s.names, s.filter)
+    svc.qa_changed(member.session_id)
+    return ack
+
+
 def on_disconnect(*_args: object) -> None:
     svc = live()
     member = svc.registry.remove(_sid())
@@ -109,4 +160,8 @@ def register(socketio: SocketIO) -> None:
     socketio.on_event("join", acked(on_join))
     socketio.on_event("vote", acked(on_vote))
     socketio.on_event("control", acked(on_control))
+    socketio.on_event("qa_ask", acked(on_qa_ask))
+    socketio.on_event("qa_upvote", acked(on_qa_upvote))
+    socketio.on_event("qa_moderate", acked(on_qa_moderate))
+    socketio.on_event("qa_settings", acked(on_qa_settings))
     socketio.on_event("disconnect", on_disconnect)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from ..core.errors import BadRequest
+from ..core.qa import ModAction
 from ..core.views import Role
 
 Code = Annotated[str, Field(min_length=1, max_length=12)]
@@ -42,6 +43,38 @@ class VotePayload(_Payload):
 class ControlPayload(_Payload):
     action: Literal["open", "close", "reopen", "reveal", "hide", "reset", "next"]
     question_id: Ident | None = None
+
+
+#: Long enough to say "too long" with the count; core.qa holds the real limits.
+QAText = Annotated[str, Field(max_length=1000)]
+QAId = Annotated[int, Field(strict=True, ge=1)]
+
+
+class AskPayload(_Payload):
+    text: QAText
+    name: Annotated[str, Field(max_length=200)] | None = None
+    client_id: VoteId
+
+
+class UpvotePayload(_Payload):
+    question_id: QAId
+    up: StrictBool
+
+
+class ModeratePayload(_Payload):
+    action: ModAction
+    question_id: QAId
+    text: QAText | None = None
+    into: QAId | None = None
+
+
+class QASettingsPayload(_Payload):
+    open: StrictBool | None = None
+    premoderate: StrictBool | None = None
+    names: StrictBool | None = None
+    filter: Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=400)] | None = (
+        None
+    )
 
 
 P = TypeVar("P", bound=_Payload)

@@ -30,13 +30,23 @@ def screen_room(session_id: int) -> str:
     return f"screen:{session_id}"
 
 
+def audience_room(session_id: int) -> str:
+    return f"audience:{session_id}"
+
+
 def rooms_for(role: Role, session_id: int) -> list[str]:
-    """Every role hears state changes; only moderator and screen hear tallies."""
+    """Every role hears state changes; only moderator and screen hear tallies.
+
+    The room's view of Q&A goes to the audience (phones and projector); the
+    moderator hears the whole queue in its own room instead.
+    """
     rooms = [session_room(session_id)]
     if role is Role.MODERATOR:
         rooms.append(moderator_room(session_id))
     elif role is Role.SCREEN:
-        rooms.append(screen_room(session_id))
+        rooms += [screen_room(session_id), audience_room(session_id)]
+    else:
+        rooms.append(audience_room(session_id))
     return rooms
 
 

@@ -26,6 +26,18 @@ class Live:
     limiter: Limiter
     #: The key attendee tokens are signed with (the app's secret key).
     signing_key: str
+    #: The moderator's and the room's ``qa`` coalescers.
+    qa_broadcasters: tuple[Broadcaster, Broadcaster]
+    #: The group-commit writer for Q&A upvotes.
+    upvotes: VoteWriter
+    #: Per participant: questions asked, upvotes sent.
+    ask_limiter: Limiter
+    upvote_limiter: Limiter
+
+    def qa_changed(self, session_id: int) -> None:
+        """Q&A changed: both Q&A rooms get a fresh message at their next tick."""
+        for broadcaster in self.qa_broadcasters:
+            broadcaster.mark_dirty(session_id)
 
 
 def live() -> Live:

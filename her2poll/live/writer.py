@@ -10,19 +10,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from ..core.errors import Her2pollError, Unavailable
 from ..store.db import Database
-from ..store.votes import VoteIn, VoteResult, record_votes
+from ..store.votes import VoteResult, record_votes
 
 log = logging.getLogger(__name__)
+
+
+class Batched(Protocol):
+    """What the writer batches: votes, and Q&A upvotes (``store.qa.record_upvotes``)."""
+
+    @property
+    def session_id(self) -> int: ...
 
 
 class _Pending:
     __slots__ = ("vote", "done", "result")
 
-    def __init__(self, vote: VoteIn, done: Any) -> None:
+    def __init__(self, vote: Batched, done: Any) -> None:
         self.vote = vote
         self.done = done
         self.result: VoteResult | None = None
@@ -44,7 +51,7 @@ class VoteWriter:
         on_commit: Callable[[set[int]], None],
         max_batch: int = 2000,
         timeout: float = 30.0,
-        record: Callable[[Database, Sequence[VoteIn]], list[VoteResult]] = record_votes,
+        record: Callable[[Database, Sequence[Any]], list[VoteResult]] = record_votes,
     ) -> None:
         self.db = db
         self.server = server
@@ -60,7 +67,7 @@ class VoteWriter:
         if self._task is None:
             self._task = self.server.start_background_task(self._run)
 
-    def submit(self, vote: VoteIn) -> VoteResult:
+    def submit(self, vote: Batched) -> VoteResult:
         """Queue one vote and wait until its batch has committed (or failed)."""
         self.start()
         pending = _Pending(vote, self.server.eio.create_event())

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..core import views
+from ..core import qa, views
 from ..core.session import SessionState
 from ..core.views import Role
 from . import identity, sessions
@@ -73,6 +73,7 @@ def _moderator(store: Store, state: SessionState, secret: str | None, connected:
         tally=views.moderator_tally(snap, connected),
         questions=views.moderator_questions(snap.state),
         results=views.results(snap),
+        qa=_qa(store, state.id, qa.moderator_view),
     )
 
 
@@ -84,6 +85,7 @@ def _screen(store: Store, state: SessionState, token: str | None, connected: int
         views.attendee_state(snap.state, snap.tallies),
         tally=views.screen_tally(snap, connected),
         questions=views.screen_questions(snap.state),
+        qa=_qa(store, state.id, qa.room_view),
     )
 
 
@@ -91,13 +93,21 @@ def _attendee(store: Store, key: str, state: SessionState, token: str | None) ->
     """A known token finds its participant again; anything else is a new one."""
     participant = store.join(state.id, identity.verify(key, state.code, token))
     tallies = store.snapshot(state.id).tallies if views.shows_results(state) else {}
+    asked, mine = store.qa_with_mine(state.id, participant.id)
     return _joined(
         Member(Role.ATTENDEE, state.id, state.code, participant.id),
         views.attendee_state(state, tallies),
         participant=participant.public_id,
         participant_token=identity.sign(key, state.code, participant.public_id),
         answers=store.answers_of(state.id, participant.id),
+        qa=qa.room_view(asked.seq, asked.settings, asked.questions),
+        qa_mine=mine,
     )
+
+
+def _qa(store: Store, session_id: int, view: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+    state = store.qa_state(session_id)
+    return view(state.seq, state.settings, state.questions)
 
 
 def _joined(member: Member, state: dict[str, Any], **extra: Any) -> Joined:

@@ -6,16 +6,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from ..core.access import Digests, Secrets
 from ..core.polls import Action
+from ..core.qa import ModAction, Settings
 from ..core.questions import QuestionSet
 from ..core.session import Participant, SessionState, SessionSummary, Snapshot
+from ..store.qa import AskIn, QAState, UpvoteIn
 from ..store.votes import VoteIn, VoteResult
 
 
-class Store(Protocol):
+class QAStore(Protocol):
+    """A session's audience Q&A (:mod:`her2poll.store.qa`)."""
+
+    def qa_state(self, session_id: int) -> QAState: ...
+
+    def qa_with_mine(
+        self, session_id: int, participant_id: int
+    ) -> tuple[QAState, dict[str, object]]: ...
+
+    def qa_ask(self, question: AskIn) -> tuple[dict[str, object], bool]: ...
+
+    def qa_moderate(
+        self, session_id: int, question_id: int, action: ModAction, text: str | None,
+        into: int | None,
+    ) -> None: ...  # fmt: skip
+
+    def qa_settings(
+        self, session_id: int, open_: bool | None, premoderate: bool | None,
+        names: bool | None, words: Sequence[str] | None,
+    ) -> Settings: ...  # fmt: skip
+
+
+class Store(QAStore, Protocol):
     def session(self, code: str) -> SessionState: ...
 
     def snapshot(self, session_id: int) -> Snapshot: ...
@@ -40,6 +65,6 @@ class Store(Protocol):
 
 
 class VoteSink(Protocol):
-    """Records a vote and returns only once it is durable (or refused)."""
+    """Records a vote (or an upvote) and returns only once it is durable (or refused)."""
 
-    def submit(self, vote: VoteIn) -> VoteResult: ...
+    def submit(self, vote: VoteIn | UpvoteIn) -> VoteResult: ...

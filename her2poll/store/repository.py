@@ -7,13 +7,15 @@ tested with a fake of this one class.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..core.access import Digests, Secrets
 from ..core.polls import Action
+from ..core.qa import ModAction, Settings
 from ..core.questions import QuestionSet
 from ..core.session import Participant, SessionState, SessionSummary, Snapshot
-from . import participants, polls, sessions, snapshot, votes
+from . import participants, polls, qa, sessions, snapshot, votes
 from .db import Database, get_db
 
 
@@ -51,6 +53,31 @@ class SqlStore:
         self, code: str, question_id: str | None, action: Action | str
     ) -> SessionState:
         return polls.apply_action(self.db, code, question_id, action)
+
+    def qa_state(self, session_id: int) -> qa.QAState:
+        return qa.read(self.db, session_id)
+
+    def qa_with_mine(
+        self, session_id: int, participant_id: int
+    ) -> tuple[qa.QAState, dict[str, object]]:
+        return qa.read_with_mine(self.db, session_id, participant_id)
+
+    def qa_ask(self, question: qa.AskIn) -> tuple[dict[str, object], bool]:
+        return qa.ask(self.db, question)
+
+    def qa_moderate(
+        self, session_id: int, question_id: int, action: ModAction, text: str | None,
+        into: int | None,
+    ) -> None:  # fmt: skip
+        qa.moderate(self.db, session_id, question_id, action, text, into)
+
+    def qa_settings(
+        self, session_id: int, open_: bool | None, premoderate: bool | None,
+        names: bool | None, words: Sequence[str] | None,
+    ) -> Settings:  # fmt: skip
+        return qa.change_settings(
+            self.db, session_id, open_=open_, premoderate=premoderate, names=names, words=words
+        )
 
 
 def get_store() -> SqlStore:

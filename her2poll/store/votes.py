@@ -140,7 +140,8 @@ def _load_sessions(
     return found
 
 
-def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:  # type: ignore[type-arg]
+def chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:  # type: ignore[type-arg]
+    """``items`` in slices small enough for one ``IN (...)`` clause on every backend."""
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
@@ -148,7 +149,7 @@ def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:  # type:
 def _existing_receipts(conn: Connection, votes: Sequence[VoteIn]) -> set[tuple[int, str]]:
     keys = sorted({(v.participant_id, v.vote_id) for v in votes})
     seen: set[tuple[int, str]] = set()
-    for chunk in _chunks(keys):
+    for chunk in chunks(keys):
         rows = conn.execute(
             select(VoteReceiptRow.participant_id, VoteReceiptRow.vote_id).where(
                 tuple_(VoteReceiptRow.participant_id, VoteReceiptRow.vote_id).in_(chunk)
@@ -164,7 +165,7 @@ def _existing_answers(
     """Current answers of the voters in the batch: key -> (answer id, changed_count)."""
     keys = sorted({(v.session_id, v.question_id, v.participant_id) for v in votes})
     found: dict[tuple[int, str, int], tuple[int, int]] = {}
-    for chunk in _chunks(keys):
+    for chunk in chunks(keys):
         rows = conn.execute(
             select(
                 AnswerRow.session_id,

@@ -34,6 +34,8 @@ KNOWN_CODES = {
     "no_next_question",
     "rate_limited",
     "unavailable",
+    "qa_closed",
+    "qa_not_found",
 }
 
 scalars = st.one_of(
@@ -132,6 +134,27 @@ def crafted(t: Target) -> st.SearchStrategy:
                 "question_id": ids,
             }
         ),
+        st.fixed_dictionaries(
+            {"text": st.text(max_size=400), "client_id": st.text(max_size=70)},
+            optional={"name": st.text(max_size=60) | st.none()},
+        ),
+        st.fixed_dictionaries(
+            {"question_id": st.integers(-2, 5) | json_values, "up": st.booleans() | json_values}
+        ),
+        st.fixed_dictionaries(
+            {
+                "action": st.sampled_from(["approve", "pin", "merge", "edit", "drop"]),
+                "question_id": st.integers(-1, 5),
+            },
+            optional={"into": st.integers(-1, 5), "text": st.text(max_size=400)},
+        ),
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "open": st.booleans() | json_values,
+                "filter": st.lists(st.text(max_size=50), max_size=5) | json_values,
+            },
+        ),
     )
 
 
@@ -150,7 +173,10 @@ def check_ack(ack: object) -> None:
 )
 @given(data=st.data())
 def test_socket_events_never_crash_or_leak(target: Target, data: st.DataObject) -> None:
-    event = data.draw(st.sampled_from(["join", "vote", "control"]))
+    event = data.draw(
+        st.sampled_from(["join", "vote", "control", "qa_ask", "qa_upvote", "qa_moderate",
+                         "qa_settings"])
+    )  # fmt: skip
     payload = data.draw(st.one_of(json_values, crafted(target)))
     client = data.draw(st.sampled_from([target.phone, target.mod_a]))
     ack = client.emit(event, payload, callback=True)

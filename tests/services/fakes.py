@@ -9,6 +9,7 @@ from her2poll.core import polls as core_polls
 from her2poll.core.access import Digests, Secrets
 from her2poll.core.errors import NotFound
 from her2poll.core.polls import Action, Poll, PollState
+from her2poll.core.qa import Settings
 from her2poll.core.questions import QuestionSet
 from her2poll.core.session import (
     Participant,
@@ -18,7 +19,20 @@ from her2poll.core.session import (
     normalize_code,
 )
 from her2poll.core.tallies import tally
+from her2poll.store.qa import QAState, UpvoteIn
 from her2poll.store.votes import VoteIn, VoteResult
+
+
+class FakeQA:
+    """No Q&A yet: what a fresh session's Q&A reads as."""
+
+    def qa_state(self, session_id: int) -> QAState:
+        return QAState(0, Settings(), ())
+
+    def qa_with_mine(
+        self, session_id: int, participant_id: int
+    ) -> tuple[QAState, dict[str, object]]:
+        return self.qa_state(session_id), {"upvoted": [], "asked": []}
 
 
 @dataclass
@@ -30,7 +44,7 @@ class _Session:
     vote_seq: int = 0
 
 
-class FakeStore:
+class FakeStore(FakeQA):
     """Sessions in dicts; counts every snapshot read, as a test of the read side."""
 
     def __init__(self) -> None:
@@ -132,12 +146,16 @@ class FakeSink:
     """Accepts every vote once; a vote_id seen before is a duplicate."""
 
     def __init__(self, refuse: Exception | None = None) -> None:
-        self.votes: list[VoteIn] = []
+        self.votes: list[VoteIn | UpvoteIn] = []
         self.refuse = refuse
 
-    def submit(self, vote: VoteIn) -> VoteResult:
+    def submit(self, vote: VoteIn | UpvoteIn) -> VoteResult:
         if self.refuse is not None:
             return VoteResult(ok=False, error=self.refuse)  # type: ignore[arg-type]
-        dup = any(v.vote_id == vote.vote_id for v in self.votes)
+        dup = (
+            vote in self.votes
+            if isinstance(vote, UpvoteIn)
+            else any(getattr(v, "vote_id", None) == vote.vote_id for v in self.votes)
+        )
         self.votes.append(vote)
         return VoteResult(ok=True, dup=dup)

@@ -7,7 +7,7 @@ import pytest
 from her2poll.core.errors import BadRequest, Forbidden, NotFound, VoteRefused
 from her2poll.core.questions import QuestionSet
 from her2poll.core.views import Role
-from her2poll.services import control, joining, results, sessions, voting
+from her2poll.services import control, joining, qa, results, sessions, voting
 from her2poll.services.joining import JoinRequest, Member
 
 from .fakes import FakeSink, FakeStore
@@ -149,3 +149,15 @@ def test_the_screen_sees_only_revealed_questions(store, created) -> None:
     assert set(screen["tallies"]) == set(screen["comparison"]) == {"PQ6"}
     assert moderator["connected"] == screen["connected"] == 3
     assert moderator["vote_seq"] == screen["vote_seq"] == 2
+
+
+def test_an_upvote_goes_through_the_sink_as_the_wanted_state(store, created) -> None:
+    member = join(store, created.state.code).member
+    sink = FakeSink()
+    assert qa.upvote(sink, member, 17, True) == {"ok": True, "up": True, "changed": True}
+    assert [(u.question_id, u.up, u.participant_id) for u in sink.votes] == [
+        (17, True, member.participant_id)
+    ]
+    moderator = Member(Role.MODERATOR, created.state.id, created.state.code)
+    with pytest.raises(Forbidden):
+        qa.upvote(sink, moderator, 17, True)

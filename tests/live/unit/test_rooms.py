@@ -99,9 +99,9 @@ def test_require_refuses_a_connection_that_joined_with_another_role(
 @pytest.mark.parametrize(
     ("role", "rooms"),
     [
-        (Role.ATTENDEE, ["session:7"]),
+        (Role.ATTENDEE, ["session:7", "audience:7"]),
         (Role.MODERATOR, ["session:7", "moderator:7"]),
-        (Role.SCREEN, ["session:7", "screen:7"]),
+        (Role.SCREEN, ["session:7", "screen:7", "audience:7"]),
     ],
 )
 def test_every_role_hears_the_session_and_only_staff_hear_their_own_room(
