@@ -40,7 +40,11 @@ def db_counts(db_url: str, code: str) -> dict[str, int]:
             ).all()
     finally:
         engine.dispose()
-    return {str(qid): int(n) for qid, n in rows if n}
+    return dict(sorted(((str(qid), int(n)) for qid, n in rows if n), key=_by_id))
+
+
+def _by_id(item: tuple[str, int]) -> int:
+    return int(item[0])
 
 
 def planned_split(n: int, ids: list[int]) -> dict[str, int]:
@@ -79,13 +83,14 @@ async def qa_phase(
     at = time.monotonic() + 0.5
     parts = await fleet.ask("qa_upvote", at, plan.qa_seconds, plan.n, ids, plan.timeout)
     raw = merge(parts)
-    expected = add_counts([p["upvoted"] for p in parts])
+    expected = dict(sorted(add_counts([p["upvoted"] for p in parts]).items(), key=_by_id))
     acked = len(raw["latencies"])
     first, last_ack = raw["first_send"], raw["last_ack"]
     since = raw["last_send"] or time.monotonic()
     seen = await mod.wait_for(expected, since, time.monotonic() + 30, qa=True)
-    moderator = mod.latest_qa()
+    moderator = dict(sorted(mod.latest_qa().items(), key=_by_id))
     db = await asyncio.to_thread(db_counts, db_url, code) if db_url else None
+    during = [t for t, _seq, _votes in mod.qa if t >= at]
     span = (last_ack - first) if (first and last_ack) else None
     want = {k: v for k, v in expected.items() if v}
     return out | {
@@ -106,7 +111,9 @@ async def qa_phase(
         "moderator_after_last_ack_ms": (
             round((seen - last_ack) * 1000, 1) if (seen is not None and last_ack) else None
         ),
-        "qa_messages": len(mod.qa),
+        "qa_messages": len(during),
+        # the protocol: at most 10 a second to the moderator
+        "qa_max_per_s": max((sum(t <= u < t + 1 for u in during) for t in during), default=0),
         # None: no database to ask (the in-memory peer)
         "moderator_equals_db": None if db is None else moderator == db,
         "db_equals_acked": None if db is None else db == want,
