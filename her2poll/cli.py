@@ -280,7 +280,7 @@ def import_(file: Any, new_code: bool, db: str | None) -> None:
     click.echo(f"Join code:  {new.state.code}")
     click.echo(
         f"Contents:   {len(data.participants)} participants, {len(data.responses)} answers, "
-        f"{len(data.votes)} votes"
+        f"{len(data.votes)} votes, {len(data.qa_questions)} audience questions"
     )
     click.echo(f"Moderator key: {new.moderator_secret}")
     click.echo("Keep the moderator key secret: it is shown only this once.")

@@ -1,6 +1,6 @@
-"""The CSV export: ``responses.csv`` and ``summary.csv`` in one zip.
+"""The CSV export: ``responses.csv``, ``summary.csv`` and ``qa.csv`` in one zip.
 
-One download for two tables: a zip keeps them together and is what both the
+One download for the tables: a zip keeps them together and is what both the
 HTTP endpoint and ``her2poll export --format csv`` produce. The zip is written to
 an unseekable pipe (``zipfile`` then uses data descriptors), so the response
 streams as rows are read and a 60,000-answer session never sits in memory.
@@ -18,11 +18,19 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from itertools import islice
+from typing import IO
 
 from ..core.results import session_results
 from ..store.export import SessionSnapshot
 from .cells import Cell, neutralise
-from .tables import RESPONSES_HEADER, SUMMARY_HEADER, ResponseTexts, summary_rows
+from .tables import (
+    QA_HEADER,
+    RESPONSES_HEADER,
+    SUMMARY_HEADER,
+    ResponseTexts,
+    qa_row,
+    summary_rows,
+)
 
 ROWS_PER_CHUNK = 2000
 
@@ -73,9 +81,17 @@ def iter_csv_zip(snap: SessionSnapshot) -> Iterator[bytes]:
         with zf.open("summary.csv", "w") as f:
             f.write(b"\xef\xbb\xbf" + csv_bytes(summary_rows(results), SUMMARY_HEADER))
         with zf.open("responses.csv", "w") as f:
-            f.write(b"\xef\xbb\xbf" + csv_bytes([], RESPONSES_HEADER))
-            responses = snap.responses()
-            while batch := list(islice(responses, ROWS_PER_CHUNK)):
-                f.write(csv_bytes(texts.row(r) for r in batch))
-                yield pipe.drain()
+            yield from _stream(f, pipe, RESPONSES_HEADER, map(texts.row, snap.responses()))
+        with zf.open("qa.csv", "w") as f:
+            yield from _stream(f, pipe, QA_HEADER, map(qa_row, snap.qa_questions()))
     yield pipe.drain()
+
+
+def _stream(
+    f: IO[bytes], pipe: _Pipe, header: list[str], rows: Iterator[list[Cell]]
+) -> Iterator[bytes]:
+    """Write one CSV file of the zip in batches, handing on what the zip has written."""
+    f.write(b"\xef\xbb\xbf" + csv_bytes([], header))
+    while batch := list(islice(rows, ROWS_PER_CHUNK)):
+        f.write(csv_bytes(batch))
+        yield pipe.drain()

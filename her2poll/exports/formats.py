@@ -52,20 +52,22 @@ def _spooled(write: Callable[[SessionSnapshot, IO[bytes]], None]) -> Callable:  
 
 
 FORMATS: dict[str, Format] = {
-    "csv": Format("csv", "csv.zip", "application/zip", iter_csv_zip, lambda c: c.answers),
+    "csv": Format(
+        "csv", "csv.zip", "application/zip", iter_csv_zip, lambda c: c.answers + c.qa_questions
+    ),
     "xlsx": Format(
         "xlsx",
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _spooled(write_xlsx),
-        lambda c: c.answers,
+        lambda c: c.answers + c.qa_questions,
     ),
     "json": Format(
         "json",
         "json",
         "application/json",
         iter_json,
-        lambda c: c.participants + c.answers + c.votes,
+        lambda c: c.participants + c.answers + c.votes + c.qa_questions,
     ),
     "pdf": Format("pdf", "pdf", "application/pdf", _spooled(write_pdf), lambda c: 0),
 }

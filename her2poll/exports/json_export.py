@@ -3,8 +3,10 @@
 One document holds everything the other formats show plus what it takes to
 recreate the session: the question-set snapshot, the polls' states and times,
 the participants under their pseudonyms, every current answer and the log of
-every applied vote. ``her2poll import`` reads it into a fresh database, and
-exporting the imported session gives the identical document, byte for byte.
+every applied vote, and the audience questions with their upvoters (as
+pseudonyms) and the Q&A settings. ``her2poll import`` reads it into a fresh
+database, and exporting the imported session gives the identical document, byte
+for byte.
 That is why the document has no export timestamp, no secrets and no vote ids
 (the idempotency keys of the live protocol, which mean nothing afterwards).
 
@@ -18,20 +20,23 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from itertools import islice
-from typing import IO, Any, Literal
+from typing import IO, Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from ..core.errors import Her2pollError
+from ..core.qa import Settings
 from ..core.questions import QuestionSet, parse_question_set
 from ..core.results import session_results
 from ..store.export import (
     ParticipantRecord,
     PollRecord,
+    QARecord,
     ResponseRecord,
     SessionSnapshot,
     VoteRecord,
     pseudonym,
+    qa_label,
 )
 from ..store.restore import SessionImport
 
@@ -93,6 +98,15 @@ def _vote(v: VoteRecord) -> dict[str, object]:
     return {**v._asdict(), "received_at": _iso(v.received_at)}
 
 
+def _qa_question(q: QARecord) -> dict[str, object]:
+    return {
+        **q._asdict(),
+        "created_at": _iso(q.created_at),
+        "updated_at": _iso(q.updated_at),
+        "upvoters": list(q.upvoters),
+    }
+
+
 def iter_json(snap: SessionSnapshot) -> Iterator[bytes]:
     """Yield the document in UTF-8 chunks: header keys one per line, then one row per line."""
     lines = [f"{_dumps(k)}: {_dumps(v)}" for k, v in header(snap).items()]
@@ -102,10 +116,14 @@ def iter_json(snap: SessionSnapshot) -> Iterator[bytes]:
         ("responses", map(_response, snap.responses())),
         ("votes", map(_vote, snap.votes())),
     ]
-    for i, (name, rows) in enumerate(streams):
+    for name, rows in streams:
         yield f'"{name}": ['.encode()
         yield from _array_items(rows)
-        yield ("\n]" + (",\n" if i < len(streams) - 1 else "\n}\n")).encode()
+        yield b"\n],\n"
+    settings = _dumps(snap.qa_settings.to_dict())
+    yield f'"qa": {{"settings": {settings},\n"questions": ['.encode()
+    yield from _array_items(map(_qa_question, snap.qa_questions()))
+    yield b"\n]}\n}\n"
 
 
 def _array_items(rows: Iterable[dict[str, object]]) -> Iterator[bytes]:
@@ -160,6 +178,37 @@ class _Vote(_Strict):
     received_at: AwareDatetime
 
 
+_Word = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\r\n]+$")]
+
+
+class _QASettings(_Strict):
+    open: bool
+    premoderate: bool
+    names: bool
+    filter: list[_Word] = Field(max_length=200)
+
+
+class _QAQuestion(_Strict):
+    id: str
+    asker: str
+    text: str = Field(min_length=1, max_length=300)
+    name: str | None = Field(max_length=40)
+    status: Literal["pending", "approved", "dismissed", "answered", "merged"]
+    pinned: bool
+    edited: bool
+    filtered: bool
+    merged_into: str | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    votes: int = Field(ge=0)
+    upvoters: list[str]
+
+
+class _QA(_Strict):
+    settings: _QASettings
+    questions: list[_QAQuestion]
+
+
 class _Document(BaseModel):
     """The parts an import needs; ``counts`` and ``results`` are recomputed, not read."""
 
@@ -171,6 +220,8 @@ class _Document(BaseModel):
     participants: list[_Participant]
     responses: list[_Response]
     votes: list[_Vote]
+    #: Absent from documents exported before the audience Q&A: none, default settings.
+    qa: _QA | None = None
 
 
 def load_document(fp: IO[bytes]) -> SessionImport:
@@ -225,6 +276,22 @@ def _check(doc: _Document, questions: QuestionSet) -> None:
         if (r.participant, r.question_id) in seen:
             raise InvalidExport(f"{r.participant} has two responses to {r.question_id}.")
         seen.add((r.participant, r.question_id))
+    if doc.qa is not None:
+        _check_qa(doc.qa.questions, known)
+
+
+def _check_qa(questions: list[_QAQuestion], known: set[str]) -> None:
+    """Questions numbered in the order asked, by known participants, merged into one another."""
+    labels = [qa_label(i) for i in range(1, len(questions) + 1)]
+    if [q.id for q in questions] != labels:
+        raise InvalidExport("Audience questions must be Q001, Q002, … in the order asked.")
+    for q in questions:
+        if q.asker not in known or not set(q.upvoters) <= known:
+            raise InvalidExport(f"Audience question {q.id} names an unknown participant.")
+        if len(set(q.upvoters)) != len(q.upvoters) or q.votes != len(q.upvoters):
+            raise InvalidExport(f"Audience question {q.id}: votes must be its distinct upvoters.")
+        if q.merged_into is not None and (q.merged_into not in labels or q.merged_into == q.id):
+            raise InvalidExport(f"Audience question {q.id} is merged into no other question.")
 
 
 def _to_import(doc: _Document, questions: QuestionSet) -> SessionImport:
@@ -238,4 +305,17 @@ def _to_import(doc: _Document, questions: QuestionSet) -> SessionImport:
         participants=[ParticipantRecord(p.id, p.joined_at) for p in doc.participants],
         responses=[ResponseRecord(**r.model_dump()) for r in doc.responses],
         votes=[VoteRecord(**v.model_dump()) for v in doc.votes],
+        **_qa_import(doc.qa),
     )
+
+
+def _qa_import(qa: _QA | None) -> dict[str, Any]:
+    if qa is None:
+        return {}
+    s = qa.settings
+    return {
+        "qa_settings": Settings(s.open, s.premoderate, s.names, tuple(s.filter)),
+        "qa_questions": [
+            QARecord(**{**q.model_dump(), "upvoters": tuple(q.upvoters)}) for q in qa.questions
+        ],
+    }

@@ -9,7 +9,8 @@ Pango, present on test machines only because chromium pulls it in. Charts are
 vector graphics (:mod:`.pdf_chart`), crisp at any zoom and a few kilobytes each.
 
 The report takes every number from ``session_results`` (the results API's
-document); nothing is recomputed here.
+document); nothing is recomputed here. The audience questions close the results:
+what was answered and what was left, with their upvotes, never who asked.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from reportlab.platypus import (
 from ..core import stats
 from ..core.results import session_results
 from ..core.wording import format_p
-from ..store.export import SessionSnapshot
+from ..store.export import QARecord, SessionSnapshot
 from .pdf_chart import LIVE, comparison_chart
 from .pdf_fonts import BOLD, REGULAR
 
@@ -54,6 +55,12 @@ STYLES = {
                            textColor=colors.white),
     "verdict": ParagraphStyle("verdict", _BASE, fontName=BOLD, fontSize=9, leading=12,
                               spaceBefore=2 * mm),
+    "h2_next": ParagraphStyle("h2_next", _BASE, fontName=BOLD, fontSize=11, leading=14,
+                              spaceBefore=5 * mm, spaceAfter=1.5 * mm, textColor=LIVE,
+                              keepWithNext=1),
+    "lead": ParagraphStyle("lead", _BASE, spaceAfter=2 * mm, keepWithNext=1),
+    "h3": ParagraphStyle("h3", _BASE, fontName=BOLD, fontSize=9, leading=12, spaceBefore=2 * mm,
+                         spaceAfter=1 * mm, keepWithNext=1),
 }  # fmt: skip
 _GRID = TableStyle(
     [
@@ -109,6 +116,7 @@ def write_pdf(snap: SessionSnapshot, out: IO[bytes]) -> None:
     ]
     for q in results["questions"]:
         story.extend(_question(q))
+    story.extend(_audience_questions(list(snap.qa_questions())))
     story.extend(_methods(results))
     doc = SimpleDocTemplate(
         out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
@@ -144,6 +152,7 @@ def _metadata(snap: SessionSnapshot, results: dict[str, Any]) -> Table:
         ("Questions asked", f"{asked} of {len(qs.questions)}"),
         ("Participants joined", f"{counts.participants:,}"),
         ("Answers recorded", f"{counts.answers:,} ({counts.votes:,} votes incl. changes)"),
+        ("Audience questions", f"{counts.qa_questions:,}"),
         ("Question set", qs.id),
         ("Published source", qs.source.citation if qs.source else "–"),
         ("Published N", f"{pub_n['value']} ({'upper bound' if pub_n['kind'] == 'cap' else 'exact'})"
@@ -263,6 +272,44 @@ def _method_line(q: dict[str, Any]) -> str:
     if rec["summary"]:
         parts.append(f"Published counts: {rec['summary']}")
     return ". ".join(p.rstrip(".") for p in parts) + "." if parts else ""
+
+
+def _audience_questions(questions: list[QARecord]) -> list[Any]:
+    """Answered, then not yet answered, each by votes; dismissed and merged only counted."""
+    if not questions:
+        return [
+            KeepTogether([_p("Audience questions", "h2"), _p("No audience questions.", "para")])
+        ]
+    by_votes = sorted(questions, key=lambda q: -q.votes)  # stable: ties in the order asked
+    answered = [q for q in by_votes if q.status == "answered"]
+    waiting = [q for q in by_votes if q.status in ("approved", "pending")]
+    dismissed = sum(1 for q in questions if q.status == "dismissed")
+    merged = sum(1 for q in questions if q.status == "merged")
+    line = (
+        f"{len(questions):,} question{'s' if len(questions) != 1 else ''} from the audience: "
+        f"{len(answered):,} answered, "
+        f"{len(waiting):,} not answered (approved or awaiting moderation). Not listed: "
+        f"{dismissed:,} dismissed, {merged:,} merged into another question. Votes are "
+        "upvotes from distinct participants; names are those learners chose to show."
+    )
+    # The heading and the line stay with the first table (keepWithNext), not alone on a page.
+    parts: list[Any] = [_p("Audience questions", "h2_next"), _p(line, "lead")]
+    for title, group in (("Answered", answered), ("Not answered", waiting)):
+        if group:
+            parts += [_p(title, "h3"), _qa_table(group)]
+    return parts
+
+
+def _qa_table(questions: list[QARecord]) -> Table:
+    rows: list[list[Any]] = [_head("Question", "Name", "Status", "Votes")]
+    for q in questions:
+        status = f"{q.status}, pinned" if q.pinned else q.status
+        rows.append(
+            [_p(q.text, "cell"), _p(q.name or "–", "cell"), _p(status, "cell"), f"{q.votes:,}"]
+        )
+    table = Table(rows, colWidths=[102 * mm, 30 * mm, 28 * mm, 14 * mm], repeatRows=1)
+    table.setStyle(_GRID)
+    return table
 
 
 def _methods(results: dict[str, Any]) -> list[Any]:

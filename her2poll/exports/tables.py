@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..core.questions import QuestionSet
-from ..store.export import PollRecord, ResponseRecord
+from ..store.export import PollRecord, QARecord, ResponseRecord
 from .cells import Cell
 
 INTERVAL_METHOD = "Wilson score interval, 95%"
@@ -45,6 +45,14 @@ QUESTIONS_HEADER = [
 RESPONSES_HEADER = [
     "participant", "question_id", "question", "option_id", "option", "answered_at",
     "updated_at", "changed_count",
+]  # fmt: skip
+
+
+#: The audience questions without who asked: the activity is anonymous (issue 14), so
+#: only the name a learner typed for the room to see is shown.
+QA_HEADER = [
+    "id", "text", "name", "status", "votes", "pinned", "edited", "filtered", "merged_into",
+    "created_at", "updated_at",
 ]  # fmt: skip
 
 
@@ -145,3 +153,11 @@ class ResponseTexts:
             self.options.get((r.question_id, r.option_id)), r.answered_at, r.updated_at,
             r.changed_count,
         ]  # fmt: skip
+
+
+def qa_row(q: QARecord) -> list[Cell]:
+    """One audience question as the room and the moderator saw it; never its asker."""
+    return [
+        q.id, q.text, q.name, q.status, q.votes, q.pinned, q.edited, q.filtered, q.merged_into,
+        q.created_at, q.updated_at,
+    ]  # fmt: skip

@@ -8,6 +8,7 @@ the session is still running. The row readers are generators over server-side cu
 
 Participants appear only under a pseudonym, ``P0001``, ``P0002``, … in join order
 within the session: the public id in an attendee's token never leaves the database.
+Audience questions likewise appear as ``Q001``, ``Q002``, … in the order they were asked.
 """
 
 from __future__ import annotations
@@ -16,14 +17,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Row, Select, func, select
 
+from ..core.qa import Settings
 from ..core.session import SessionState, normalize_code
 from ..core.tallies import Tally
 from .db import Database
-from .models import AnswerRow, ParticipantRow, PollRow, SessionRow, VoteReceiptRow, utc
+from .models import (
+    AnswerRow,
+    ParticipantRow,
+    PollRow,
+    QAQuestionRow,
+    QAUpvoteRow,
+    SessionRow,
+    VoteReceiptRow,
+    utc,
+)
+from .qa import settings_of
 from .rows import poll_of, session_not_found, session_of
 from .votes import tallies
 
@@ -38,6 +50,11 @@ def _utc_or_none(value: datetime | None) -> datetime | None:
 def pseudonym(rank: int) -> str:
     """The name a participant has in exports: their place in the join order."""
     return f"P{rank:04d}"
+
+
+def qa_label(rank: int) -> str:
+    """The name an audience question has in exports: its place in the order asked."""
+    return f"Q{rank:03d}"
 
 
 class PollRecord(NamedTuple):
@@ -74,11 +91,35 @@ class VoteRecord(NamedTuple):
     received_at: datetime
 
 
+class QARecord(NamedTuple):
+    """One audience question with its upvotes.
+
+    ``asker`` and ``upvoters`` are pseudonyms, for the JSON round trip only: the
+    activity is anonymous, so the spreadsheets and the report never show who asked.
+    ``name`` is what the learner typed for the room to see, if names were allowed.
+    """
+
+    id: str
+    asker: str
+    text: str
+    name: str | None
+    status: str
+    pinned: bool
+    edited: bool
+    filtered: bool
+    merged_into: str | None
+    created_at: datetime
+    updated_at: datetime
+    votes: int
+    upvoters: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Counts:
     participants: int
     answers: int
     votes: int
+    qa_questions: int = 0
 
 
 @dataclass
@@ -94,6 +135,7 @@ class SessionSnapshot:
     polls: tuple[PollRecord, ...]
     tallies: dict[str, Tally]
     counts: Counts
+    qa_settings: Settings = Settings()
     on_rows: Callable[[int], None] | None = field(default=None, repr=False)
     _names: dict[int, str] | None = field(default=None, init=False, repr=False)
 
@@ -136,6 +178,49 @@ class SessionSnapshot:
         for pid, qid, oid, received in self._stream(stmt):
             yield VoteRecord(names[pid], qid, oid, utc(received))
 
+    def qa_questions(self) -> Iterator[QARecord]:
+        """Every audience question in the order asked, with its distinct upvoters."""
+        q, names = QAQuestionRow, self._pseudonyms()
+        stmt = (
+            select(
+                q.id, q.participant_id, q.text, q.name, q.status, q.pinned, q.edited, q.filtered,
+                q.merged_into, q.created_at, q.updated_at,
+            )
+            .where(q.session_id == self.state.id)
+            .order_by(q.id)
+        )  # fmt: skip
+        labels, upvoters = self._qa_labels(), self._upvoters()
+        for qid, pid, text, name, status, *flags, into, created, updated in self._stream(stmt):
+            ups = upvoters.get(qid, ())
+            pinned, edited, filtered = map(bool, flags)
+            yield QARecord(
+                labels[qid], names[pid], text, name, status, pinned, edited, filtered,
+                None if into is None else labels[into], utc(created), utc(updated), len(ups), ups,
+            )  # fmt: skip
+
+    def _qa_labels(self) -> dict[int, str]:
+        """Database id -> ``Q001``…, needed whole because a merge may point forward."""
+        stmt = (
+            select(QAQuestionRow.id)
+            .where(QAQuestionRow.session_id == self.state.id)
+            .order_by(QAQuestionRow.id)
+        )
+        ids = self.conn.execute(stmt).scalars()
+        return {qid: qa_label(rank) for rank, qid in enumerate(ids, start=1)}
+
+    def _upvoters(self) -> dict[int, tuple[str, ...]]:
+        """Question id -> its upvoters' pseudonyms in join order (one upvote each)."""
+        u, names = QAUpvoteRow, self._pseudonyms()
+        stmt = (
+            select(u.question_id, u.participant_id)
+            .where(u.session_id == self.state.id)
+            .order_by(u.question_id, u.participant_id)
+        )
+        found: dict[int, list[str]] = {}
+        for qid, pid in self.conn.execute(stmt):
+            found.setdefault(qid, []).append(names[pid])
+        return {qid: tuple(ps) for qid, ps in found.items()}
+
     def _pseudonyms(self) -> dict[int, str]:
         """Database id -> pseudonym; one small dict (a string per participant).
 
@@ -175,7 +260,9 @@ def snapshot(db: Database, code: str) -> Iterator[SessionSnapshot]:
             raise session_not_found(code)
         polls = _polls(conn, row.id)
         state = session_of(row, [poll_of((p.question_id, p.state, p.revealed)) for p in polls])
-        yield SessionSnapshot(conn, state, polls, tallies(conn, state), _counts(conn, row.id))
+        yield SessionSnapshot(
+            conn, state, polls, tallies(conn, state), _counts(conn, row.id), _qa_settings(row)
+        )
 
 
 def _polls(conn: Connection, session_id: int) -> tuple[PollRecord, ...]:
@@ -193,9 +280,15 @@ def _polls(conn: Connection, session_id: int) -> tuple[PollRecord, ...]:
     )
 
 
+def _qa_settings(row: Row[Any]) -> Settings:
+    return settings_of((row.qa_open, row.qa_premoderate, row.qa_names, row.qa_filter))
+
+
 def _counts(conn: Connection, session_id: int) -> Counts:
-    def count(table: type[ParticipantRow | AnswerRow | VoteReceiptRow]) -> int:
+    def count(table: type[ParticipantRow | AnswerRow | VoteReceiptRow | QAQuestionRow]) -> int:
         stmt = select(func.count()).select_from(table).where(table.session_id == session_id)
         return conn.execute(stmt).scalar_one()
 
-    return Counts(count(ParticipantRow), count(AnswerRow), count(VoteReceiptRow))
+    return Counts(
+        count(ParticipantRow), count(AnswerRow), count(VoteReceiptRow), count(QAQuestionRow)
+    )

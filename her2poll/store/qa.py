@@ -51,7 +51,8 @@ class QAState:
     questions: tuple[Question, ...]
 
 
-def _settings_of(row: Sequence[Any]) -> Settings:
+def settings_of(row: Sequence[Any]) -> Settings:
+    """Q&A settings from (qa_open, qa_premoderate, qa_names, qa_filter) of a session row."""
     open_, premoderate, names, words = row
     filter_ = tuple(w for w in str(words).split("\n") if w)
     return Settings(bool(open_), bool(premoderate), bool(names), filter_)
@@ -67,7 +68,7 @@ _SETTINGS = (
 
 def _settings(conn: Connection, session_id: int) -> Settings:
     row = conn.execute(select(*_SETTINGS).where(SessionRow.id == session_id)).one()
-    return _settings_of(row)
+    return settings_of(row)
 
 
 def _bump(conn: Connection, session_ids: Iterable[int]) -> None:
@@ -106,7 +107,7 @@ def read_in(conn: Connection, session_id: int) -> QAState:
         Question(i, t, n, Status(s), bool(p), bool(e), bool(f), m, votes.get(i, 0), utc(c))
         for i, t, n, s, p, e, f, m, c in rows
     )
-    return QAState(seq, _settings_of(settings), questions)
+    return QAState(seq, settings_of(settings), questions)
 
 
 def read_with_mine(

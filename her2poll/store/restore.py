@@ -4,7 +4,10 @@ The import is one transaction: a session appears whole or not at all. It gets
 fresh secrets (an export never carries them) and fresh random public ids for its
 participants, inserted in pseudonym order, so a re-export names every participant
 as the original did. The vote log gets synthetic ``vote_id`` values that keep the
-exported order of votes received in the same instant.
+exported order of votes received in the same instant. Audience questions are
+inserted in the order asked (so they keep their ``Q001``… labels) under synthetic
+client ids ``import-0001``…, their upvotes rebuilt from the upvoters' pseudonyms.
+Upvote times are not exported: an imported upvote carries its question's time.
 """
 
 from __future__ import annotations
@@ -14,16 +17,31 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.access import Secrets
 from ..core.errors import Her2pollError
+from ..core.qa import Settings
 from ..core.questions import QuestionSet
 from ..core.session import SessionState, new_join_code, normalize_code
 from .db import Database
-from .export import ParticipantRecord, PollRecord, ResponseRecord, VoteRecord
-from .models import AnswerRow, ParticipantRow, PollRow, SessionRow, VoteReceiptRow
+from .export import (
+    ParticipantRecord,
+    PollRecord,
+    QARecord,
+    ResponseRecord,
+    VoteRecord,
+)
+from .models import (
+    AnswerRow,
+    ParticipantRow,
+    PollRow,
+    QAQuestionRow,
+    QAUpvoteRow,
+    SessionRow,
+    VoteReceiptRow,
+)
 from .sessions import get_session
 
 _BATCH = 5000
@@ -48,6 +66,8 @@ class SessionImport:
     participants: Sequence[ParticipantRecord]
     responses: Sequence[ResponseRecord]
     votes: Sequence[VoteRecord]
+    qa_settings: Settings = Settings()
+    qa_questions: Sequence[QARecord] = ()
 
 
 def restore_session(
@@ -98,6 +118,11 @@ def _insert(conn: Connection, data: SessionImport, code: str, keys: Secrets) -> 
             "vote_seq": 1 if data.votes else 0,
             "current_question_id": data.current_question_id,
             "created_at": data.created_at,
+            "qa_open": data.qa_settings.open,
+            "qa_premoderate": data.qa_settings.premoderate,
+            "qa_names": data.qa_settings.names,
+            "qa_filter": "\n".join(data.qa_settings.filter),
+            "qa_seq": 1 if data.qa_questions else 0,
         },
     ).scalar_one()
     conn.execute(
@@ -109,6 +134,8 @@ def _insert(conn: Connection, data: SessionImport, code: str, keys: Secrets) -> 
     _insert_rows(
         conn, VoteReceiptRow, (_receipt(session_id, ids, i, v) for i, v in enumerate(data.votes))
     )
+    if data.qa_questions:
+        _insert_qa(conn, session_id, ids, data.qa_questions)
 
 
 def _insert_participants(
@@ -154,9 +181,50 @@ def _receipt(session_id: int, ids: dict[str, int], i: int, v: VoteRecord) -> dic
     }
 
 
+def _insert_qa(
+    conn: Connection, session_id: int, ids: dict[str, int], questions: Sequence[QARecord]
+) -> None:
+    """Questions in the order asked, then the merges (one may point forward), then upvotes."""
+    rows = [
+        {
+            "session_id": session_id,
+            "participant_id": ids[q.asker],
+            "client_id": f"import-{i:04d}",
+            "text": q.text,
+            "name": q.name,
+            "status": q.status,
+            "pinned": q.pinned,
+            "edited": q.edited,
+            "filtered": q.filtered,
+            "created_at": q.created_at,
+            "updated_at": q.updated_at,
+        }
+        for i, q in enumerate(questions, start=1)
+    ]
+    result = conn.execute(
+        insert(QAQuestionRow).returning(QAQuestionRow.id, sort_by_parameter_order=True), rows
+    )
+    qids = {q.id: qid for q, qid in zip(questions, result.scalars(), strict=True)}
+    merges = [{"qid": qids[q.id], "into": qids[q.merged_into]} for q in questions if q.merged_into]
+    if merges:
+        conn.execute(
+            update(QAQuestionRow)
+            .where(QAQuestionRow.id == bindparam("qid"))
+            .values(merged_into=bindparam("into")),
+            merges,
+        )
+    upvotes = (
+        {"question_id": qids[q.id], "participant_id": ids[p], "session_id": session_id,
+         "created_at": q.created_at}
+        for q in questions
+        for p in q.upvoters
+    )  # fmt: skip
+    _insert_rows(conn, QAUpvoteRow, upvotes)
+
+
 def _insert_rows(
     conn: Connection,
-    model: type[AnswerRow | VoteReceiptRow],
+    model: type[AnswerRow | VoteReceiptRow | QAUpvoteRow],
     rows: Iterable[dict[str, object]],
 ) -> None:
     batch: list[dict[str, object]] = []

@@ -7,10 +7,12 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from her2poll.core.questions import QuestionSet
 from her2poll.store.db import Database
 from testkit.cli import her2poll
-from tests.exports.conftest import vote_session
+from tests.exports.conftest import add_qa, vote_session
 
 
 def one_line_error(r: object, text: str) -> None:
@@ -19,10 +21,13 @@ def one_line_error(r: object, text: str) -> None:
     assert text in r.stderr and "Traceback" not in r.stderr  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("with_qa", [False, True], ids=["polls", "polls-and-qa"])
 def test_export_import_export_round_trips_through_files(
-    sqlite_db: Database, questions: QuestionSet, tmp_path: Path
+    sqlite_db: Database, questions: QuestionSet, tmp_path: Path, with_qa: bool
 ) -> None:
     v = vote_session(sqlite_db, questions)
+    if with_qa:
+        add_qa(sqlite_db, v.session_id)
     url, fresh = str(sqlite_db.url), f"sqlite:///{tmp_path / 'fresh.db'}"
     first, second = tmp_path / "a.json", tmp_path / "b.json"
     r = her2poll("export", v.code, "--format", "json", "-o", str(first), "--db", url)
@@ -48,7 +53,7 @@ def test_export_writes_each_format_with_a_default_name(
     names = sorted(p.name for p in tmp_path.glob("her2poll-*"))
     assert [n.split(".", 1)[1] for n in names] == ["csv.zip", "pdf", "xlsx"]
     with zipfile.ZipFile(next(tmp_path.glob("*.csv.zip"))) as zf:
-        assert sorted(zf.namelist()) == ["responses.csv", "summary.csv"]
+        assert sorted(zf.namelist()) == ["qa.csv", "responses.csv", "summary.csv"]
 
 
 def test_export_to_stdout(sqlite_db: Database, questions: QuestionSet) -> None:

@@ -1,4 +1,4 @@
-"""The CSV zip: responses.csv and summary.csv, read back with the csv module."""
+"""The CSV zip: responses.csv, summary.csv and qa.csv, read back with the csv module."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ import zipfile
 
 from her2poll.core.questions import QuestionSet, parse_question_set
 from her2poll.exports.formats import FORMATS, export_chunks
-from her2poll.exports.tables import RESPONSES_HEADER, SUMMARY_HEADER
+from her2poll.exports.tables import QA_HEADER, RESPONSES_HEADER, SUMMARY_HEADER
 from her2poll.store.db import Database
 from her2poll.store.snapshot import read_snapshot
-from tests.exports.conftest import Voted, db_answers, vote_session
+from tests.exports.conftest import EVIL, QA_ROWS, Voted, db_answers, db_qa, vote_session
 
 
 def read_zip(db: Database, code: str) -> dict[str, list[dict[str, str]]]:
     data = b"".join(export_chunks(db, code, FORMATS["csv"]))
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        assert sorted(zf.namelist()) == ["responses.csv", "summary.csv"]
+        assert sorted(zf.namelist()) == ["qa.csv", "responses.csv", "summary.csv"]
         return {
             name: list(csv.DictReader(io.StringIO(zf.read(name).decode("utf-8-sig"))))
             for name in zf.namelist()
@@ -70,3 +70,28 @@ def test_formula_text_is_neutralised_in_every_file(
     assert all(not t.startswith(("=", "+", "-", "@", "\t", "\r")) for t in texts)
     assert '\'=HYPERLINK("http://evil.example","x")' in texts
     assert {"'@SUM(1)", "'-1+2", "'\t=cmd"} <= set(texts)
+
+
+def test_qa_csv_is_the_questions_table_and_never_says_who_asked(asked: Voted) -> None:
+    data = b"".join(export_chunks(asked.db, asked.code, FORMATS["csv"]))
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        raw = zf.read("qa.csv")
+    assert raw.startswith(b"\xef\xbb\xbfid,text,name,status,votes,") and b"\r\n" in raw
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert list(rows[0]) == QA_HEADER and len(rows) == len(QA_ROWS)
+    got = [(r["text"], r["name"] or None, r["status"], int(r["votes"]), r["pinned"] == "true",
+            r["edited"] == "true", r["filtered"] == "true",
+            int(r["merged_into"][1:]) if r["merged_into"] else None) for r in rows]  # fmt: skip
+    expected = db_qa(asked.db, asked.session_id)
+    expected[1] = ("'" + EVIL, "'@Mallory", *expected[1][2:])  # neutralised, not dropped
+    assert got == expected
+    assert [r["id"] for r in rows][:3] == ["Q001", "Q002", "Q003"]
+    assert rows[4]["merged_into"] == "Q001" and rows[0]["pinned"] == "true"
+    assert rows[0]["created_at"] == "2026-12-02T09:00:00+00:00"
+    assert not [v for r in rows for v in r.values() if v.startswith("P0")]  # no pseudonyms
+
+
+def test_qa_csv_of_a_session_without_questions_is_the_header(voted: Voted) -> None:
+    data = b"".join(export_chunks(voted.db, voted.code, FORMATS["csv"]))
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert zf.read("qa.csv").decode("utf-8-sig") == ",".join(QA_HEADER) + "\r\n"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from her2poll.core.access import check_moderator
 from her2poll.core.questions import QuestionSet
@@ -17,10 +18,25 @@ from her2poll.exports.json_export import InvalidExport, load_document
 from her2poll.services.exports import restore
 from her2poll.store import sessions
 from her2poll.store.db import Database
+from her2poll.store.export import snapshot
+from her2poll.store.models import QAQuestionRow
 from her2poll.store.restore import CodeTaken
 from her2poll.store.snapshot import read_snapshot
 from testkit.servers import fresh_pg_database
-from tests.exports.conftest import PARTICIPANTS, Voted, db_answers, vote_session
+from tests.exports.conftest import (
+    PARTICIPANTS,
+    QA_ROWS,
+    Voted,
+    add_qa,
+    db_answers,
+    db_qa,
+    vote_session,
+)
+
+DEFAULT_QA = {
+    "settings": {"open": True, "premoderate": True, "names": False, "filter": []},
+    "questions": [],
+}
 
 
 def export_json(db: Database, code: str) -> bytes:
@@ -46,7 +62,12 @@ def other_db(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Ite
 def test_the_document_has_everything_and_matches_the_results_api(voted: Voted) -> None:
     doc = json.loads(export_json(voted.db, voted.code))
     assert (doc["format"], doc["version"]) == ("her2poll-export", 1)
-    assert doc["counts"] == {"participants": PARTICIPANTS, "answers": 51, "votes": 55}
+    assert doc["counts"] == {
+        "participants": PARTICIPANTS,
+        "answers": 51,
+        "votes": 55,
+        "qa_questions": 0,
+    }
     state = sessions.get_session(voted.db, voted.code)
     api = session_results(state, read_snapshot(voted.db, state.id).tallies)
     assert doc["results"]["questions"] == api["questions"]
@@ -75,6 +96,75 @@ def test_import_then_export_gives_the_identical_document(
     assert new.state.code == v.code and new.moderator_secret != v.secret
     check_moderator(sessions.digests(other_db, v.code), new.moderator_secret)
     assert export_json(other_db, v.code) == first
+
+
+def test_the_qa_section_is_the_tables_with_askers_as_pseudonyms(asked: Voted) -> None:
+    text = export_json(asked.db, asked.code).decode()
+    doc = json.loads(text)
+    assert doc["counts"]["qa_questions"] == len(QA_ROWS)
+    assert doc["qa"]["settings"] == {
+        "open": False, "premoderate": False, "names": True, "filter": ["spam", "advert"],
+    }  # fmt: skip
+    qs = doc["qa"]["questions"]
+    assert [q["id"] for q in qs] == [f"Q{i:03d}" for i in range(1, len(QA_ROWS) + 1)]
+    got = [(q["text"], q["name"], q["status"], q["votes"], q["pinned"], q["edited"],
+            q["filtered"], q["merged_into"] and int(q["merged_into"][1:])) for q in qs]  # fmt: skip
+    assert got == db_qa(asked.db, asked.session_id)
+    assert [q["asker"] for q in qs] == [f"P{row[0]:04d}" for row in QA_ROWS]
+    assert [q["upvoters"] for q in qs] == [[f"P{r:04d}" for r in row[8]] for row in QA_ROWS]
+    assert qs[2]["created_at"].endswith(".123456+00:00")
+    assert '"q-00000000"' not in text and "client_id" not in text  # live idempotency keys
+
+
+def test_import_then_export_with_audience_questions_is_identical(
+    db: Database, other_db: Database, questions: QuestionSet
+) -> None:
+    v = vote_session(db, questions)
+    add_qa(db, v.session_id)
+    first = export_json(db, v.code)
+    new = restore(other_db, load_document(io.BytesIO(first)))
+    assert export_json(other_db, v.code) == first
+    assert db_qa(other_db, new.state.id) == db_qa(db, v.session_id)
+    with other_db.begin() as conn:
+        client_ids = conn.execute(
+            select(QAQuestionRow.client_id).order_by(QAQuestionRow.id)
+        ).scalars().all()  # fmt: skip
+    assert client_ids == [f"import-{i:04d}" for i in range(1, len(QA_ROWS) + 1)]
+
+
+def test_a_document_from_before_the_qa_still_imports(voted: Voted) -> None:
+    doc = json.loads(export_json(voted.db, voted.code))
+    assert doc["qa"] == DEFAULT_QA  # a session without Q&A
+    del doc["qa"], doc["counts"]["qa_questions"]
+    new = restore(voted.db, load_document(io.BytesIO(json.dumps(doc).encode())), new_code=True)
+    again = json.loads(export_json(voted.db, new.state.code))
+    assert again["qa"] == DEFAULT_QA
+    assert again["responses"] == doc["responses"] and again["votes"] == doc["votes"]
+    with snapshot(voted.db, new.state.code) as snap:
+        assert snap.counts.qa_questions == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda q: q[0].update(asker="P9999"), "Q001 names an unknown participant"),
+        (lambda q: q[0]["upvoters"].append("P9999"), "Q001 names an unknown participant"),
+        (lambda q: q[0].update(votes=99), "Q001: votes must be"),
+        (lambda q: q[0]["upvoters"].append("P0001"), "Q001: votes must be"),
+        (lambda q: q[4].update(merged_into="Q099"), "Q005 is merged into no other"),
+        (lambda q: q[4].update(merged_into="Q005"), "Q005 is merged into no other"),
+        (lambda q: q.pop(0), "Q001, Q002"),
+        (lambda q: q[1].update(status="hidden"), "qa.questions.1.status"),
+        (lambda q: q[1].update(text=""), "qa.questions.1.text"),
+    ],
+)
+def test_damaged_audience_questions_are_refused_with_the_reason(
+    asked: Voted, change: object, message: str
+) -> None:
+    doc = json.loads(export_json(asked.db, asked.code))
+    change(doc["qa"]["questions"])  # type: ignore[operator]
+    with pytest.raises(InvalidExport, match=message):
+        load_document(io.BytesIO(json.dumps(doc).encode()))
 
 
 def test_a_taken_code_is_refused_or_replaced(voted: Voted) -> None:

@@ -15,7 +15,7 @@ from her2poll.core.results import session_results
 from her2poll.exports.formats import FORMATS, export_chunks
 from her2poll.store import sessions
 from her2poll.store.snapshot import read_snapshot
-from tests.exports.conftest import PARTICIPANTS, Voted
+from tests.exports.conftest import EVIL, PARTICIPANTS, QA_ROWS, Voted
 
 
 def report(v: Voted) -> bytes:
@@ -58,3 +58,54 @@ def test_poppler_reads_and_renders_every_page(voted: Voted, tmp_path: Path) -> N
     assert "Audience poll outcomes report" in text.stdout
     subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "p")], check=True)
     assert len(list(tmp_path.glob("p-*.png"))) == len(PdfReader(pdf).pages) >= 3
+
+
+def audience_section(v: Voted) -> str:
+    """The section's text, without the page footers a page break puts inside it."""
+    text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(report(v))).pages))
+    text = re.sub(r"her2poll · session \w+ · .*? page \d+ ", "", text)
+    start = text.index("Audience questions", text.index("Results by question"))
+    return text[start : text.index("Methods", start)]
+
+
+def test_the_report_lists_answered_and_open_audience_questions_with_votes(asked: Voted) -> None:
+    section = audience_section(asked)
+    assert "9 questions from the audience: 2 answered, 4 not answered" in section
+    assert "Not listed: 1 dismissed, 2 merged into another question" in section
+    head = " Question Name Status Votes "
+    answered, waiting = section.split(" Answered" + head)[1].split(" Not answered" + head)
+    assert answered.index("Is T-DXd approved for HER2-low? Dr. Ana Lima answered 5") < (
+        answered.index("What is the role of ctDNA? – answered 1")
+    )
+    assert "What about brain metastases? – approved, pinned 4" in waiting
+    assert "How do you choose for CNS metastases? – approved 2" in waiting
+    assert flat(EVIL) in waiting and "Sequencing after T-DXd? Ana pending 0" in waiting
+    for row in QA_ROWS:  # dismissed and merged are counted, not listed
+        assert (row[1] in section) == (row[3] not in ("dismissed", "merged"))
+    assert "P0" not in section  # never who asked
+
+
+def test_a_session_without_audience_questions_says_so(voted: Voted) -> None:
+    section = audience_section(voted)
+    assert section.startswith("Audience questions No audience questions.")
+    assert "Question Name Status Votes" not in section
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_poppler_reads_and_renders_the_audience_questions(asked: Voted, tmp_path: Path) -> None:
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(report(asked))
+    pages = [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+            capture_output=True, text=True, check=True,
+        ).stdout
+        for n in range(1, len(PdfReader(pdf).pages) + 1)
+    ]  # fmt: skip
+    n = next(i for i, t in enumerate(pages, start=1) if "9 questions from the audience" in t)
+    assert "What about brain metastases?" in pages[n - 1] + (pages[n] if n < len(pages) else "")
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", str(n), "-l", str(n), str(pdf), str(tmp_path / "q")],
+        check=True,
+    )
+    assert len(list(tmp_path.glob("q-*.png"))) == 1

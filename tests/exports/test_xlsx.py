@@ -1,18 +1,19 @@
-"""The XLSX export, read back with openpyxl: sheets, numbers, charts, frozen headers."""
+"""The XLSX export, read back with openpyxl: sheets, numbers, charts, frozen headers, Q&A."""
 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from her2poll.core.questions import QuestionSet, parse_question_set
 from her2poll.exports.formats import FORMATS, export_chunks
-from her2poll.exports.tables import COMPARISON_HEADER, SUMMARY_HEADER
+from her2poll.exports.tables import COMPARISON_HEADER, QA_HEADER, SUMMARY_HEADER
 from her2poll.store.db import Database
 from her2poll.store.snapshot import read_snapshot
-from tests.exports.conftest import Voted, db_answers, vote_session
+from tests.exports.conftest import EVIL, QA_ROWS, Voted, db_answers, db_qa, vote_session
 
 
 def workbook(db: Database, code: str) -> Workbook:
@@ -26,8 +27,8 @@ def records(wb: Workbook, sheet: str) -> list[dict[str, object]]:
 
 def test_the_sheets_have_frozen_headers_and_widths(voted: Voted) -> None:
     wb = workbook(voted.db, voted.code)
-    assert wb.sheetnames == ["Summary", "Responses", "Comparison", "Questions", "About"]
-    for name in wb.sheetnames[:4]:
+    assert wb.sheetnames == ["Summary", "Responses", "Comparison", "Questions", "Q&A", "About"]
+    for name in wb.sheetnames[:5]:
         assert wb[name].freeze_panes == "A2"
     assert wb["Summary"].column_dimensions["B"].width == 48
 
@@ -78,3 +79,29 @@ def test_formula_text_is_stored_as_text(sqlite_db: Database, questions: Question
     wb = workbook(sqlite_db, v.code)
     cells = [c for row in wb["Responses"].iter_rows() for c in row if c.value == "'=1+1"]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_the_qa_sheet_is_the_questions_table_with_real_dates(asked: Voted) -> None:
+    wb = workbook(asked.db, asked.code)
+    ws = wb["Q&A"]
+    assert ws.freeze_panes == "A2" and ws.column_dimensions["B"].width == 60
+    rows = records(wb, "Q&A")
+    header = [h.removesuffix(" (UTC)") for h in rows[0]]
+    assert header == QA_HEADER and "created_at (UTC)" in rows[0]
+    got = [(r["text"], r["name"], r["status"], r["votes"], r["pinned"], r["edited"],
+            r["filtered"], r["merged_into"] and int(str(r["merged_into"])[1:]))
+           for r in rows]  # fmt: skip
+    expected = db_qa(asked.db, asked.session_id)
+    expected[1] = ("'" + EVIL, "'@Mallory", *expected[1][2:])
+    assert got == expected and len(rows) == len(QA_ROWS)
+    assert rows[0]["created_at (UTC)"] == datetime(2026, 12, 2, 9, 0, 0, 123000)  # ms in Excel
+    evil = [c for row in ws.iter_rows() for c in row if c.value == "'" + EVIL]
+    assert evil and all(c.data_type == "s" for c in evil)
+    about = dict(wb["About"].iter_rows(values_only=True))
+    assert about["Audience questions"] == len(QA_ROWS)
+
+
+def test_the_qa_sheet_of_a_session_without_questions_has_only_the_header(voted: Voted) -> None:
+    wb = workbook(voted.db, voted.code)
+    assert records(wb, "Q&A") == []
+    assert dict(wb["About"].iter_rows(values_only=True))["Audience questions"] == 0

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 
+from her2poll.core.qa import Settings
 from her2poll.core.questions import QuestionSet
 from her2poll.store import participants
 from her2poll.store.db import Database
 from her2poll.store.export import snapshot
 from her2poll.store.snapshot import read_snapshot
 from her2poll.store.votes import VoteIn, record_votes
-from tests.exports.conftest import PARTICIPANTS, db_answers, vote_session
+from tests.exports.conftest import PARTICIPANTS, QA_ROWS, add_qa, db_answers, db_qa, vote_session
 
 
 def test_participants_appear_only_as_pseudonyms_in_join_order(
@@ -71,3 +72,33 @@ def test_progress_is_reported_per_batch_of_rows(db: Database, questions: Questio
         snap.on_rows = seen.append
         rows = sum(1 for _ in snap.responses())
     assert sum(seen) == rows
+
+
+def test_audience_questions_in_the_order_asked_with_their_upvoters(
+    db: Database, questions: QuestionSet
+) -> None:
+    v = vote_session(db, questions)
+    add_qa(db, v.session_id)
+    with snapshot(db, v.code) as snap:
+        qa = list(snap.qa_questions())
+        assert snap.counts.qa_questions == len(qa) == len(QA_ROWS)
+        assert snap.qa_settings == Settings(False, False, True, ("spam", "advert"))
+    assert [q.id for q in qa] == [f"Q{i:03d}" for i in range(1, len(QA_ROWS) + 1)]
+    merged = [None if q.merged_into is None else int(q.merged_into[1:]) for q in qa]
+    got = [(q.text, q.name, q.status, q.votes, q.pinned, q.edited, q.filtered, m)
+           for q, m in zip(qa, merged, strict=True)]  # fmt: skip
+    assert got == db_qa(db, v.session_id)
+    assert [q.asker for q in qa] == [f"P{row[0]:04d}" for row in QA_ROWS]
+    assert [q.upvoters for q in qa] == [tuple(f"P{r:04d}" for r in row[8]) for row in QA_ROWS]
+    assert (qa[4].merged_into, qa[5].merged_into) == ("Q001", "Q007")
+    assert all(q.created_at.tzinfo is not None and q.updated_at > q.created_at for q in qa)
+    assert [q.created_at for q in qa] == sorted(q.created_at for q in qa)
+
+
+def test_a_session_without_audience_questions_has_the_default_settings(
+    db: Database, questions: QuestionSet
+) -> None:
+    v = vote_session(db, questions)
+    with snapshot(db, v.code) as snap:
+        assert list(snap.qa_questions()) == [] and snap.counts.qa_questions == 0
+        assert snap.qa_settings == Settings()
