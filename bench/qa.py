@@ -112,7 +112,7 @@ async def qa_phase(
             round((seen - last_ack) * 1000, 1) if (seen is not None and last_ack) else None
         ),
         "qa_messages": len(during),
-        # the protocol: at most 10 a second to the moderator
+        # the protocol: at most 10 a second to the moderator (counted here as received)
         "qa_max_per_s": max((sum(t <= u < t + 1 for u in during) for t in during), default=0),
         # None: no database to ask (the in-memory peer)
         "moderator_equals_db": None if db is None else moderator == db,
