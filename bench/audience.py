@@ -163,6 +163,67 @@ class Audience:
         await asyncio.gather(*tasks)
         return out.to_dict()
 
+    async def qa_ask(self, count: int, timeout: float) -> list[Any]:
+        """The first ``count`` attendees of this slice ask one question each; their acks.
+
+        One question per attendee: the protocol allows three before rate-limiting.
+        """
+        acks: list[Any] = []
+        for a in self.attendees[:count]:
+            payload = {
+                "text": f"Bench question {len(acks) + 1}: what about attendee {a.index}'s case?",
+                "name": None,
+                "client_id": f"bench-{a.index}-{uuid.uuid4().hex[:12]}",
+            }
+            try:
+                acks.append(await a.client.call("qa_ask", payload, timeout))
+            except Exception as e:  # noqa: BLE001 - reported with the phase
+                acks.append({"ok": False, "code": _error_code(e)})
+        return acks
+
+    async def qa_upvote(
+        self, at: float, duration: float, n: int, question_ids: list[int], timeout: float
+    ) -> dict[str, Any]:
+        """Every attendee upvotes once, evenly over ``duration`` seconds from ``at``.
+
+        Attendee ``i`` of the run (0 ≤ i < ``n``, all processes together) sends at
+        ``at + duration * i / n``, on ``question_ids[i % len(question_ids)]``: a known
+        split, the same on every server. Answers the raw figures and, per question,
+        the upvotes acknowledged (what the moderator and the database must show).
+        """
+        out = Outcome()
+        acked: Counter[str] = Counter()
+        unknown = unchanged = 0
+
+        async def one(a: Attendee) -> None:
+            nonlocal unknown, unchanged
+            await asyncio.sleep(max(0.0, at + duration * a.index / n - time.monotonic()))
+            qid = question_ids[a.index % len(question_ids)]
+            if a.client.closed:
+                out.errors["dropped_before_send"] += 1
+                return
+            t0 = time.monotonic()
+            out.first_send = min(out.first_send or t0, t0)
+            out.last_send = max(out.last_send or t0, t0)
+            out.sent += 1
+            try:
+                fut = await a.client.emit("qa_upvote", {"question_id": qid, "up": True})
+                t1, ack = await asyncio.wait_for(fut, timeout)
+            except Exception as e:  # noqa: BLE001 - every failure is a counted error
+                out.errors[_error_code(e)] += 1
+                unknown += 1  # it may have been committed: the exact checks will say
+                return
+            if isinstance(ack, dict) and ack.get("ok"):
+                out.latencies.append(t1 - t0)
+                out.last_ack = max(out.last_ack or t1, t1)
+                acked[str(qid)] += 1
+                unchanged += ack.get("changed") is False
+            else:
+                out.errors[str(ack.get("code") if isinstance(ack, dict) else ack)] += 1
+
+        await asyncio.gather(*(one(a) for a in self.attendees))
+        return out.to_dict() | {"upvoted": dict(acked), "unknown": unknown, "unchanged": unchanged}
+
     def counts(self) -> dict[str, int]:
         """Each attendee's last acknowledged answer, counted: the tally that must result."""
         return dict(Counter(a.option for a in self.attendees if a.option is not None))

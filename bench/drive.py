@@ -1,4 +1,4 @@
-"""The benchmark's phases against one server: connect, burst, steady.
+"""The benchmark's phases against one server: connect, burst, steady, qa.
 
 The coordinator holds the moderator's connection; the audience is split over
 ``procs`` load-generator processes (:mod:`bench.audience`), because one
@@ -13,7 +13,7 @@ import json
 import multiprocessing
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +25,7 @@ from testkit.procs import cpu_seconds, rss_kb
 
 from . import audience
 from .moderator import Moderator
+from .qa import qa_phase
 from .stats import add_counts, latency_summary, merge
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "questions.json"
@@ -41,6 +42,9 @@ class Plan:
     deflate: bool = True  # offer permessage-deflate, as every browser does
     steady_rate: float = 1000.0
     steady_seconds: float = 10.0
+    qa: bool = True  # the Q&A phase: every attendee upvotes once over qa_seconds
+    qa_seconds: float = 10.0
+    qa_questions: int = 5
     question: str = "PQ1"
     timeout: float = 60.0
     settle: float = 2.0  # seconds between phases, so memory and queues settle
@@ -87,6 +91,16 @@ class Fleet:
             return pipe.recv()
 
         return await asyncio.gather(*(loop.run_in_executor(self.pool, call, p) for p in self.pipes))
+
+    async def ask_one(self, i: int, command: str, *args: object) -> Any:
+        """Send one command to process ``i`` only and wait for its answer."""
+        loop = asyncio.get_running_loop()
+
+        def call() -> Any:
+            self.pipes[i].send((command, args))
+            return self.pipes[i].recv()
+
+        return await loop.run_in_executor(self.pool, call)
 
     async def close(self) -> None:
         try:
@@ -179,11 +193,13 @@ async def drive(
     plan: Plan,
     server_pids: Callable[[], list[int]],
     hook: Callable[[str], None] | None = None,
+    db_url: str | None = None,
 ) -> dict[str, Any]:
-    """Run connect, burst and steady against the server at ``url``; return the figures.
+    """Run connect, burst, steady (and qa) against the server at ``url``; return the figures.
 
     :param server_pids: the processes whose memory counts (gunicorn workers, node).
     :param hook: told each phase's name as it starts, and ``"done"`` (to profile).
+    :param db_url: the server's database, where the qa phase counts the upvotes.
     """
     session = await asyncio.to_thread(create_session, url)
     pids = server_pids()
@@ -194,12 +210,19 @@ async def drive(
         mod = Moderator(http, url, plan.question)
         try:
             await mod.join(session["code"], session["moderator_secret"])
-            for name, phase in (("connect", _connect), ("burst", _burst), ("steady", _steady)):
+            phases: list[tuple[str, Callable[[], Awaitable[dict[str, Any]]]]] = [
+                ("connect", lambda: _connect(fleet, plan, pids)),
+                ("burst", lambda: _burst(fleet, mod, plan)),
+                ("steady", lambda: _steady(fleet, mod, plan)),
+            ]
+            if plan.qa:
+                code = session["code"]
+                phases.append(("qa", lambda: qa_phase(fleet, mod, plan, db_url, code)))
+            for name, phase in phases:
                 if hook:
                     hook(name)
-                args = (fleet, plan, pids) if name == "connect" else (fleet, mod, plan)
                 cpu0 = _cpu(pids)
-                result[name] = await phase(*args)  # type: ignore[operator]
+                result[name] = await phase()
                 cpu = _cpu(pids) - cpu0
                 done = result[name].get("connected", result[name].get("acked"))
                 restarted = sorted(server_pids()) != sorted(pids)  # e.g. WORKER TIMEOUT
@@ -214,6 +237,7 @@ async def drive(
                 hook("done")
             result["rss_end_mb"] = round(_rss(pids), 1)
             result["tally_messages"] = len(mod.tallies)
+            result["qa_messages"] = len(mod.qa)
             result["moderator_reconnects"] = mod.reconnects
         finally:
             await fleet.close()

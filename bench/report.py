@@ -20,6 +20,8 @@ GOALS: dict[str, dict[str, str]] = {
         "all_acked_s": "≤ 1.5",
         "steady_p99": "≤ 500",
         "tally_ms": "≤ 250",
+        "qa_acked": "N within 10 s",
+        "qa_db": "yes",
     },
     "cluster": {"connected": "15,000, 0 errors", "all_acked_s": "all acked", "exact": "exact"},
 }
@@ -45,18 +47,46 @@ def _errors(phase: dict[str, Any]) -> int:
     return sum(v for k, v in phase["errors"].items() if k != "skipped_busy")
 
 
-def _restarted(*phases: dict[str, Any]) -> str:
+PHASES = ("connect", "burst", "steady", "qa")
+
+
+def _restarted(r: dict[str, Any]) -> str:
     """A killed worker (gunicorn's WORKER TIMEOUT) drops every connection it held."""
-    names = ("connect", "burst", "steady")
-    hit = [p for p, x in zip(names, phases, strict=True) if x.get("server_restarted")]
+    hit = [p for p in PHASES if r.get(p, {}).get("server_restarted")]
     return f"**yes ({', '.join(hit)})**" if hit else "no"
 
 
-def rows(r: dict[str, Any]) -> list[tuple[str, str, Any]]:
-    """(phase, metric, value) for one server's result."""
-    c, b, s = r["connect"], r["burst"], r["steady"]
+def _qa_rows(q: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """The Q&A phase's rows; every value ``None`` when this server did not run it."""
+    ack = q.get("ack_ms") or {}
+    sent, acked = q.get("sent"), q.get("acked")
+    both = f"{acked:,} / {sent:,}" if sent is not None and acked is not None else None
+    errors = _errors(q) if "errors" in q else None
+    asked = q.get("questions_asked")
+    approved = f"{q['questions_approved']} / {asked}" if asked is not None else None
     return [
-        ("all", "server process restarted", _restarted(c, b, s)),
+        ("qa", "questions approved on ask", approved),
+        ("qa", "upvotes acked / sent", both),
+        ("qa", "upvote errors", errors),
+        ("qa", "acked upvotes/s", q.get("upvotes_per_s")),
+        ("qa", "ack p50 ms", ack.get("p50")),
+        ("qa", "ack p99 ms", ack.get("p99")),
+        ("qa", "ack max ms", ack.get("max")),
+        ("qa", "server CPU ms per upvote", q.get("server_cpu_ms_each")),
+        ("qa", "moderator votes exact", q.get("moderator_exact")),
+        ("qa", "moderator after last ack ms", q.get("moderator_after_last_ack_ms")),
+        # as received: the client's reads can bunch what the server spaced ≥ 100 ms apart
+        ("qa", "moderator qa messages received, most in 1 s", q.get("qa_max_per_s")),
+        ("qa", "moderator counts = DB counts", q.get("moderator_equals_db")),
+    ]
+
+
+def rows(r: dict[str, Any], qa: bool | None = None) -> list[tuple[str, str, Any]]:
+    """(phase, metric, value) for one server's result (``qa``: with the Q&A rows)."""
+    c, b, s = r["connect"], r["burst"], r["steady"]
+    qa_rows = _qa_rows(r.get("qa", {})) if (qa if qa is not None else "qa" in r) else []
+    return [
+        ("all", "server process restarted", _restarted(r)),
         ("connect", "connected", c["connected"]),
         ("connect", "connect errors", _errors(c)),
         ("connect", "connect+join p50 ms", c["join_ms"]["p50"]),
@@ -82,6 +112,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, Any]]:
         ("steady", "server CPU ms per vote", s.get("server_cpu_ms_each")),
         ("steady", "moderator tally exact", s["tally_exact"]),
         ("steady", "tally after last ack ms", s["tally_after_last_ack_ms"]),
+        *qa_rows,
     ]
 
 
@@ -92,6 +123,8 @@ _GOAL_OF = {
     "all acked in s": "all_acked_s",
     "tally after last ack ms": "tally_ms",
     "moderator tally exact": "exact",
+    "upvotes acked / sent": "qa_acked",
+    "moderator counts = DB counts": "qa_db",
 }
 
 
@@ -102,13 +135,16 @@ def table(kind: str, main: dict[str, Any] | None, peer: dict[str, Any] | None) -
         "| phase | metric | target | her2poll | Node peer | her2poll ÷ peer |",
         "|---|---|---|---:|---:|---:|",
     ]
-    base = rows(main or peer)  # type: ignore[arg-type]
-    mine = rows(main) if main else [None] * len(base)
-    theirs = rows(peer) if peer else [None] * len(base)
+    qa = any("qa" in r for r in (main, peer) if r)
+    base = rows(main or peer, qa)  # type: ignore[arg-type]
+    mine = rows(main, qa) if main else [None] * len(base)
+    theirs = rows(peer, qa) if peer else [None] * len(base)
     for (phase, metric, _v), m, p in zip(base, mine, theirs, strict=True):
         goal = goals.get(_GOAL_OF.get(metric, ""), "")
         if metric == "ack p99 ms" and phase == "steady":
             goal = goals.get("steady_p99", "")
+        if phase == "qa" and metric == "moderator counts = DB counts" and not main:
+            goal = ""  # the peer keeps no database
         mv, pv = (m[2] if m else None), (p[2] if p else None)
         lines.append(
             f"| {phase} | {metric} | {goal} | {_num(mv)} | {_num(pv)} | {_ratio(mv, pv)} |"
@@ -134,6 +170,13 @@ def markdown(run: dict[str, Any]) -> str:
             errs = _all_errors(item.get(label))
             if errs:
                 parts.append(f"- {label} errors: `{json.dumps(errs)}`")
+            qa = (item.get(label) or {}).get("qa")
+            if qa and qa.get("settings_error"):
+                parts.append(f"- {label} qa_settings failed: `{qa['settings_error']}`")
+            if qa and "expected_votes" in qa:
+                views = {k: qa.get(k) for k in ("expected_votes", "moderator_votes", "db_votes")}
+                parts.append(f"- {label} qa upvotes per question (acked, moderator, DB): "
+                             f"`{json.dumps(views)}`")  # fmt: skip
         for name, summary in (item.get("profile") or {}).items():
             parts += ["", f"### py-spy {name}: share of samples", ""]
             parts.append(f"- {summary.get('samples', [('', 0)])[0][1]} samples")
@@ -146,7 +189,7 @@ def markdown(run: dict[str, Any]) -> str:
 def _all_errors(r: dict[str, Any] | None) -> dict[str, dict[str, int]]:
     if not r:
         return {}
-    return {ph: r[ph]["errors"] for ph in ("connect", "burst", "steady") if r[ph]["errors"]}
+    return {ph: r[ph]["errors"] for ph in PHASES if r.get(ph, {}).get("errors")}
 
 
 def write(run: dict[str, Any], out_dir: Path, stem: str) -> list[Path]:

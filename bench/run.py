@@ -3,7 +3,8 @@
 Each N gets a fresh server (and, unless ``--no-peer``, a fresh Node.js peer
 driven by the same load); figures go to ``bench/results/`` as JSON, markdown
 and a latency-vs-N plot. Everything is bounded: ramped connects, one burst,
-``--steady-seconds`` of fixed-rate votes, then every process is stopped.
+``--steady-seconds`` of fixed-rate votes, one upvote per attendee over
+``--qa-seconds`` (unless ``--no-qa``), then every process is stopped.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--concurrency", type=int, default=200, help="handshakes in flight per proc")
     p.add_argument("--steady-rate", type=float, default=1000.0, help="votes a second")
     p.add_argument("--steady-seconds", type=float, default=10.0)
+    p.add_argument("--no-qa", action="store_true", help="skip the Q&A upvote phase")
+    p.add_argument("--qa-seconds", type=float, default=10.0, help="qa: upvotes spread over")
     p.add_argument("--no-deflate", action="store_true", help="don't offer permessage-deflate")
     p.add_argument("--no-peer", action="store_true", help="skip the Node.js reference run")
     p.add_argument("--profile", action="store_true", help="py-spy the server, per phase")
@@ -101,7 +104,9 @@ def _one(
                 profiler.start(target.pids(), phase)
 
         load_before = os.getloadavg()[0]
-        result = asyncio.run(drive(target.url, plan, target.pids, hook if profiler else None))
+        result = asyncio.run(
+            drive(target.url, plan, target.pids, hook if profiler else None, target.db_url)
+        )
         result["server"] = target.name
         result["loadavg"] = [load_before, os.getloadavg()[0]]
         result["busy_before"] = busy
@@ -128,6 +133,8 @@ def _plans(args: argparse.Namespace) -> Iterator[Plan]:
             deflate=not args.no_deflate,
             steady_rate=args.steady_rate,
             steady_seconds=args.steady_seconds,
+            qa=not args.no_qa,
+            qa_seconds=args.qa_seconds,
         )
 
 

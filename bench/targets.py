@@ -32,6 +32,7 @@ class Target:
     url: str
     pids: Callable[[], list[int]]  # the processes whose memory per connection counts
     cluster: Cluster | None = None
+    db_url: str | None = None  # the server's database, to check what it committed (None: peer)
 
 
 @contextmanager
@@ -41,7 +42,7 @@ def single(port: int, env: dict[str, str] | None = None) -> Iterator[Target]:
     db = f"sqlite:///{tmp / 'bench.db'}"
     try:
         with Cluster(1, db, port, proxy=False, message_queue=None, env=env) as c:
-            yield Target("her2poll single (SQLite)", c.url, c.server_pids, c)
+            yield Target("her2poll single (SQLite)", c.url, c.server_pids, c, db)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -73,7 +74,7 @@ def cluster(
     with fresh_pg_database() if db_url is None else _given(db_url) as url:
         with Cluster(workers, url, port, backend_port=backend_port, env=env) as c:
             name = f"her2poll cluster ({workers} processes, nginx, PostgreSQL)"
-            yield Target(name, c.url, c.server_pids, c)
+            yield Target(name, c.url, c.server_pids, c, url)
 
 
 @contextmanager

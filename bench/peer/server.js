@@ -8,6 +8,11 @@ const receipts = new Set(); // participant:vote_id already applied (idempotent r
 const answers = new Map(); // participant|question -> option
 const counts = {}; // question -> option -> n
 let voteSeq = 0, dirty = false, nextParticipant = 0;
+// Audience Q&A, just what the bench's qa phase sends: settings, ask, upvote.
+const qaSettings = { open: true, premoderate: true, names: false, filter: [] };
+const qaQuestions = new Map(); // id -> question
+const qaUpvotes = new Set(); // participant|question
+let qaSeq = 0, qaDirty = false, nextQuestion = 0;
 
 const server = http.createServer((req, res) => {
   const body = req.url === "/api/sessions" ? { code: "PEER", moderator_secret: "peer" } : { status: "ok" };
@@ -35,6 +40,26 @@ io.on("connection", (socket) => {
     ack({ ok: true, dup: false });
   });
   socket.on("control", (p, ack) => ack({ ok: true, state: {} }));
+  socket.on("qa_settings", (p, ack) => {
+    for (const k of Object.keys(qaSettings)) if (k in p) qaSettings[k] = p[k];
+    qaSeq += 1; qaDirty = true;
+    ack({ ok: true, settings: { ...qaSettings } });
+  });
+  socket.on("qa_ask", (p, ack) => {
+    if (!qaSettings.open) return ack({ ok: false, code: "qa_closed", message: "Q&A is closed" });
+    const q = { id: ++nextQuestion, text: String(p.text).trim(), name: null,
+                status: qaSettings.premoderate ? "pending" : "approved", votes: 0 };
+    qaQuestions.set(q.id, q);
+    qaSeq += 1; qaDirty = true;
+    ack({ ok: true, dup: false, question: { id: q.id, text: q.text, name: null, status: q.status } });
+  });
+  socket.on("qa_upvote", (p, ack) => {
+    const q = qaQuestions.get(p.question_id);
+    if (!q || q.status !== "approved") return ack({ ok: false, code: "qa_not_found", message: "no such question" });
+    const key = `${socket.data.pid}|${q.id}`, up = p.up === true, changed = up !== qaUpvotes.has(key);
+    if (changed) { up ? qaUpvotes.add(key) : qaUpvotes.delete(key); q.votes += up ? 1 : -1; qaSeq += 1; qaDirty = true; }
+    ack({ ok: true, up, changed });
+  });
 });
 
 setInterval(() => { // coalesced tally to the moderator room, at most 10 Hz
@@ -44,6 +69,15 @@ setInterval(() => { // coalesced tally to the moderator room, at most 10 Hz
   for (const [qid, c] of Object.entries(counts))
     tallies[qid] = { n: Object.values(c).reduce((a, b) => a + b, 0), counts: { ...c } };
   io.to("moderator").emit("tally", { vote_seq: voteSeq, tallies });
+}, 100);
+
+setInterval(() => { // coalesced Q&A queue to the moderator room, at most 10 Hz
+  if (!qaDirty) return;
+  qaDirty = false;
+  const questions = [...qaQuestions.values()].map((q) => ({ ...q, pinned: false, edited: false, filtered: false, merged_into: null }));
+  const counts = { pending: 0, approved: 0, answered: 0, dismissed: 0, merged: 0 };
+  for (const q of questions) counts[q.status] += 1;
+  io.to("moderator").emit("qa", { qa_seq: qaSeq, settings: { ...qaSettings }, counts, questions });
 }, 100);
 
 server.listen(Number(process.argv[2] || 8290), "127.0.0.1");
