@@ -55,7 +55,7 @@ def queue_row(moderator: Any, text: str) -> Any:
 def show_tab(moderator: Any, name: str) -> None:
     tab = moderator.locator(f"#qa-tab-{name}")
     tab.click()
-    expect(tab).to_have_attribute("aria-selected", "true")
+    expect(tab).to_have_attribute("aria-pressed", "true")
 
 
 def test_audience_qa_from_asking_to_closing(

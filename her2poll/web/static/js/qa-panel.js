@@ -154,7 +154,6 @@ export function mountQaPanel({ send, onCounts = () => {} }) {
   const tabButtons = new Map(
     TABS.map(([key, label]) => {
       const button = el("button", { type: "button", className: "qa-tab", id: `qa-tab-${key}` });
-      button.setAttribute("role", "tab");
       button.setAttribute("aria-controls", "qa-list");
       button.dataset.label = label;
       button.addEventListener("click", () => {
@@ -257,7 +256,7 @@ export function mountQaPanel({ send, onCounts = () => {} }) {
     for (const [key, button] of tabButtons) {
       const n = key === "dismissed" ? counts.dismissed + counts.merged : counts[key];
       button.textContent = `${button.dataset.label} (${n})`;
-      button.setAttribute("aria-selected", String(key === tab));
+      button.setAttribute("aria-pressed", String(key === tab));
     }
     const list = inTab(message.questions, tab);
     const nodes = list.map((q) => {
