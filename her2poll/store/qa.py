@@ -20,7 +20,7 @@ from ..core.errors import BadRequest
 from ..core.qa import ModAction, QAClosed, QANotFound, Question, Settings, Status
 from .db import Database
 from .models import QAQuestionRow, QAUpvoteRow, SessionRow, utc, utcnow
-from .votes import VoteResult, chunks
+from .votes import VoteResult, chunks, existing_pairs
 
 
 @dataclass(frozen=True)
@@ -229,16 +229,8 @@ def _upvotable(conn: Connection, upvotes: Sequence[UpvoteIn]) -> set[tuple[int, 
 
 
 def _existing_upvotes(conn: Connection, upvotes: Sequence[UpvoteIn]) -> set[tuple[int, int]]:
-    keys = sorted({(u.question_id, u.participant_id) for u in upvotes})
-    found: set[tuple[int, int]] = set()
-    for part in chunks(keys):
-        rows = conn.execute(
-            select(QAUpvoteRow.question_id, QAUpvoteRow.participant_id).where(
-                tuple_(QAUpvoteRow.question_id, QAUpvoteRow.participant_id).in_(part)
-            )
-        )
-        found.update((q, p) for q, p in rows)
-    return found
+    columns = (QAUpvoteRow.question_id, QAUpvoteRow.participant_id)
+    return existing_pairs(conn, columns, ((u.question_id, u.participant_id) for u in upvotes))
 
 
 def _write_upvotes(

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..core.errors import Her2pollError, NotFound
 from ..core.polls import Poll, check_vote
@@ -146,17 +148,22 @@ def chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:  # type: 
         yield items[i : i + size]
 
 
+def existing_pairs(
+    conn: Connection,
+    columns: tuple[InstrumentedAttribute[Any], InstrumentedAttribute[Any]],
+    keys: Iterable[tuple[Any, Any]],
+) -> set[tuple[Any, Any]]:
+    """Which of these two-column keys are rows already, read in bounded ``IN`` clauses."""
+    found: set[tuple[Any, Any]] = set()
+    for chunk in chunks(sorted(set(keys))):
+        rows = conn.execute(select(*columns).where(tuple_(*columns).in_(chunk)))
+        found.update((a, b) for a, b in rows)
+    return found
+
+
 def _existing_receipts(conn: Connection, votes: Sequence[VoteIn]) -> set[tuple[int, str]]:
-    keys = sorted({(v.participant_id, v.vote_id) for v in votes})
-    seen: set[tuple[int, str]] = set()
-    for chunk in chunks(keys):
-        rows = conn.execute(
-            select(VoteReceiptRow.participant_id, VoteReceiptRow.vote_id).where(
-                tuple_(VoteReceiptRow.participant_id, VoteReceiptRow.vote_id).in_(chunk)
-            )
-        )
-        seen.update((p, vid) for p, vid in rows)
-    return seen
+    columns = (VoteReceiptRow.participant_id, VoteReceiptRow.vote_id)
+    return existing_pairs(conn, columns, ((v.participant_id, v.vote_id) for v in votes))
 
 
 def _existing_answers(
