@@ -109,6 +109,7 @@ def init_app(app: Flask) -> SocketIO:
         writer=writer,
         broadcaster=broadcaster,
         limiter=Limiter(settings.rate_per_second, settings.rate_burst),
+        control_limiter=Limiter(20.0, 200),
         signing_key=settings.secret_key,
         qa_broadcasters=(qa_moderator, qa_room),
         upvotes=VoteWriter(store.db, socketio.server, qa_changed, record=record_upvotes),

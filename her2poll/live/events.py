@@ -16,7 +16,7 @@ from typing import Any
 from flask import request
 from flask_socketio import SocketIO, join_room, leave_room
 
-from ..core.errors import Her2pollError, RateLimited
+from ..core.errors import BadRequest, Her2pollError, RateLimited
 from ..core.views import Role
 from ..services import control, joining, qa, voting
 from ..services.joining import JoinRequest, Member
@@ -44,6 +44,8 @@ def acked(handler: Callable[..., Ack]) -> Callable[..., Ack]:
     @functools.wraps(handler)
     def wrapper(*args: Any) -> Ack:
         try:
+            if len(args) > 1:
+                raise BadRequest(f"Send one payload object, not {len(args)} arguments.")
             return handler(*args)
         except Her2pollError as e:
             return e.to_dict()
@@ -60,8 +62,9 @@ def _sid() -> str:
     return sid
 
 
-def _throttle(svc: Live) -> None:
-    if not svc.limiter.allow(_sid()):
+def _throttle(svc: Live, limiter: Limiter | None = None) -> None:
+    """Every event is throttled per connection, joined or not; moderators get more room."""
+    if not (limiter or svc.limiter).allow(_sid()):
         raise RateLimited("Too many requests from this device; slow down.")
 
 
@@ -90,14 +93,15 @@ def _enter(svc: Live, member: Member) -> None:
 
 def on_vote(payload: object = None) -> Ack:
     svc = live()
+    _throttle(svc)  # before the role check: a flood before joining is throttled too
     member = svc.registry.require(_sid(), Role.ATTENDEE)
-    _throttle(svc)
     vote = protocol.parse(VotePayload, payload)
     return voting.cast_vote(svc.writer, member, vote.question_id, vote.option_id, vote.vote_id)
 
 
 def on_control(payload: object = None) -> Ack:
     svc = live()
+    _throttle(svc, svc.control_limiter)
     member = svc.registry.require(_sid(), Role.MODERATOR)
     action = protocol.parse(ControlPayload, payload)
     done = control.control(svc.store, member.code, action.action, action.question_id)
@@ -114,6 +118,7 @@ def _limit(limiter: Limiter, member: Member, what: str) -> None:
 
 def on_qa_ask(payload: object = None) -> Ack:
     svc = live()
+    _throttle(svc)
     member = svc.registry.require(_sid(), Role.ATTENDEE)
     ask = protocol.parse(AskPayload, payload)
     _limit(svc.ask_limiter, member, "questions")
@@ -124,6 +129,7 @@ def on_qa_ask(payload: object = None) -> Ack:
 
 def on_qa_upvote(payload: object = None) -> Ack:
     svc = live()
+    _throttle(svc)
     member = svc.registry.require(_sid(), Role.ATTENDEE)
     upvote = protocol.parse(UpvotePayload, payload)
     _limit(svc.upvote_limiter, member, "upvotes")
@@ -132,6 +138,7 @@ def on_qa_upvote(payload: object = None) -> Ack:
 
 def on_qa_moderate(payload: object = None) -> Ack:
     svc = live()
+    _throttle(svc, svc.control_limiter)
     member = svc.registry.require(_sid(), Role.MODERATOR)
     m = protocol.parse(ModeratePayload, payload)
     ack = qa.moderate(svc.store, member, m.action, m.question_id, m.text, m.into)
@@ -141,6 +148,7 @@ def on_qa_moderate(payload: object = None) -> Ack:
 
 def on_qa_settings(payload: object = None) -> Ack:
     svc = live()
+    _throttle(svc, svc.control_limiter)
     member = svc.registry.require(_sid(), Role.MODERATOR)
     s = protocol.parse(QASettingsPayload, payload)
     ack = qa.settings(svc.store, member, s.open, s.premoderate, s.names, s.filter)
@@ -152,6 +160,7 @@ def on_disconnect(*_args: object) -> None:
     svc = live()
     member = svc.registry.remove(_sid())
     svc.limiter.forget(_sid())
+    svc.control_limiter.forget(_sid())
     if member is not None:
         svc.broadcaster.mark_dirty(member.session_id)
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from ..core.errors import BadRequest
 from ..core.qa import ModAction
@@ -20,7 +28,8 @@ from ..core.views import Role
 Code = Annotated[str, Field(min_length=1, max_length=12)]
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{1,40}$")]
 VoteId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{8,64}$")]
-Secret = Annotated[str, Field(min_length=1, max_length=200)]
+#: May be empty: an empty token is no token (a fresh identity), an empty secret a wrong one.
+Secret = Annotated[str, Field(max_length=200)]
 
 
 class _Payload(BaseModel):
@@ -28,10 +37,28 @@ class _Payload(BaseModel):
 
 
 class JoinPayload(_Payload):
+    """Each role proves itself one way; a proof meant for another role is a mistake."""
+
     code: Code
+    #: Optional: a join without a role is an attendee's (docs/protocol.md).
     role: Role = Role.ATTENDEE
     token: Secret | None = None
     secret: Secret | None = None
+
+    @field_validator("token")
+    @classmethod
+    def _token_is_not_the_moderators(cls, token: str | None, info: ValidationInfo) -> str | None:
+        if token is not None and info.data.get("role") is Role.MODERATOR:
+            raise ValueError("a moderator joins with 'secret', not 'token'")
+        return token
+
+    @field_validator("secret")
+    @classmethod
+    def _secret_is_the_moderators(cls, secret: str | None, info: ValidationInfo) -> str | None:
+        role = info.data.get("role")
+        if secret is not None and role is not Role.MODERATOR:
+            raise ValueError(f"only a moderator sends a secret, not a {role or 'client'}")
+        return secret
 
 
 class VotePayload(_Payload):
@@ -42,7 +69,18 @@ class VotePayload(_Payload):
 
 class ControlPayload(_Payload):
     action: Literal["open", "close", "reopen", "reveal", "hide", "reset", "next"]
-    question_id: Ident | None = None
+    question_id: Ident | None = Field(default=None, validate_default=True)
+
+    @field_validator("question_id")
+    @classmethod
+    def _question_fits_the_action(cls, qid: str | None, info: ValidationInfo) -> str | None:
+        """``next`` picks the question itself; every other action names one."""
+        action = info.data.get("action")
+        if action == "next" and qid is not None:
+            raise ValueError("'next' takes none: it opens the next pending question")
+        if action not in (None, "next") and qid is None:
+            raise ValueError(f"'{action}' needs one")
+        return qid
 
 
 #: Long enough to say "too long" with the count; core.qa holds the real limits.
@@ -89,4 +127,5 @@ def parse(model: type[P], payload: object) -> P:
     except ValidationError as e:
         err = e.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "payload"
-        raise BadRequest(f"Invalid {field}: {err['msg']}.") from None
+        msg = err["ctx"]["error"] if err["type"] == "value_error" else err["msg"]
+        raise BadRequest(f"Invalid {field}: {msg}.") from None

@@ -30,6 +30,8 @@ class Live:
     qa_broadcasters: tuple[Broadcaster, Broadcaster]
     #: The group-commit writer for Q&A upvotes.
     upvotes: VoteWriter
+    #: Per connection, for moderator actions: a panel clicks in bursts.
+    control_limiter: Limiter
     #: Per participant: questions asked, upvotes sent.
     ask_limiter: Limiter
     upvote_limiter: Limiter

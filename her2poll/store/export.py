@@ -172,7 +172,7 @@ class SessionSnapshot:
             select(v.participant_id, v.question_id, v.option_id, v.received_at)
             .join(PollRow, (PollRow.session_id == v.session_id)
                   & (PollRow.question_id == v.question_id))
-            .where(v.session_id == self.state.id)
+            .where(v.session_id == self.state.id, v.voided.is_(False))
             .order_by(v.received_at, v.participant_id, PollRow.position, v.vote_id)
         )  # fmt: skip
         for pid, qid, oid, received in self._stream(stmt):
@@ -287,6 +287,8 @@ def _qa_settings(row: Row[Any]) -> Settings:
 def _counts(conn: Connection, session_id: int) -> Counts:
     def count(table: type[ParticipantRow | AnswerRow | VoteReceiptRow | QAQuestionRow]) -> int:
         stmt = select(func.count()).select_from(table).where(table.session_id == session_id)
+        if table is VoteReceiptRow:  # the votes a reset voided are not in the export
+            stmt = stmt.where(VoteReceiptRow.voided.is_(False))
         return conn.execute(stmt).scalar_one()
 
     return Counts(

@@ -130,6 +130,9 @@ class VoteReceiptRow(Base):
     question_id: Mapped[str] = mapped_column(String(40))
     option_id: Mapped[str] = mapped_column(String(40))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: Set when the question is reset: the vote no longer counts, but its id is still
+    #: known, so a delayed retry of a vote from before the reset is a duplicate.
+    voided: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (Index("ix_receipts_session", "session_id"),)
 

@@ -251,11 +251,21 @@ def bump_vote_seq(conn: Connection, session_ids: Iterable[int]) -> None:
 
 
 def delete_answers(conn: Connection, session_id: int, question_id: str) -> None:
-    """Forget a question's answers and receipts (a reset), as a new tally version."""
-    for table in (AnswerRow, VoteReceiptRow):
-        conn.execute(
-            delete(table).where(table.session_id == session_id, table.question_id == question_id)
+    """Forget a question's answers (a reset), as a new tally version.
+
+    The receipts stay, voided: a vote sent before the reset and retried after it
+    is then a duplicate, never an answer to the question asked again.
+    """
+    conn.execute(
+        delete(AnswerRow).where(
+            AnswerRow.session_id == session_id, AnswerRow.question_id == question_id
         )
+    )
+    conn.execute(
+        update(VoteReceiptRow)
+        .where(VoteReceiptRow.session_id == session_id, VoteReceiptRow.question_id == question_id)
+        .values(voided=True)
+    )
     bump_vote_seq(conn, [session_id])
 
 
