@@ -134,10 +134,10 @@ def session_new(
 @db_option
 def list_sessions(db: str | None) -> None:
     """List sessions, newest first."""
-    from .services import sessions
+    # The store itself, not services.sessions: that imports the statistics (scipy, ~1 s).
     from .store.repository import SqlStore
 
-    rows = sessions.summaries(SqlStore(_db(db)))
+    rows = SqlStore(_db(db)).list_sessions()
     if not rows:
         click.echo("No sessions yet: create one with 'her2poll session new'.")
     for s in rows:
