@@ -12,6 +12,7 @@ import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -133,10 +134,10 @@ def session_new(
 @db_option
 def list_sessions(db: str | None) -> None:
     """List sessions, newest first."""
-    from .services import sessions
+    # The store itself, not services.sessions: that imports the statistics (scipy, ~1 s).
     from .store.repository import SqlStore
 
-    rows = sessions.summaries(SqlStore(_db(db)))
+    rows = SqlStore(_db(db)).list_sessions()
     if not rows:
         click.echo("No sessions yet: create one with 'her2poll session new'.")
     for s in rows:
@@ -237,7 +238,9 @@ def export(code: str, fmt: str, output: str | None, db: str | None) -> None:
     """Export a session's results and answers (read in one consistent snapshot)."""
     from .services import exports
 
-    database, spec = _db(db), exports.check_format(fmt)
+    spec = exports.check_format(fmt)
+    _check_output_name(spec.name, spec.extension, output)
+    database = _db(db)
     with _progress(spec.rows, database, code) as on_rows:
         download = exports.export(database, code, fmt, on_rows)
         target = output or download.filename
@@ -246,6 +249,35 @@ def export(code: str, fmt: str, output: str | None, db: str | None) -> None:
                 out.write(chunk)
     if target != "-":
         click.echo(f"Wrote {target}", err=True)
+
+
+#: Which format a file name's extension says, to suggest the right ``--format``.
+_FORMAT_OF_SUFFIX = {".zip": "csv", ".xlsx": "xlsx", ".json": "json", ".pdf": "pdf"}
+
+
+def _check_output_name(fmt: str, extension: str, output: str | None) -> None:
+    """Refuse a file name whose extension says another kind of file than ``fmt`` writes.
+
+    No name, ``-`` (stdout) and a name without an extension pass; ``.zip`` is
+    enough for the CSV export, which is a zip.
+    """
+    if output is None or output == "-":
+        return
+    suffix = Path(output).suffix.lower()
+    if not suffix or output.lower().endswith(f".{extension}") or (fmt, suffix) == ("csv", ".zip"):
+        return
+    stem = output[: -len(suffix)]
+    if fmt == "csv":
+        raise click.ClickException(
+            "the CSV export is a zip of responses.csv, summary.csv and qa.csv: "
+            f"name it {stem}.zip (or -o {output}.zip)"
+        )
+    other = _FORMAT_OF_SUFFIX.get(suffix)
+    hint = f", or pass --format {other}" if other else ""
+    raise click.ClickException(
+        f"--format {fmt} writes {fmt.upper()}, not a {suffix} file: "
+        f"name it {stem}.{extension}{hint}"
+    )
 
 
 @contextmanager

@@ -1,7 +1,34 @@
 #!/usr/bin/env bash
 # Set up (if needed) and serve her2poll on http://127.0.0.1:5000 with SQLite.
 # Extra arguments go to 'her2poll serve' (e.g. --port 8080, --db URL).
+# --help (-h) answers at once and sets nothing up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+for arg in "$@"; do
+  if [ "$arg" = "--help" ] || [ "$arg" = "-h" ]; then
+    cat <<'USAGE'
+Usage: scripts/serve.sh [OPTIONS]
+
+  Set up this checkout if needed (scripts/setup.sh: a virtualenv in .venv and the
+  browser client; the first time takes a few minutes), then run 'her2poll serve':
+  gunicorn with one gevent worker, on http://127.0.0.1:5000 with SQLite in ./instance.
+  OPTIONS go to 'her2poll serve'.
+
+USAGE
+    if [ -x .venv/bin/her2poll ]; then
+      .venv/bin/her2poll serve --help
+    else
+      cat <<'OPTIONS'
+Options of 'her2poll serve' (once set up, scripts/serve.sh --help lists them all):
+  --host TEXT           [default: 127.0.0.1]
+  --port INTEGER RANGE  [default: 5000; 1<=x<=65535]
+  --db URL              Database URL (default: SQLite in ./instance; env HER2POLL_DB).
+OPTIONS
+    fi
+    exit 0
+  fi
+done
+
 scripts/setup.sh
 exec .venv/bin/her2poll serve "$@"

@@ -8,17 +8,23 @@ cd "$(dirname "$0")/.."
 
 want_test=${1:-}
 py=${PYTHON:-python3}
+# Progress on stderr, only for a step that runs: a set-up checkout stays quiet.
+say() { echo "setup: $*" >&2; }
 
 # The browser client first: the package build includes it (pyproject.toml, force-include).
 # socket.io-client is pinned in package.json + package-lock.json, copied into static/.
 if [ ! -f node_modules/socket.io-client/dist/socket.io.min.js ]; then
+  say "vendoring socket.io-client (npm ci)…"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 mkdir -p her2poll/web/static/vendor
 cp node_modules/socket.io-client/dist/socket.io.min.js her2poll/web/static/vendor/
 
+first=""
 if [ ! -x .venv/bin/python ]; then
+  say "creating the virtual environment in .venv…"
   "$py" -m venv .venv
+  first=" (first time: a few minutes)"
 fi
 extras=""
 [ "$want_test" = "test" ] && extras="[test]"
@@ -26,6 +32,7 @@ extras=""
 stamp=".venv/.her2poll-installed${extras}"
 sum=$(cat pyproject.toml requirements.lock | sha256sum | cut -d" " -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+  say "installing Python packages${extras}${first}…"
   .venv/bin/python -m pip install -q --disable-pip-version-check \
     -c requirements.lock -e ".${extras}" 2> .venv/pip-install.log \
     || { cat .venv/pip-install.log >&2; exit 1; }
@@ -39,7 +46,7 @@ if [ "$want_test" = "test" ]; then
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
   if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing Debian packages: ${missing[*]}"
+    say "installing Debian packages: ${missing[*]}…"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null

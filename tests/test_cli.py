@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from testkit.cli import her2poll
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,3 +87,30 @@ def test_a_broken_question_file_names_question_and_field(tmp_path: Path) -> None
     r = her2poll("questions", "check", str(bad))
     assert r.returncode == 1
     assert "question PQ4 > option has space > id: String should match pattern" in r.stderr
+
+
+def test_serve_sh_help_answers_at_once_without_setting_up(tmp_path: Path) -> None:
+    """In a checkout never set up (no .venv, a setup.sh that must not run): usage, exit 0."""
+    (tmp_path / "scripts").mkdir()
+    serve = tmp_path / "scripts" / "serve.sh"
+    serve.write_text((ROOT / "scripts" / "serve.sh").read_text())
+    setup = tmp_path / "scripts" / "setup.sh"
+    setup.write_text("#!/bin/sh\necho 'setup ran' >&2\nexit 3\n")
+    for f in (serve, setup):
+        f.chmod(0o755)
+    for flag in ("--help", "-h"):
+        r = subprocess.run(
+            [str(serve), "--port", "8080", flag], capture_output=True, text=True, timeout=10
+        )
+        assert (r.returncode, r.stderr) == (0, ""), r.stderr
+        assert r.stdout.startswith("Usage: scripts/serve.sh")
+        assert all(option in r.stdout for option in ("--host", "--port", "--db"))
+
+
+@pytest.mark.skipif(not (ROOT / ".venv/bin/her2poll").exists(), reason="no .venv here")
+def test_serve_sh_help_lists_the_options_of_her2poll_serve_once_set_up() -> None:
+    r = subprocess.run(
+        [str(ROOT / "scripts" / "serve.sh"), "--help"], capture_output=True, text=True, timeout=30
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Usage: her2poll serve [OPTIONS]" in r.stdout

@@ -8,18 +8,15 @@ and a PDF cross-reference need their whole body first) and then streamed.
 
 from __future__ import annotations
 
+import importlib
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO
+from typing import IO, Any
 
 from ..store.db import Database
 from ..store.export import Counts, SessionSnapshot, snapshot
-from .csv_export import iter_csv_zip
-from .json_export import iter_json
-from .pdf_report import write_pdf
-from .xlsx_export import write_xlsx
 
 CHUNK = 64 * 1024
 #: Kept in memory up to this size, then on disk.
@@ -40,6 +37,16 @@ class Format:
     rows: Callable[[Counts], int]
 
 
+def _lazy(module: str, name: str) -> Callable[..., Any]:
+    """``module.name``, imported on first call: the writers pull in reportlab, openpyxl and
+    scipy, which a ``--help`` or a JSON export should not wait for."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module, __package__), name)(*args, **kwargs)
+
+    return call
+
+
 def _spooled(write: Callable[[SessionSnapshot, IO[bytes]], None]) -> Callable:  # type: ignore[type-arg]
     def chunks(snap: SessionSnapshot) -> Iterator[bytes]:
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX) as f:
@@ -53,23 +60,29 @@ def _spooled(write: Callable[[SessionSnapshot, IO[bytes]], None]) -> Callable:  
 
 FORMATS: dict[str, Format] = {
     "csv": Format(
-        "csv", "csv.zip", "application/zip", iter_csv_zip, lambda c: c.answers + c.qa_questions
+        "csv",
+        "csv.zip",
+        "application/zip",
+        _lazy(".csv_export", "iter_csv_zip"),
+        lambda c: c.answers + c.qa_questions,
     ),
     "xlsx": Format(
         "xlsx",
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _spooled(write_xlsx),
+        _spooled(_lazy(".xlsx_export", "write_xlsx")),
         lambda c: c.answers + c.qa_questions,
     ),
     "json": Format(
         "json",
         "json",
         "application/json",
-        iter_json,
+        _lazy(".json_export", "iter_json"),
         lambda c: c.participants + c.answers + c.votes + c.qa_questions,
     ),
-    "pdf": Format("pdf", "pdf", "application/pdf", _spooled(write_pdf), lambda c: 0),
+    "pdf": Format(
+        "pdf", "pdf", "application/pdf", _spooled(_lazy(".pdf_report", "write_pdf")), lambda c: 0
+    ),
 }
 
 

@@ -27,7 +27,6 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from ..core.errors import Her2pollError
 from ..core.qa import Settings
 from ..core.questions import QuestionSet, parse_question_set
-from ..core.results import session_results
 from ..store.export import (
     ParticipantRecord,
     PollRecord,
@@ -61,6 +60,9 @@ def _dumps(value: object) -> str:
 
 def header(snap: SessionSnapshot) -> dict[str, Any]:
     """Everything but the row streams: session, counts, question set, polls, results."""
+    # Imported here: scipy and statsmodels take a second, and 'her2poll import' needs neither.
+    from ..core.results import session_results
+
     state = snap.state
     return {
         "format": FORMAT,

@@ -74,3 +74,51 @@ def test_mistakes_are_one_clear_line(tmp_path: Path) -> None:
     assert r.returncode == 2 and "Invalid value for '--format'" in r.stderr
     r = her2poll("import", str(tmp_path / "missing.json"), "--db", url)
     assert r.returncode == 2 and "No such file" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "says"),
+    [
+        ("csv", "out.csv", "the CSV export is a zip of responses.csv, summary.csv and qa.csv"),
+        ("pdf", "out.xlsx", "--format pdf writes PDF, not a .xlsx file: name it"),
+        ("xlsx", "out.json", "or pass --format json"),
+        ("json", "out.txt", "name it"),
+    ],
+)
+def test_export_refuses_a_file_name_that_says_another_format(
+    sqlite_db: Database, questions: QuestionSet, tmp_path: Path, fmt: str, name: str, says: str
+) -> None:
+    v = vote_session(sqlite_db, questions)
+    out = tmp_path / name
+    r = her2poll("export", v.code, "--format", fmt, "-o", str(out), "--db", str(sqlite_db.url))
+    assert r.returncode == 1 and r.stderr.strip().count("\n") == 0, r.stderr
+    assert says in r.stderr and "Traceback" not in r.stderr
+    assert not out.exists() and not list(tmp_path.glob("out*"))
+
+
+def test_the_csv_refusal_names_the_zip_to_write_instead(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'never.db'}"
+    r = her2poll("export", "X", "--format", "csv", "-o", "out.csv", "--db", url, cwd=tmp_path)
+    assert "name it out.zip (or -o out.csv.zip)" in r.stderr
+    assert not (tmp_path / "never.db").exists(), "refused before the database is opened"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [
+        ("csv", "out.zip"),
+        ("csv", "out.CSV.ZIP"),
+        ("xlsx", "out.xlsx"),
+        ("pdf", "out"),
+        ("json", "-"),
+    ],
+)
+def test_export_takes_a_matching_name_no_extension_or_stdout(
+    sqlite_db: Database, questions: QuestionSet, tmp_path: Path, fmt: str, name: str
+) -> None:
+    v = vote_session(sqlite_db, questions)
+    r = her2poll(
+        "export", v.code, "--format", fmt, "-o", name, "--db", str(sqlite_db.url), cwd=tmp_path
+    )
+    assert r.returncode == 0, r.stderr
+    assert name == "-" or (tmp_path / name).stat().st_size > 0

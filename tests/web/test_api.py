@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
 from flask import Flask
+
+from her2poll.core.errors import Unavailable
+from her2poll.store.db import get_db
 
 
 def create(client) -> dict:
@@ -15,10 +21,45 @@ def auth(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
 
 
-def test_health_names_the_database(app: Flask) -> None:
-    body = app.test_client().get("/healthz").get_json()
-    assert body["status"] == "ok"
-    assert body["database"] == "sqlite"
+def failing_ping(failure: Unavailable) -> Callable[[], None]:
+    def ping() -> None:
+        raise failure
+
+    return ping
+
+
+def test_health_says_ok(app: Flask) -> None:
+    r = app.test_client().get("/healthz")
+    assert (r.status_code, r.get_json()) == (200, {"status": "ok"})
+
+
+def test_health_names_neither_the_database_nor_where_it_is(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = get_db(app)
+    ok = app.test_client().get("/healthz").get_data(as_text=True)
+    # A failure whose message names the database (as a failed migration's does).
+    failure = Unavailable(f"Cannot reach the database {db.describe()}: no answer")
+    monkeypatch.setattr(db, "ping", failing_ping(failure))
+    r = app.test_client().get("/healthz")
+    assert r.status_code == 503
+    body = r.get_json()
+    assert body["status"] == "unavailable" and body["message"]
+    for text in (ok, r.get_data(as_text=True)):
+        for leak in (db.url, db.describe(), db.url.split("///")[-1], "sqlite", "postgres"):
+            assert leak not in text.lower(), (leak, text)
+
+
+def test_health_passes_on_a_message_that_names_no_database(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failure = Unavailable("The server is busy; try again shortly.")
+    monkeypatch.setattr(get_db(app), "ping", failing_ping(failure))
+    r = app.test_client().get("/healthz")
+    assert (r.status_code, r.get_json()) == (
+        503,
+        {"status": "unavailable", "message": "The server is busy; try again shortly."},
+    )
 
 
 def test_creating_a_session_returns_every_link_once(app: Flask) -> None:
