@@ -12,8 +12,17 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from enum import StrEnum
 
 from .errors import Forbidden
+
+
+class Role(StrEnum):
+    """Who is on a connection; each role has its own proof and its own view of a session."""
+
+    ATTENDEE = "attendee"
+    MODERATOR = "moderator"
+    SCREEN = "screen"
 
 
 def digest(secret: str) -> str:

@@ -15,7 +15,6 @@ HTTP API and the exports return theirs. The rules:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
 from typing import Any
 
 from .polls import Poll, PollState
@@ -24,14 +23,6 @@ from .session import SessionState, Snapshot
 from .tallies import Tally
 
 View = dict[str, Any]
-
-
-class Role(StrEnum):
-    """Who is on a connection; each role has its own view of a session."""
-
-    ATTENDEE = "attendee"
-    MODERATOR = "moderator"
-    SCREEN = "screen"
 
 
 def _poll(poll: Poll) -> View:

@@ -16,8 +16,8 @@ from typing import Any
 from flask import request
 from flask_socketio import SocketIO, join_room, leave_room
 
+from ..core.access import Role
 from ..core.errors import BadRequest, Her2pollError, RateLimited
-from ..core.views import Role
 from ..services import control, joining, qa, voting
 from ..services.joining import JoinRequest, Member
 from . import protocol

@@ -21,9 +21,9 @@ from pydantic import (
     field_validator,
 )
 
+from ..core.access import Role
 from ..core.errors import BadRequest
 from ..core.qa import ModAction
-from ..core.views import Role
 
 Code = Annotated[str, Field(min_length=1, max_length=12)]
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{1,40}$")]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..core.access import Role
 from ..core.errors import Forbidden, Her2pollError
-from ..core.views import Role
 from ..services.joining import Member
 
 

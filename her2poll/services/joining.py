@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core import qa, views
+from ..core.access import Role
 from ..core.session import SessionState
-from ..core.views import Role
 from . import identity, sessions
 from .ports import Store
 

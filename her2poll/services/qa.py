@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core import qa
+from ..core.access import Role
 from ..core.errors import Forbidden
 from ..core.qa import ModAction
-from ..core.views import Role
 from ..store.qa import AskIn, UpvoteIn
 from .joining import Member
 from .ports import QAStore, VoteSink

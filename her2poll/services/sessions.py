@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core import access
-from ..core.access import Secrets
+from ..core.access import Role, Secrets
 from ..core.questions import QuestionSet
 from ..core.session import SessionState, SessionSummary
-from ..core.views import Role
 from .ports import Store
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..core.access import Role
 from ..core.errors import Forbidden
-from ..core.views import Role
 from ..store.votes import VoteIn
 from .joining import Member
 from .ports import VoteSink

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from her2poll.core.access import Role
 from her2poll.core.errors import BadRequest, Forbidden, NotFound, VoteRefused
 from her2poll.core.questions import QuestionSet
-from her2poll.core.views import Role
 from her2poll.services import control, joining, qa, results, sessions, voting
 from her2poll.services.joining import JoinRequest, Member
 

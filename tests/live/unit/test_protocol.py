@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from her2poll.core.access import Role
 from her2poll.core.errors import BadRequest
-from her2poll.core.views import Role
 from her2poll.live.protocol import ControlPayload, JoinPayload, VotePayload, parse
 
 VOTE = {"question_id": "PQ6", "option_id": "LIKELY", "vote_id": "vote-0001"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from her2poll.core.access import Role
 from her2poll.core.errors import Her2pollError
-from her2poll.core.views import Role
 from her2poll.live.rooms import Registry, rooms_for
 from her2poll.services.joining import Member
 
