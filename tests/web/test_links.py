@@ -93,6 +93,23 @@ def test_the_screen_and_panel_show_the_public_join_link(public_app: Flask) -> No
     assert f"{PUBLIC}/j/{code}" in client.get(f"/m/{code}").get_data(as_text=True)
 
 
+def test_the_panel_warns_when_its_join_link_is_a_loopback_address(
+    app: Flask, public_app: Flask
+) -> None:
+    client = app.test_client()
+    code = client.post("/api/sessions", json={}).get_json()["code"]
+    local = client.get(f"/m/{code}", base_url="http://127.0.0.1:5000").get_data(as_text=True)
+    assert 'id="loopback-note"' in local and "Phones cannot open 127.0.0.1" in local
+    lan = client.get(f"/m/{code}", base_url="http://192.168.1.20:5000").get_data(as_text=True)
+    assert 'id="loopback-note"' not in lan
+    screen = client.get(f"/s/{code}", base_url="http://127.0.0.1:5000").get_data(as_text=True)
+    assert "Phones cannot open" not in screen  # never on the projector
+    client = public_app.test_client()
+    code = client.post("/api/sessions", json={}).get_json()["code"]
+    proxied = client.get(f"/m/{code}", base_url="http://127.0.0.1:5000").get_data(as_text=True)
+    assert 'id="loopback-note"' not in proxied
+
+
 @pytest.mark.parametrize(
     ("url", "loopback"),
     [
