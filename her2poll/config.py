@@ -59,17 +59,16 @@ class SettingError(Her2pollError):
     code = "invalid_setting"
 
 
-def check_public_url(value: str) -> str:
+def check_public_url(value: str, name: str = "HER2POLL_PUBLIC_URL") -> str:
     """``value`` as a link base: http(s), a host, no query or fragment, no trailing slash.
 
+    :param name: the setting or option named in the error.
     :raises SettingError: one line saying what is wrong, for the CLI to print as is.
     """
     value = value.strip()
     problem = _url_problem(value)
     if problem:
-        raise SettingError(
-            f"HER2POLL_PUBLIC_URL {value!r}: {problem}, e.g. https://poll.example.org"
-        )
+        raise SettingError(f"{name} {value!r}: {problem}, e.g. https://poll.example.org")
     parts = urlsplit(value)
     return f"{parts.scheme.lower()}://{parts.netloc}{parts.path.rstrip('/')}"
 
