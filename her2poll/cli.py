@@ -51,20 +51,108 @@ def port_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
+def _url_option(name: str) -> Any:
+    """A click callback checking a link base; its one-line error names where the value came from."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        from .config import SettingError, check_public_url
+
+        if not value:
+            return None
+        from_env = (
+            ctx.get_parameter_source(param.name or "") is click.core.ParameterSource.ENVIRONMENT
+        )
+        try:
+            return check_public_url(value, "HER2POLL_PUBLIC_URL" if from_env else name)
+        except SettingError as e:
+            raise click.ClickException(e.message) from None
+
+    return check
+
+
+public_url_option = click.option(
+    "--public-url",
+    metavar="URL",
+    envvar="HER2POLL_PUBLIC_URL",
+    callback=_url_option("--public-url"),
+    help="Base of every link and QR code, e.g. https://poll.example.org "
+    "(default: the address the page was opened at; env HER2POLL_PUBLIC_URL).",
+)
+
+
+def serve_banner(host: str, port: int, public_url: str | None, lan: list[str] | None) -> list[str]:
+    """What ``serve`` prints: where to open it and, on a network, what phones open.
+
+    :param lan: this machine's network addresses when serving on every interface, else None.
+    """
+    if lan is None:
+        local = f"http://{host}:{port}"
+        lines = [f"her2poll on {local}  (moderator: {local}/moderator)"]
+        if not public_url and host.startswith("127."):
+            lines.append("Only this computer can open it: for phones, use 'her2poll serve --lan'.")
+    else:
+        lines = [f"her2poll on every network interface ({host}), port {port}."]
+        urls = [f"http://{a}:{port}" for a in lan]
+        for i, url in enumerate(urls):
+            lines.append(f"{'Phones open:' if i == 0 else '':<14}{url}")
+        if len(urls) > 1:
+            lines.append("Several networks: use the address of the one the phones are on.")
+        if urls:
+            lines.append(
+                f"Open the moderator panel there too ({urls[0]}/moderator), so that its join "
+                "link and QR code point there."
+            )
+            lines.append(
+                f"Phones time out? Allow incoming TCP port {port} in this computer's firewall."
+            )
+        else:
+            lines.append(
+                "No network address found: this computer is on no network. Join the venue "
+                "Wi-Fi or a phone's hotspot and start again, or set HER2POLL_PUBLIC_URL."
+            )
+    if public_url:
+        lines.append(f"Links and QR codes use {public_url} (HER2POLL_PUBLIC_URL).")
+    return lines
+
+
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 is every interface (as --lan).",
+)
+@click.option(
+    "--lan",
+    is_flag=True,
+    help="Listen on every interface (0.0.0.0) and print the URLs phones on this network open.",
+)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@public_url_option
 @db_option
-def serve(host: str, port: int, db: str | None) -> None:
+@click.pass_context
+def serve(
+    ctx: click.Context, host: str, lan: bool, port: int, public_url: str | None, db: str | None
+) -> None:
     """Serve her2poll with gunicorn's gevent worker (one process)."""
+    if lan and ctx.get_parameter_source("host") is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("--lan listens on 0.0.0.0: leave out --host, or use --host alone.")
+    host = "0.0.0.0" if lan else host
     if db:
         os.environ["HER2POLL_DB"] = db
+    if public_url:
+        os.environ["HER2POLL_PUBLIC_URL"] = public_url  # for gunicorn's worker
     from .store.db import get_db
+    from .web import links
 
-    get_db(_app(db)).dispose()  # migrate now; fail early and clearly
+    app = _app(db)
+    get_db(app).dispose()  # migrate now; fail early and clearly
     if not port_free(port, host):
         raise click.ClickException(f"port {port} on {host} is already in use")
-    click.echo(f"her2poll on http://{host}:{port}  (moderator: http://{host}:{port}/moderator)")
+    every = host in ("0.0.0.0", "::")
+    lan_found = links.lan_addresses() if every else None
+    for line in serve_banner(host, port, app.config["HER2POLL"].public_url, lan_found):
+        click.echo(line)
     argv = [
         sys.executable,
         "-m",
@@ -105,29 +193,52 @@ def session() -> None:
     "--base-url",
     default="http://127.0.0.1:5000",
     show_default=True,
-    help="Where the server is reached, for the printed links.",
+    callback=_url_option("--base-url"),
+    help="Where the server is reached, for the printed links (unless --public-url is set).",
 )
+@public_url_option
 @db_option
+@click.pass_context
 def session_new(
-    questions_file: str | None, title: str | None, base_url: str, db: str | None
+    ctx: click.Context,
+    questions_file: str | None,
+    title: str | None,
+    base_url: str,
+    public_url: str | None,
+    db: str | None,
 ) -> None:
     """Create a session and print its join code and links (the secret is shown once)."""
+    from . import create_app
     from .core.questions import load_question_set
     from .services import sessions
     from .store.db import get_db
     from .store.repository import SqlStore
     from .web import links
 
-    app = _app(db)
+    app = create_app({k: v for k, v in {"database_url": db, "public_url": public_url}.items() if v})
     qs = load_question_set(questions_file or app.config["HER2POLL"].questions_path)
     new = sessions.create(SqlStore(get_db(app)), qs, title)
     with app.test_request_context(base_url=base_url):
+        attendee = links.attendee_url(new.state.code)
         click.echo(f"Session:    {new.state.title}")
         click.echo(f"Join code:  {new.state.code}")
-        click.echo(f"Attendees:  {links.attendee_url(new.state.code)}")
+        click.echo(f"Attendees:  {attendee}")
         click.echo(f"Moderator:  {links.moderator_url(new.state.code, new.moderator_secret)}")
         click.echo(f"Projector:  {links.screen_url(new.state.code, new.screen_token)}")
     click.echo("Keep the moderator link secret: it is shown only this once.")
+    default_base = ctx.get_parameter_source("base_url") is click.core.ParameterSource.DEFAULT
+    if not app.config["HER2POLL"].public_url and default_base:
+        click.echo(
+            f"Note: these links assume 'her2poll serve' on {base_url} (its default port); "
+            "for another port or host pass --base-url or set HER2POLL_PUBLIC_URL.",
+            err=True,
+        )
+    if links.is_loopback(attendee):
+        click.echo(
+            "Note: phones cannot open a loopback address: use the URL 'her2poll serve --lan' "
+            "prints as --base-url, or set HER2POLL_PUBLIC_URL.",
+            err=True,
+        )
 
 
 @cli.command("sessions")

@@ -12,6 +12,9 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from .core.errors import Her2pollError
 
 PACKAGE = Path(__file__).resolve().parent
 #: The source checkout; in an installed wheel this is site-packages and holds nothing of ours.
@@ -44,7 +47,47 @@ class Settings:
     #: Votes and joins a connection may send per second, and the burst above it.
     rate_per_second: float = 5.0
     rate_burst: int = 20
+    #: Where phones reach the server (``https://poll.example.org``): every link and QR
+    #: code is built on it instead of the request's host. None: the request's host.
+    public_url: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+
+class SettingError(Her2pollError):
+    """A setting's value cannot be used; the message names the setting."""
+
+    code = "invalid_setting"
+
+
+def check_public_url(value: str, name: str = "HER2POLL_PUBLIC_URL") -> str:
+    """``value`` as a link base: http(s), a host, no query or fragment, no trailing slash.
+
+    :param name: the setting or option named in the error.
+    :raises SettingError: one line saying what is wrong, for the CLI to print as is.
+    """
+    value = value.strip()
+    problem = _url_problem(value)
+    if problem:
+        raise SettingError(f"{name} {value!r}: {problem}, e.g. https://poll.example.org")
+    parts = urlsplit(value)
+    return f"{parts.scheme.lower()}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def _url_problem(value: str) -> str | None:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not 1 to 65535
+    except ValueError:
+        return "its host or port is malformed"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "it must start with http:// or https://"
+    if not parts.hostname or any(c.isspace() for c in value):
+        return "it needs a host and no spaces"
+    if parts.username is not None:
+        return "it may not carry a user name or password (phones would show them)"
+    if parts.query or parts.fragment or "?" in value or "#" in value:
+        return "it may not have a query (?…) or a fragment (#…)"
+    return None
 
 
 def _secret_key(instance: Path) -> str:
@@ -73,7 +116,12 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
         values["questions_path"] = Path(env["HER2POLL_QUESTIONS"])
     if env.get("HER2POLL_CORS_ORIGINS"):
         values["cors_origins"] = tuple(env["HER2POLL_CORS_ORIGINS"].split(","))
+    if env.get("HER2POLL_PUBLIC_URL"):
+        values["public_url"] = env["HER2POLL_PUBLIC_URL"]
     values.update(overrides or {})
+    public_url = values.get("public_url")
+    if isinstance(public_url, str):
+        values["public_url"] = check_public_url(public_url) if public_url.strip() else None
     settings = Settings(**values)  # type: ignore[arg-type]
     if not settings.secret_key:
         settings = Settings(**{**settings.__dict__, "secret_key": _secret_key(INSTANCE)})

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,3 +115,144 @@ def test_serve_sh_help_lists_the_options_of_her2poll_serve_once_set_up() -> None
     )
     assert r.returncode == 0, r.stderr
     assert "Usage: her2poll serve [OPTIONS]" in r.stdout
+
+
+def links_of(stdout: str) -> dict[str, str]:
+    return {
+        k: v.strip()
+        for k, v in (line.split(":", 1) for line in stdout.splitlines() if ":  " in line)
+    }
+
+
+def test_session_new_builds_links_on_the_public_url(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    r = her2poll("session", "new", "--db", db, "--public-url", "https://poll.example.org/")
+    assert r.returncode == 0, r.stderr
+    lines = links_of(r.stdout)
+    assert lines["Attendees"] == f"https://poll.example.org/j/{lines['Join code']}"
+    assert lines["Moderator"].startswith("https://poll.example.org/m/")
+    assert lines["Projector"].startswith("https://poll.example.org/s/")
+    assert "Note:" not in r.stderr
+
+
+def test_session_new_reads_the_public_url_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HER2POLL_PUBLIC_URL", "http://192.168.1.20:8080")
+    r = her2poll("session", "new", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert r.returncode == 0, r.stderr
+    assert links_of(r.stdout)["Attendees"].startswith("http://192.168.1.20:8080/j/")
+
+
+def test_session_new_says_its_links_assume_port_5000_on_this_computer(tmp_path: Path) -> None:
+    r = her2poll("session", "new", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert r.returncode == 0, r.stderr
+    assert "assume 'her2poll serve' on http://127.0.0.1:5000" in r.stderr
+    assert "--base-url or set HER2POLL_PUBLIC_URL" in r.stderr
+    assert "phones cannot open a loopback address" in r.stderr
+
+
+def test_session_new_on_a_lan_base_url_needs_no_note(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    r = her2poll("session", "new", "--db", db, "--base-url", "http://192.168.1.20:8080/")
+    assert r.returncode == 0, r.stderr
+    assert links_of(r.stdout)["Attendees"].startswith("http://192.168.1.20:8080/j/")
+    assert r.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "says"),
+    [
+        (["--public-url", "poll.example.org"], None, "--public-url 'poll.example.org': it must"),
+        (["--base-url", "http://x/?a=1"], None, "--base-url 'http://x/?a=1': it may not have"),
+        ([], "ftp://poll.example.org", "HER2POLL_PUBLIC_URL 'ftp://poll.example.org': it must"),
+    ],
+)
+def test_a_bad_link_base_is_one_clear_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    env: str | None,
+    says: str,
+) -> None:
+    if env:
+        monkeypatch.setenv("HER2POLL_PUBLIC_URL", env)
+    r = her2poll("session", "new", "--db", f"sqlite:///{tmp_path / 'x.db'}", *args)
+    assert r.returncode == 1
+    assert r.stderr.strip().count("\n") == 0 and says in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """``serve`` up to the exec of gunicorn, which is recorded instead; no port is bound."""
+    import her2poll.cli
+    from her2poll.web import links
+
+    seen: dict[str, Any] = {"lan": ["192.168.1.20"]}
+    for name in ("HER2POLL_DB", "HER2POLL_PUBLIC_URL"):  # serve sets them for gunicorn
+        monkeypatch.setenv(name, "restored after the test")
+        monkeypatch.delenv(name)
+    monkeypatch.setattr(
+        her2poll.cli, "port_free", lambda port, host: seen.update(bound=host) or True
+    )
+    monkeypatch.setattr(links, "lan_addresses", lambda: seen["lan"])
+    monkeypatch.setattr(her2poll.cli.os, "execv", lambda exe, argv: seen.update(argv=argv))
+    return seen
+
+
+def test_serve_lan_listens_everywhere_and_prints_what_phones_open(
+    tmp_path: Path, served: dict[str, Any]
+) -> None:
+    r = her2poll("serve", "--lan", "--port", "5123", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert r.returncode == 0, r.stderr
+    assert served["bound"] == "0.0.0.0"
+    assert served["argv"][served["argv"].index("-b") + 1] == "0.0.0.0:5123"
+    assert "Phones open:  http://192.168.1.20:5123\n" in r.stdout
+    assert "moderator panel there too (http://192.168.1.20:5123/moderator)" in r.stdout
+    assert "firewall" in r.stdout
+
+
+def test_serve_on_0000_is_the_same_as_lan_and_lists_every_address(
+    tmp_path: Path, served: dict[str, Any]
+) -> None:
+    served["lan"] = ["192.168.1.20", "10.8.0.3"]
+    r = her2poll("serve", "--host", "0.0.0.0", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert r.returncode == 0, r.stderr
+    assert "Phones open:  http://192.168.1.20:5000\n" in r.stdout
+    assert "\n              http://10.8.0.3:5000\n" in r.stdout
+    assert "Several networks" in r.stdout
+
+
+def test_serve_lan_says_when_no_network_address_is_found(
+    tmp_path: Path, served: dict[str, Any]
+) -> None:
+    served["lan"] = []
+    r = her2poll("serve", "--lan", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert r.returncode == 0, r.stderr
+    assert "No network address found" in r.stdout and "Phones open" not in r.stdout
+
+
+def test_serve_passes_the_public_url_to_gunicorn(tmp_path: Path, served: dict[str, Any]) -> None:
+    import os
+
+    args = ["--public-url", "https://poll.example.org/", "--db", f"sqlite:///{tmp_path / 'x.db'}"]
+    r = her2poll("serve", *args)
+    assert r.returncode == 0, r.stderr
+    assert served["bound"] == "127.0.0.1"
+    assert os.environ["HER2POLL_PUBLIC_URL"] == "https://poll.example.org"
+    assert "Links and QR codes use https://poll.example.org" in r.stdout
+    assert "Only this computer" not in r.stdout
+
+
+def test_serve_on_loopback_says_phones_need_lan(tmp_path: Path, served: dict[str, Any]) -> None:
+    r = her2poll("serve", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("her2poll on http://127.0.0.1:5000  (moderator: ")
+    assert "for phones, use 'her2poll serve --lan'" in r.stdout
+
+
+def test_serve_lan_with_another_host_is_a_usage_error(served: dict[str, Any]) -> None:
+    r = her2poll("serve", "--lan", "--host", "10.0.0.1")
+    assert r.returncode == 2 and "--lan listens on 0.0.0.0" in r.stderr
+    assert "argv" not in served

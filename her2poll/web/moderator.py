@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, render_template
 
 from ..services import sessions
@@ -21,9 +23,12 @@ def home() -> str:
 def panel(code: str) -> str:
     """The control panel; the secret comes from the URL fragment, read by the page."""
     state = get_store().session(code[:12])
+    attendee_url = links.attendee_url(state.code)
     return render_template(
         "moderator.html",
         code=state.code,
         title=state.title,
-        attendee_url=links.attendee_url(state.code),
+        attendee_url=attendee_url,
+        # Opened on the laptop itself, the panel would hand phones a link they cannot open.
+        loopback_host=links.is_loopback(attendee_url) and urlsplit(attendee_url).hostname,
     )

@@ -1,0 +1,60 @@
+"""Settings: HER2POLL_PUBLIC_URL is checked once, with one line saying what is wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from her2poll.config import SettingError, check_public_url, load_settings
+
+
+@pytest.mark.parametrize(
+    ("given", "base"),
+    [
+        ("https://poll.example.org", "https://poll.example.org"),
+        ("https://poll.example.org/", "https://poll.example.org"),
+        ("  http://192.168.1.20:5000/  ", "http://192.168.1.20:5000"),
+        ("HTTPS://poll.example.org/her2poll/", "https://poll.example.org/her2poll"),
+        ("http://[fd00::5]:8080", "http://[fd00::5]:8080"),
+    ],
+)
+def test_a_public_url_is_normalised_to_a_base_without_trailing_slash(given: str, base: str) -> None:
+    assert check_public_url(given) == base
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("poll.example.org", "must start with http:// or https://"),
+        ("ftp://poll.example.org", "must start with http:// or https://"),
+        ("https://", "needs a host"),
+        ("https://poll example.org", "needs a host and no spaces"),
+        ("https://poll.example.org/?room=1", "may not have a query"),
+        ("https://poll.example.org/#x", "or a fragment"),
+        ("https://poll.example.org?", "may not have a query"),
+        ("https://poll.example.org:99999", "port is malformed"),
+        ("https://me:pw@poll.example.org", "user name or password"),
+    ],
+)
+def test_a_bad_public_url_is_one_line_naming_the_setting(given: str, says: str) -> None:
+    with pytest.raises(SettingError) as raised:
+        check_public_url(given)
+    message = raised.value.message
+    assert message.startswith("HER2POLL_PUBLIC_URL ") and says in message
+    assert "\n" not in message and "e.g. https://poll.example.org" in message
+
+
+def test_the_public_url_comes_from_the_environment_and_overrides(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HER2POLL_SECRET_KEY", "k")
+    monkeypatch.delenv("HER2POLL_PUBLIC_URL", raising=False)
+    assert load_settings().public_url is None
+    monkeypatch.setenv("HER2POLL_PUBLIC_URL", "https://poll.example.org/")
+    assert load_settings().public_url == "https://poll.example.org"
+    assert (
+        load_settings({"public_url": "http://10.0.0.2:5000"}).public_url == "http://10.0.0.2:5000"
+    )
+    assert load_settings({"public_url": ""}).public_url is None
+    monkeypatch.setenv("HER2POLL_PUBLIC_URL", "poll.example.org")
+    with pytest.raises(SettingError):
+        load_settings()
