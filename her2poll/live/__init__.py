@@ -52,8 +52,8 @@ def init_app(app: Flask) -> SocketIO:
         app,
         async_mode="gevent",
         message_queue=settings.message_queue,
-        # An explicit list; None would allow any origin. Empty means same origin only.
-        cors_allowed_origins=list(settings.cors_origins),
+        # None is same origin only; an empty list would turn the Origin check off.
+        cors_allowed_origins=list(settings.cors_origins) or None,
         max_http_buffer_size=settings.max_message_bytes,
         transports=["websocket"],
         # Socket.IO's defaults: at 15,000 phones a 10 s interval is 1,500 pings a second.

@@ -128,3 +128,13 @@ def test_secrets_never_reach_the_server_log(logged_server: LiveServer) -> None:
     assert f"/api/sessions/{s['code']}/results" in log  # the requests above were logged
     assert secret not in log
     assert "wrong-guess" not in log
+
+
+def test_a_socket_from_another_site_is_refused(app) -> None:
+    """Same origin only by default: a page elsewhere cannot open a Socket.IO connection."""
+    client = app.test_client()
+    url = "/socket.io/?EIO=4&transport=polling"
+    foreign = client.get(url, headers={"Origin": "http://evil.example"})
+    assert foreign.status_code == 400 and "Not an accepted origin" in foreign.get_data(True)
+    own = client.get(url, headers={"Origin": "http://localhost"})
+    assert "Not an accepted origin" not in own.get_data(True), "the app's own origin passes"
