@@ -15,10 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from .errors import AnotherPollOpen, InvalidTransition, NoNextQuestion, NotFound, VoteRefused
-from .questions import Question
+from .items import Answer, ItemBase, RawAnswer
+
+#: A vote sent in the last second of a countdown may arrive a little after it over venue Wi-Fi.
+TIMER_GRACE = timedelta(seconds=2)
+#: What one press of "+30 s" adds to a countdown.
+EXTEND_BY = timedelta(seconds=30)
 
 
 class PollState(StrEnum):
@@ -34,6 +40,8 @@ class Poll:
     question_id: str
     state: PollState = PollState.PENDING
     revealed: bool = False
+    #: When the countdown of an open item runs out (None: no countdown running).
+    ends_at: datetime | None = None
 
 
 class Action(StrEnum):
@@ -45,6 +53,10 @@ class Action(StrEnum):
     REVEAL = "reveal"
     HIDE = "hide"
     RESET = "reset"
+    #: Add :data:`EXTEND_BY` to the running countdown (WCAG 2.2.1: time limits are adjustable).
+    EXTEND = "extend"
+    #: Stop the countdown; the item stays open until the moderator closes it.
+    STOP_TIMER = "stop_timer"
 
 
 _NEXT_STATE: dict[tuple[PollState, Action], PollState] = {
@@ -54,11 +66,14 @@ _NEXT_STATE: dict[tuple[PollState, Action], PollState] = {
 }
 
 
-def transition(poll: Poll, action: Action) -> Poll:
+def transition(
+    poll: Poll, action: Action, *, now: datetime | None = None, timer_seconds: int | None = None
+) -> Poll:
     """Apply one action to one poll, or raise :class:`InvalidTransition`.
 
     ``reset`` returns a poll to pending and hidden: the store deletes its votes
     in the same transaction, so a rehearsal run never leaks into the real one.
+    Opening an item with a countdown (``timer_seconds``) starts it at ``now``.
     """
     if action is Action.RESET:
         return Poll(poll.question_id)
@@ -68,10 +83,27 @@ def transition(poll: Poll, action: Action) -> Poll:
         return replace(poll, revealed=True)
     if action is Action.HIDE:
         return replace(poll, revealed=False)
+    if action in (Action.EXTEND, Action.STOP_TIMER):
+        return _timed(poll, action, now)
     new_state = _NEXT_STATE.get((poll.state, action))
     if new_state is None:
         raise InvalidTransition(poll.question_id, poll.state.value, action.value)
-    return replace(poll, state=new_state)
+    ends_at = None
+    if new_state is PollState.OPEN and timer_seconds and now is not None:
+        ends_at = now + timedelta(seconds=timer_seconds)
+    return replace(poll, state=new_state, ends_at=ends_at)
+
+
+def _timed(poll: Poll, action: Action, now: datetime | None) -> Poll:
+    """Extend or stop a running countdown; an item without one has nothing to change."""
+    if poll.state is not PollState.OPEN or poll.ends_at is None:
+        raise InvalidTransition(
+            poll.question_id, f"{poll.state.value} with no countdown running", action.value
+        )
+    if action is Action.STOP_TIMER:
+        return replace(poll, ends_at=None)
+    start = max(poll.ends_at, now) if now is not None else poll.ends_at
+    return replace(poll, ends_at=start + EXTEND_BY)
 
 
 def open_poll(polls: Sequence[Poll]) -> Poll | None:
@@ -79,7 +111,14 @@ def open_poll(polls: Sequence[Poll]) -> Poll | None:
     return next((p for p in polls if p.state is PollState.OPEN), None)
 
 
-def apply(polls: Sequence[Poll], question_id: str, action: Action) -> list[Poll]:
+def apply(
+    polls: Sequence[Poll],
+    question_id: str,
+    action: Action,
+    *,
+    now: datetime | None = None,
+    timer_seconds: int | None = None,
+) -> list[Poll]:
     """Apply an action to one poll of a session, keeping the one-open rule.
 
     :return: the session's polls with the one changed.
@@ -87,7 +126,7 @@ def apply(polls: Sequence[Poll], question_id: str, action: Action) -> list[Poll]
     target = next((p for p in polls if p.question_id == question_id), None)
     if target is None:
         raise NotFound(f"No question {question_id!r} in this session.")
-    updated = transition(target, action)
+    updated = transition(target, action, now=now, timer_seconds=timer_seconds)
     if updated.state is PollState.OPEN and target.state is not PollState.OPEN:
         current = open_poll(polls)
         if current is not None:
@@ -123,19 +162,33 @@ def plan_next(polls: Sequence[Poll]) -> list[tuple[str, Action]]:
     return [*steps, (target, Action.OPEN)]
 
 
-def check_vote(poll: Poll, question: Question, option_id: str) -> None:
-    """Refuse a vote the rules do not allow, with the reason.
+def time_left(poll: Poll, now: datetime) -> float | None:
+    """Seconds of the countdown left (0 when it ran out), or None without one."""
+    if poll.ends_at is None or poll.state is not PollState.OPEN:
+        return None
+    return max(0.0, (poll.ends_at - now).total_seconds())
 
-    A vote counts only while its poll is open and only for one of the
-    question's own options; the one-answer-per-person rule is the store's
-    unique constraint, because only the database can keep it under races.
+
+def check_vote(
+    poll: Poll,
+    question: ItemBase,
+    raw: RawAnswer,
+    *,
+    confidence: int | None = None,
+    now: datetime | None = None,
+) -> Answer:
+    """Refuse a vote the rules do not allow, with the reason; return the answer as kept.
+
+    A vote counts only while its poll is open (and its countdown, if any, has
+    not run out) and only if it is an answer the item accepts; the
+    one-answer-per-person rule is the store's unique constraint, because only
+    the database can keep it under races.
     """
     if poll.state is not PollState.OPEN:
         raise VoteRefused(
             f"Question {poll.question_id} is {poll.state.value}; votes are not accepted.",
             code="poll_not_open",
         )
-    if question.option(option_id) is None:
-        raise VoteRefused(
-            f"{option_id!r} is not an option of question {question.id}.", code="unknown_option"
-        )
+    if poll.ends_at is not None and now is not None and now > poll.ends_at + TIMER_GRACE:
+        raise VoteRefused(f"Time is up for question {poll.question_id}.", code="time_up")
+    return question.read(raw, confidence)

@@ -27,7 +27,8 @@ from enum import StrEnum
 from fractions import Fraction
 from itertools import islice
 
-from .questions import FigureStatus, Question, QuestionSet
+from .items import ChoiceItem
+from .questions import FigureStatus, QuestionSet
 
 #: Beyond this cap a search is a typo, not a footnote, and can be slow.
 MAX_CAP = 1000
@@ -219,7 +220,7 @@ class SetReconstruction:
 # --- building columns ---------------------------------------------------------------------
 
 
-def columns_of(question: Question) -> tuple[Column, ...]:
+def columns_of(question: ChoiceItem) -> tuple[Column, ...]:
     """Printed options in display order, then one column for everything unprinted."""
     printed: list[Column] = []
     rest: list[tuple[str, float | None]] = []
@@ -388,7 +389,7 @@ def _merge_rules(
     return tuple(found)
 
 
-def reconstruct_question(question: Question, cap: int) -> QuestionReconstruction:
+def reconstruct_question(question: ChoiceItem, cap: int) -> QuestionReconstruction:
     """Every ``n <= cap`` and split that prints the question's figures, per rule.
 
     :param question: the question with its published figures.
@@ -418,7 +419,11 @@ def reconstruct_set(question_set: QuestionSet, max_n: int | None = None) -> SetR
         cap, source = question_set.published_n.value, "published_n"
     else:
         raise ValueError("the question set gives no published N; pass max_n")
-    found = tuple(reconstruct_question(q, cap) for q in question_set.questions)
+    found = tuple(
+        reconstruct_question(q, cap)
+        for q in question_set.questions
+        if isinstance(q, ChoiceItem) and q.compares
+    )
     return SetReconstruction(cap, source, found)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,92 +19,40 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import QuestionSetError
+from .items import (
+    ITEM_TYPES,
+    ChoiceItem,
+    FigureStatus,
+    Item,
+    ItemBase,
+    Option,
+    PublishedFigure,
+    SingleChoice,
+    TextStatus,
+)
+from .items.base import Ident, LongText, ShortText, refuse_duplicates
 
 #: Limits that keep a hostile or mistaken file from becoming a denial of service.
 MAX_QUESTIONS = 50
 MAX_OPTIONS = 12
 MAX_FILE_BYTES = 256 * 1024
+#: The newest version of the file format (docs/questions.md says what each added).
+FORMAT_VERSION = 2
 
-Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{1,40}$")]
-ShortText = Annotated[str, Field(min_length=1, max_length=300)]
-LongText = Annotated[str, Field(min_length=1, max_length=2000)]
+__all__ = [
+    "ChoiceItem",
+    "FigureStatus",
+    "Item",
+    "Option",
+    "PublishedFigure",
+    "QuestionSet",
+    "SingleChoice",
+    "TextStatus",
+]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _refuse_duplicates(kind: str, ids: list[str]) -> None:
-    """Ids are how votes and exports refer to things, so each must be unique."""
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise ValueError(f"duplicate {kind} id(s): {', '.join(dupes)}")
-
-
-class FigureStatus(StrEnum):
-    """Whether a number is printed in the source or computed by us from it."""
-
-    PUBLISHED = "published"
-    DERIVED = "derived"
-
-
-class TextStatus(StrEnum):
-    """Whether a question's wording is the source's own or reconstructed."""
-
-    VERBATIM = "verbatim"
-    RECONSTRUCTED = "reconstructed"
-
-
-class PublishedFigure(_Strict):
-    """One option's published percentage with where it comes from."""
-
-    percent: float = Field(ge=0, le=100)
-    status: FigureStatus
-    quote: LongText | None = Field(
-        default=None, description="The sentence of the source the number comes from."
-    )
-    note: LongText | None = None
-
-    @model_validator(mode="after")
-    def _published_needs_a_quote(self) -> PublishedFigure:
-        if self.status is FigureStatus.PUBLISHED and not self.quote:
-            raise ValueError("a published figure needs the quote it comes from")
-        return self
-
-
-class Option(_Strict):
-    """One answer an attendee can pick."""
-
-    id: Ident
-    text: ShortText
-    published: PublishedFigure | None = None
-
-
-class Question(_Strict):
-    """One poll question with its options in display order."""
-
-    id: Ident
-    text: LongText
-    text_status: TextStatus = TextStatus.VERBATIM
-    text_quote: LongText | None = None
-    text_note: LongText | None = None
-    options: list[Option] = Field(min_length=2, max_length=MAX_OPTIONS)
-
-    @model_validator(mode="after")
-    def _option_ids_unique(self) -> Question:
-        _refuse_duplicates("option", [o.id for o in self.options])
-        return self
-
-    def option(self, option_id: str) -> Option | None:
-        return next((o for o in self.options if o.id == option_id), None)
-
-    @property
-    def option_ids(self) -> list[str]:
-        return [o.id for o in self.options]
-
-    @property
-    def has_published(self) -> bool:
-        return any(o.published is not None for o in self.options)
 
 
 class PublishedN(_Strict):
@@ -126,19 +73,34 @@ class Source(_Strict):
 class QuestionSet(_Strict):
     """A whole question set as stored in ``questions.json``."""
 
-    format_version: int = Field(default=1, ge=1, le=1)
+    format_version: int = Field(default=1, ge=1, le=FORMAT_VERSION)
     id: Ident
     title: ShortText
     source: Source | None = None
     published_n: PublishedN | None = None
-    questions: list[Question] = Field(min_length=1, max_length=MAX_QUESTIONS)
+    #: Open-text answers holding one of these words reach the moderator only, until shown.
+    word_filter: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
+        default_factory=list, max_length=400
+    )
+    questions: list[Item] = Field(min_length=1, max_length=MAX_QUESTIONS)
 
     @model_validator(mode="after")
     def _question_ids_unique(self) -> QuestionSet:
-        _refuse_duplicates("question", [q.id for q in self.questions])
+        refuse_duplicates("question", [q.id for q in self.questions])
         return self
 
-    def question(self, question_id: str) -> Question | None:
+    @model_validator(mode="after")
+    def _version_has_the_features(self) -> QuestionSet:
+        """Format 1 knew single choice only: newer items need ``format_version: 2``."""
+        if self.format_version >= 2:
+            return self
+        newer = [q.id for q in self.questions if not isinstance(q, SingleChoice)]
+        if newer or self.word_filter:
+            what = f"item type(s) of {', '.join(newer)}" if newer else "word_filter"
+            raise ValueError(f"{what} need format_version 2")
+        return self
+
+    def question(self, question_id: str) -> ItemBase | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
     @property
@@ -169,6 +131,8 @@ def _where(data: Any, loc: tuple[int | str, ...]) -> str:
     node = data
     for i, key in enumerate(loc):
         label = str(key)
+        if i > 0 and isinstance(loc[i - 1], int) and key in ITEM_TYPES:
+            continue  # the union's tag: "question PQ3 > options" says it already
         if isinstance(key, int) and isinstance(node, list) and 0 <= key < len(node):
             item = node[key]
             item_id = item.get("id") if isinstance(item, dict) else None

@@ -13,9 +13,11 @@ from cachetools import LRUCache, cached
 from cachetools.keys import hashkey
 
 from . import wording
+from .items import ChoiceItem, ItemBase, Summary
+from .items.choice import OneOptionSummary
 from .polls import Poll
 from .published import QuestionReconstruction, SetReconstruction, reconstruct_set
-from .questions import Question, QuestionSet
+from .questions import QuestionSet
 from .session import SessionState
 from .stats import compare
 from .tallies import Tally
@@ -25,7 +27,7 @@ DEFAULT_CAP = 100
 MEMO_SIZE = 4096
 
 
-def published_block(question: Question, reconstruction: QuestionReconstruction) -> dict[str, Any]:
+def published_block(question: ChoiceItem, reconstruction: QuestionReconstruction) -> dict[str, Any]:
     """What was published for a question: printed figures, provenance, reconstruction."""
     return {
         "options": [
@@ -69,7 +71,7 @@ def _cap(questions: QuestionSet, max_n: int | None) -> int | None:
     ),
 )
 def _compare(
-    questions: QuestionSet, question: Question, live: Tally, cap: int | None
+    questions: QuestionSet, question: ChoiceItem, live: Tally, cap: int | None
 ) -> dict[str, Any]:
     rec = next(r for r in _reconstruct(questions, cap).questions if r.question_id == question.id)
     result = compare(question, live, rec)
@@ -79,42 +81,64 @@ def _compare(
 
 
 def comparison(
-    questions: QuestionSet, question_id: str, live: Tally, max_n: int | None = None
-) -> dict[str, Any]:
+    questions: QuestionSet, question_id: str, live: Summary, max_n: int | None = None
+) -> dict[str, Any] | None:
     """The live-vs-published comparison, memoised on the set's digest and the counts.
 
     The broadcaster asks up to ten times a second; only a question whose
-    counts changed costs a new computation.
+    counts changed costs a new computation. Items that cannot be set beside
+    published percentages (see :attr:`ItemBase.compares`) have none.
     """
     question = questions.question(question_id)
     if question is None:
         raise KeyError(question_id)
-    return _compare(questions, question, live, _cap(questions, max_n))
+    tally = comparable_tally(question, live)
+    if tally is None or not isinstance(question, ChoiceItem):
+        return None
+    return _compare(questions, question, tally, _cap(questions, max_n))
+
+
+def comparable_tally(question: ItemBase, live: Summary) -> Tally | None:
+    """The one-option tally to compare, for the item types that have one."""
+    return live.tally if question.compares and isinstance(live, OneOptionSummary) else None
+
+
+def _options(question: ItemBase) -> list[dict[str, Any]]:
+    if not isinstance(question, ChoiceItem):
+        return []
+    return [{"id": o.id, "text": o.text, "note": o.note} for o in question.options]
 
 
 def question_result(
-    question: Question,
+    question: ItemBase,
     poll: Poll | None,
-    live: Tally,
+    live: Summary,
     questions: QuestionSet,
-    reconstruction: QuestionReconstruction,
+    reconstruction: QuestionReconstruction | None,
     max_n: int | None = None,
 ) -> dict[str, Any]:
     """One question's complete result, as documented in ``docs/api.md``."""
+    published = (
+        published_block(question, reconstruction)
+        if reconstruction is not None and isinstance(question, ChoiceItem)
+        else None
+    )
     return {
         "question_id": question.id,
+        "type": question.type,
         "text": question.text,
         "state": poll.state.value if poll else None,
         "revealed": poll.revealed if poll else None,
-        "options": [{"id": o.id, "text": o.text} for o in question.options],
+        "options": _options(question),
+        **question.result_fields(),
         "live": live.to_dict(),
-        "published": published_block(question, reconstruction),
-        "comparison": comparison(questions, question.id, live, max_n),
+        "published": published,
+        "comparison": comparison(questions, question.id, live, max_n) if published else None,
     }
 
 
 def session_results(
-    state: SessionState, tallies: Mapping[str, Tally], max_n: int | None = None
+    state: SessionState, tallies: Mapping[str, Summary], max_n: int | None = None
 ) -> dict[str, Any]:
     """Every question's result plus what the comparison rests on."""
     recs = reconstructions(state.questions, max_n)
@@ -130,7 +154,9 @@ def session_results(
         "published_n": published_n.model_dump(mode="json") if published_n else None,
         "reconstruction_cap": recs.cap,
         "questions": [
-            question_result(q, state.poll(q.id), tallies[q.id], state.questions, by_id[q.id], max_n)
+            question_result(
+                q, state.poll(q.id), tallies[q.id], state.questions, by_id.get(q.id), max_n
+            )
             for q in state.questions.questions
         ],
     }

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from .items import ItemBase
 from .polls import Poll, open_poll
-from .questions import Question, QuestionSet
-from .tallies import Tally
+from .questions import QuestionSet
+from .items import Summary
 
 #: Join codes avoid characters people misread on a projector: 0/O, 1/I/L, 5/S, 2/Z, 8/B.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -48,7 +49,7 @@ class SessionState:
     def poll(self, question_id: str) -> Poll | None:
         return next((p for p in self.polls if p.question_id == question_id), None)
 
-    def question(self, question_id: str) -> Question | None:
+    def question(self, question_id: str) -> ItemBase | None:
         return self.questions.question(question_id)
 
 
@@ -58,13 +59,13 @@ class Snapshot:
 
     :param vote_seq: the tally version, bumped in the transaction of every change
         to the answers, so a client keeps the newest snapshot it was sent.
-    :param tallies: every question's tally, by question id, in option order.
+    :param tallies: every question's summary (its live tally), by question id.
     :param participants: everyone who ever joined (not who is connected now).
     """
 
     state: SessionState
     vote_seq: int
-    tallies: Mapping[str, Tally]
+    tallies: Mapping[str, Summary]
     participants: int
 
 

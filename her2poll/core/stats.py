@@ -22,8 +22,8 @@ import numpy as np
 from scipy import stats as sps
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
+from .items import ChoiceItem
 from .published import Column, QuestionReconstruction, Reconstruction
-from .questions import Question
 from .tallies import Tally, largest_remainder
 
 ALPHA = 0.05
@@ -364,7 +364,7 @@ def _candidates(reconstruction: QuestionReconstruction) -> tuple[Reconstruction,
     return reconstruction.reconstructions[:MAX_SENSITIVITY]
 
 
-def _live_columns(question: Question, live: Tally, columns: Sequence[Column]) -> list[int]:
+def _live_columns(question: ChoiceItem, live: Tally, columns: Sequence[Column]) -> list[int]:
     if tuple(live.option_ids) != tuple(question.option_ids):
         raise ValueError(f"the tally's options do not match question {question.id}'s")
     by_id = dict(zip(live.option_ids, live.counts, strict=True))
@@ -467,7 +467,7 @@ def _verdict(
 # --- the comparison -----------------------------------------------------------------------
 
 
-def _without_published(question: Question, live_n: int) -> Comparison:
+def _without_published(question: ChoiceItem, live_n: int) -> Comparison:
     return Comparison(
         question.id, live_n, 0, "none", False, (), None, (), None,
         "no_published", VerdictParams(live_n),
@@ -488,7 +488,9 @@ def _tested(
     )
 
 
-def compare(question: Question, live: Tally, reconstruction: QuestionReconstruction) -> Comparison:
+def compare(
+    question: ChoiceItem, live: Tally, reconstruction: QuestionReconstruction
+) -> Comparison:
     """Compare the live tally of a question with its published counts.
 
     :param question: the question, for its options' words.
@@ -515,7 +517,7 @@ def compare(question: Question, live: Tally, reconstruction: QuestionReconstruct
 
 
 def _judged(
-    question: Question,
+    question: ChoiceItem,
     reconstruction: QuestionReconstruction,
     live: Sequence[int],
     published: Sequence[int],

@@ -15,12 +15,13 @@ HTTP API and the exports return theirs. The rules:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from .polls import Poll, PollState
+from .items import ChoiceItem, Summary
+from .polls import Poll, PollState, time_left
 from .results import comparison, session_results
 from .session import SessionState, Snapshot
-from .tallies import Tally
 
 View = dict[str, Any]
 
@@ -36,11 +37,17 @@ def shows_results(session: SessionState) -> bool:
     return poll is not None and poll.revealed
 
 
-def attendee_state(session: SessionState, tallies: Mapping[str, Tally]) -> View:
+def attendee_state(
+    session: SessionState, tallies: Mapping[str, Summary], now: datetime | None = None
+) -> View:
     """The ``state`` message: what every attendee's screen shows (protocol.md).
+
+    A knowledge check's correct answer and rationale are part of it only once
+    revealed; a learner's confidence and hidden open-text answers never are.
 
     :param tallies: the session's tallies; read only when :func:`shows_results`,
         so a join before the reveal needs none.
+    :param now: for the seconds left of a running countdown.
     """
     current = None
     qid = session.current_question_id
@@ -51,11 +58,14 @@ def attendee_state(session: SessionState, tallies: Mapping[str, Tally]) -> View:
             "question_id": question.id,
             "position": session.questions.question_ids.index(question.id) + 1,
             "of": len(session.questions.questions),
+            "type": question.type,
             "text": question.text,
-            "options": [{"id": o.id, "text": o.text} for o in question.options],
+            **question.attendee_fields(poll.revealed),
+            "confidence": question.confidence,
             "state": poll.state.value,
             "revealed": poll.revealed,
-            "results": tallies[question.id].to_dict() if poll.revealed else None,
+            "seconds_left": time_left(poll, now) if now is not None else None,
+            "results": tallies[question.id].room_dict() if poll.revealed else None,
         }
     return {
         "version": session.version,
@@ -79,7 +89,9 @@ def moderator_tally(snap: Snapshot, connected: int) -> View:
         "connected": connected,
         "tallies": {q: t.to_dict() for q, t in snap.tallies.items()},
         "comparison": {
-            q: comparison(questions, q, t) for q, t in snap.tallies.items() if _asked(snap.state, q)
+            q: c
+            for q, t in snap.tallies.items()
+            if _asked(snap.state, q) and (c := comparison(questions, q, t)) is not None
         },
     }
 
@@ -93,7 +105,7 @@ def screen_tally(snap: Snapshot, connected: int, moderator: View | None = None) 
     revealed = {p.question_id for p in snap.state.polls if p.revealed}
     return {
         **full,
-        "tallies": {q: t for q, t in full["tallies"].items() if q in revealed},
+        "tallies": {q: t.room_dict() for q, t in snap.tallies.items() if q in revealed},
         "comparison": {q: c for q, c in full["comparison"].items() if q in revealed},
     }
 
@@ -114,7 +126,7 @@ def screen_questions(state: SessionState) -> list[View]:
                     if o.published
                     else None
                 )
-                for o in q.options
+                for o in (q.options if isinstance(q, ChoiceItem) else ())
             },
         }
         for q in state.questions.questions

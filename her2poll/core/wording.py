@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .questions import Question
+from .items import ChoiceItem
 from .stats import ALPHA
 
 OTHER_ANSWERS = "other answers"
@@ -40,12 +40,12 @@ def _numbers(params: Mapping[str, object]) -> str:
     return f"({p_text}, n = {params['live_n']} vs {ns})"
 
 
-def _leaning(question: Question, option_ids: list[str]) -> str:
+def _leaning(question: ChoiceItem, option_ids: list[str]) -> str:
     option = question.option(option_ids[0]) if len(option_ids) == 1 else None
     return option.text if option is not None else OTHER_ANSWERS
 
 
-def _sentence(question: Question, code: str, params: Mapping[str, object]) -> str:
+def _sentence(question: ChoiceItem, code: str, params: Mapping[str, object]) -> str:
     if code == "no_published":
         return "Nothing published to compare with."
     if code == "no_answers":
@@ -63,7 +63,7 @@ def _sentence(question: Question, code: str, params: Mapping[str, object]) -> st
     return f"No clear difference from the published panel {_numbers(params)}."
 
 
-def verdict(question: Question, code: str, params: Mapping[str, object]) -> str:
+def verdict(question: ChoiceItem, code: str, params: Mapping[str, object]) -> str:
     """The verdict of one comparison (``verdict_code`` and ``verdict_params``) in English.
 
     When the published figures are inconsistent, the sentence says first that it is

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from her2poll.core.items import SingleChoice
 from her2poll.core.published import QuestionReconstruction, reconstruct_set
-from her2poll.core.questions import Question, QuestionSet
+from her2poll.core.questions import QuestionSet
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +15,7 @@ def reconstructed(questions: QuestionSet) -> dict[str, QuestionReconstruction]:
     return {q.question_id: q for q in reconstruct_set(questions).questions}
 
 
-def make_question(printed: list[float | None], derived: float | None = None) -> Question:
+def make_question(printed: list[float | None], derived: float | None = None) -> SingleChoice:
     """A question whose options print ``printed``; ``None`` is an unprinted option."""
     options = []
     for i, p in enumerate(printed):
@@ -23,4 +24,4 @@ def make_question(printed: list[float | None], derived: float | None = None) -> 
         else:
             fig = {"percent": p, "status": "published", "quote": f"{p}% said {i}"}
         options.append({"id": f"O{i}", "text": f"Option {i}", "published": fig})
-    return Question.model_validate({"id": "Q", "text": "Which?", "options": options})
+    return SingleChoice.model_validate({"id": "Q", "text": "Which?", "options": options})

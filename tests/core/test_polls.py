@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,7 +16,9 @@ from her2poll.core.errors import (
     NotFound,
     VoteRefused,
 )
+from her2poll.core.items import RawAnswer
 from her2poll.core.polls import (
+    EXTEND_BY,
     Action,
     Poll,
     PollState,
@@ -22,6 +26,7 @@ from her2poll.core.polls import (
     check_vote,
     next_question,
     plan_next,
+    time_left,
     transition,
 )
 from her2poll.core.questions import QuestionSet
@@ -108,14 +113,47 @@ def test_next_after_a_skip_continues_after_the_last_used() -> None:
 def test_votes_count_only_while_open_and_for_real_options(questions: QuestionSet) -> None:
     q = questions.question("PQ6")
     assert q is not None
-    check_vote(Poll("PQ6", PollState.OPEN), q, "LIKELY")
+    likely, maybe = RawAnswer(option_id="LIKELY"), RawAnswer(option_id="MAYBE")
+    assert check_vote(Poll("PQ6", PollState.OPEN), q, likely) == "LIKELY"
     for state in (PollState.PENDING, PollState.CLOSED):
         with pytest.raises(VoteRefused) as e:
-            check_vote(Poll("PQ6", state), q, "LIKELY")
+            check_vote(Poll("PQ6", state), q, likely)
         assert e.value.code == "poll_not_open"
     with pytest.raises(VoteRefused) as e:
-        check_vote(Poll("PQ6", PollState.OPEN), q, "MAYBE")
+        check_vote(Poll("PQ6", PollState.OPEN), q, maybe)
     assert e.value.code == "unknown_option"
+    with pytest.raises(VoteRefused) as e:
+        check_vote(Poll("PQ6", PollState.OPEN), q, RawAnswer(value=3))
+    assert e.value.code == "wrong_answer_kind"
+
+
+T0 = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+
+
+def test_a_countdown_starts_on_open_extends_stops_and_refuses_late_votes(
+    questions: QuestionSet,
+) -> None:
+    q = questions.question("PQ6")
+    assert q is not None
+    polls = apply([Poll("PQ6")], "PQ6", Action.OPEN, now=T0, timer_seconds=60)
+    assert polls[0].ends_at == T0 + timedelta(seconds=60)
+    likely = RawAnswer(option_id="LIKELY")
+    check_vote(polls[0], q, likely, now=T0 + timedelta(seconds=61))  # within the grace
+    with pytest.raises(VoteRefused) as e:
+        check_vote(polls[0], q, likely, now=T0 + timedelta(seconds=63))
+    assert e.value.code == "time_up"
+    # extending after it ran out starts from now, not from the old end
+    late = T0 + timedelta(seconds=90)
+    extended = transition(polls[0], Action.EXTEND, now=late)
+    assert extended.ends_at == late + EXTEND_BY
+    assert time_left(extended, late) == EXTEND_BY.total_seconds()
+    stopped = transition(extended, Action.STOP_TIMER, now=late)
+    assert stopped.ends_at is None and stopped.state is PollState.OPEN
+    check_vote(stopped, q, likely, now=late + timedelta(hours=1))
+    with pytest.raises(InvalidTransition):
+        transition(stopped, Action.EXTEND, now=late)
+    closed = transition(extended, Action.CLOSE, now=late)
+    assert closed.ends_at is None and time_left(closed, late) is None
 
 
 steps = st.lists(

@@ -93,9 +93,21 @@ def test_every_published_figure_quotes_a_sentence_of_the_article(
 def test_invented_numbers_are_marked_derived_never_published(questions: QuestionSet) -> None:
     for q in questions.questions:
         for o in q.options:
-            if "not itemised" in o.text:
+            if o.note and "not itemised" in o.note.lower():
                 assert o.published is not None
                 assert o.published.status is FigureStatus.DERIVED
+    noted = [o for q in questions.questions for o in q.options if o.note]
+    assert len(noted) == 4, "the four remainders the source does not itemise carry a note"
+
+
+def test_an_editorial_note_is_never_part_of_the_label_attendees_read(
+    questions: QuestionSet,
+) -> None:
+    for q in questions.questions:
+        for o in q.options:
+            assert "itemised" not in o.text.lower() and "(" not in o.text.replace("(NCT", ""), (
+                o.text
+            )
 
 
 def test_each_question_adds_to_100_only_with_derived_remainders(questions: QuestionSet) -> None:

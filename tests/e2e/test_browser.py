@@ -234,7 +234,7 @@ def test_a_vote_made_offline_is_sent_once_back_online(
     other.vote("PQ1", "OTHER")
     assert wait_until(other.settled)
     other.close()
-    other_text = "Other studies (not itemised in the source)"
+    other_text = "Other studies"
     expect(live_count(card(moderator, "PQ1"), other_text)).to_have_text("1")
     expect(live_count(card(moderator, "PQ1"), "Neoadjuvant studies")).to_have_text("0")
     expect(answered(moderator, "PQ1")).to_have_text("1 answered")
