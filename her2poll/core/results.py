@@ -81,7 +81,7 @@ def _compare(
 
 
 def comparison(
-    questions: QuestionSet, question_id: str, live: Summary, max_n: int | None = None
+    questions: QuestionSet, question_id: str, live: Summary | Tally, max_n: int | None = None
 ) -> dict[str, Any] | None:
     """The live-vs-published comparison, memoised on the set's digest and the counts.
 
@@ -98,9 +98,13 @@ def comparison(
     return _compare(questions, question, tally, _cap(questions, max_n))
 
 
-def comparable_tally(question: ItemBase, live: Summary) -> Tally | None:
+def comparable_tally(question: ItemBase, live: Summary | Tally) -> Tally | None:
     """The one-option tally to compare, for the item types that have one."""
-    return live.tally if question.compares and isinstance(live, OneOptionSummary) else None
+    if not question.compares:
+        return None
+    if isinstance(live, Tally):
+        return live
+    return live.tally if isinstance(live, OneOptionSummary) else None
 
 
 def _options(question: ItemBase) -> list[dict[str, Any]]:

@@ -7,10 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from .items import ItemBase
+from .items import ItemBase, Summary
 from .polls import Poll, open_poll
 from .questions import QuestionSet
-from .items import Summary
 
 #: Join codes avoid characters people misread on a projector: 0/O, 1/I/L, 5/S, 2/Z, 8/B.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"

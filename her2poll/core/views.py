@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from .items import ChoiceItem, Summary
+from .items import Summary, options_of
 from .polls import Poll, PollState, time_left
 from .results import comparison, session_results
 from .session import SessionState, Snapshot
@@ -126,7 +126,7 @@ def screen_questions(state: SessionState) -> list[View]:
                     if o.published
                     else None
                 )
-                for o in (q.options if isinstance(q, ChoiceItem) else ())
+                for o in options_of(q)
             },
         }
         for q in state.questions.questions

@@ -25,6 +25,7 @@ from typing import IO, Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from ..core.errors import Her2pollError
+from ..core.items import options_of
 from ..core.qa import Settings
 from ..core.questions import QuestionSet, parse_question_set
 from ..store.export import (
@@ -263,7 +264,7 @@ def _check(doc: _Document, questions: QuestionSet) -> None:
     if [p.id for p in doc.participants] != expected:
         raise InvalidExport("Participants must be P0001, P0002, … in join order.")
     known = set(expected)
-    options = {(q.id, o.id) for q in questions.questions for o in q.options}
+    options = {(q.id, o.id) for q in questions.questions for o in options_of(q)}
     seen: set[tuple[str, str]] = set()
     for kind, rows in (("response", doc.responses), ("vote", doc.votes)):
         for row in rows:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..core.items import options_of
 from ..core.questions import QuestionSet
 from ..store.export import PollRecord, QARecord, ResponseRecord
 from .cells import Cell
@@ -129,7 +130,7 @@ def question_rows(questions: QuestionSet, polls: Sequence[PollRecord]) -> Iterat
     by_id = {p.question_id: p for p in polls}
     for position, q in enumerate(questions.questions, start=1):
         poll = by_id.get(q.id)
-        for o in q.options:
+        for o in options_of(q):
             fig = o.published
             yield [
                 position, q.id, q.text, q.text_status.value, q.text_quote, q.text_note,
@@ -145,7 +146,7 @@ class ResponseTexts:
 
     def __init__(self, questions: QuestionSet) -> None:
         self.questions = {q.id: q.text for q in questions.questions}
-        self.options = {(q.id, o.id): o.text for q in questions.questions for o in q.options}
+        self.options = {(q.id, o.id): o.text for q in questions.questions for o in options_of(q)}
 
     def row(self, r: ResponseRecord) -> list[Cell]:
         return [

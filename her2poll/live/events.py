@@ -96,7 +96,9 @@ def on_vote(payload: object = None) -> Ack:
     _throttle(svc)  # before the role check: a flood before joining is throttled too
     member = svc.registry.require(_sid(), Role.ATTENDEE)
     vote = protocol.parse(VotePayload, payload)
-    return voting.cast_vote(svc.writer, member, vote.question_id, vote.option_id, vote.vote_id)
+    return voting.cast_vote(
+        svc.writer, member, vote.question_id, vote.option_id, vote.vote_id, **vote.answer_fields()
+    )
 
 
 def on_control(payload: object = None) -> Ack:

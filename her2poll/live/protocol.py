@@ -9,7 +9,7 @@ list, a huge string, a missing field, an extra field) becomes
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -19,6 +19,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from ..core.access import Role
@@ -62,9 +63,38 @@ class JoinPayload(_Payload):
 
 
 class VotePayload(_Payload):
+    """A vote: the answer in the one field its item type takes (docs/protocol.md)."""
+
     question_id: Ident
-    option_id: Ident
     vote_id: VoteId
+    option_id: Ident | None = None
+    option_ids: Annotated[list[Ident], Field(max_length=12)] | None = None
+    value: Annotated[float, Field(strict=True, allow_inf_nan=False)] | None = None
+    #: Long enough to say "too long" with the count; the item holds the real limit.
+    text: Annotated[str, Field(max_length=1000)] | None = None
+    confidence: Annotated[int, Field(strict=True, ge=1, le=4)] | None = None
+
+    @model_validator(mode="after")
+    def _one_answer(self) -> VotePayload:
+        given = [f for f in ANSWER_FIELDS if getattr(self, f) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"send the answer in exactly one of {', '.join(ANSWER_FIELDS)}"
+                + (f" (got {', '.join(given)})" if given else "")
+            )
+        return self
+
+    def answer_fields(self) -> dict[str, Any]:
+        """The answer and confidence, as :func:`~her2poll.services.voting.cast_vote` takes them."""
+        return {
+            "option_ids": self.option_ids,
+            "value": self.value,
+            "text": self.text,
+            "confidence": self.confidence,
+        }
+
+
+ANSWER_FIELDS = ("option_id", "option_ids", "value", "text")
 
 
 class ControlPayload(_Payload):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..core.access import Role
 from ..core.errors import Forbidden
 from ..store.votes import VoteIn
@@ -10,16 +12,38 @@ from .ports import VoteSink
 
 
 def cast_vote(
-    sink: VoteSink, member: Member, question_id: str, option_id: str, vote_id: str
+    sink: VoteSink,
+    member: Member,
+    question_id: str,
+    option_id: str | None,
+    vote_id: str,
+    *,
+    option_ids: Sequence[str] | None = None,
+    value: float | None = None,
+    text: str | None = None,
+    confidence: int | None = None,
 ) -> dict[str, object]:
     """Record one vote; the ack says whether it was new or a harmless retry.
 
-    The poll rules (open question, known option) are checked by the store in the
-    transaction that records the vote, so no state read here can go stale.
+    The answer comes in the one field its item type takes (``option_id`` for
+    single choice and rating, ``option_ids``, ``value`` or ``text``). The poll
+    rules (open question, an answer the item allows, the countdown) are checked
+    by the store in the transaction that records the vote, so no state read
+    here can go stale.
     """
     if member.role is not Role.ATTENDEE or member.participant_id is None:
         raise Forbidden(f"Only an attendee may vote; this connection joined as {member.role}.")
-    vote = VoteIn(member.session_id, member.participant_id, question_id, option_id, vote_id)
+    vote = VoteIn(
+        member.session_id,
+        member.participant_id,
+        question_id,
+        option_id,
+        vote_id,
+        tuple(option_ids) if option_ids is not None else None,
+        float(value) if value is not None else None,
+        text,
+        confidence,
+    )
     result = sink.submit(vote)
     if result.error is not None:
         raise result.error

@@ -21,9 +21,9 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Row, Select, func, select
 
+from ..core.items import Summary
 from ..core.qa import Settings
 from ..core.session import SessionState, normalize_code
-from ..core.tallies import Tally
 from .db import Database
 from .models import (
     AnswerRow,
@@ -133,7 +133,7 @@ class SessionSnapshot:
     conn: Connection
     state: SessionState
     polls: tuple[PollRecord, ...]
-    tallies: dict[str, Tally]
+    tallies: dict[str, Summary]
     counts: Counts
     qa_settings: Settings = Settings()
     on_rows: Callable[[int], None] | None = field(default=None, repr=False)
@@ -259,7 +259,7 @@ def snapshot(db: Database, code: str) -> Iterator[SessionSnapshot]:
         if row is None:
             raise session_not_found(code)
         polls = _polls(conn, row.id)
-        state = session_of(row, [poll_of((p.question_id, p.state, p.revealed)) for p in polls])
+        state = session_of(row, [poll_of((p.question_id, p.state, p.revealed, None)) for p in polls])
         yield SessionSnapshot(
             conn, state, polls, tallies(conn, state), _counts(conn, row.id), _qa_settings(row)
         )

@@ -77,6 +77,8 @@ class PollRow(Base):
     revealed: Mapped[bool] = mapped_column(Boolean, default=False)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: When the running countdown ends (None: none running).
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ParticipantRow(Base):
@@ -101,7 +103,14 @@ class AnswerRow(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(String(40))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
-    option_id: Mapped[str] = mapped_column(String(40))
+    #: The option, for items answered with one (counted by the database); else None.
+    option_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    #: Every other answer as JSON: option ids, a number, a text (core.items says which).
+    value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: "How sure are you?" 1-4, where the item asks it.
+    confidence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: Open text the moderator has hidden from the room (kept, and marked in exports).
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     changed_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -128,7 +137,8 @@ class VoteReceiptRow(Base):
     vote_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(String(40))
-    option_id: Mapped[str] = mapped_column(String(40))
+    option_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    value: Mapped[str | None] = mapped_column(Text, nullable=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: Set when the question is reset: the vote no longer counts, but its id is still
     #: known, so a delayed retry of a vote from before the reset is a duplicate.

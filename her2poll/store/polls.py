@@ -16,7 +16,7 @@ from ..core.questions import QuestionSet
 from ..core.session import SessionState, normalize_code
 from .db import Database
 from .models import PollRow, SessionRow, utcnow
-from .rows import polls_of, session_not_found, session_of
+from .rows import load_questions, polls_of, session_not_found, session_of
 from .votes import delete_answers
 
 
@@ -53,8 +53,12 @@ def apply_action(
             raise BadRequest(f"{action} needs a question_id.")
         else:
             steps = [(question_id, Action(action))]
+        questions = _questions(conn, session_id)
+        now = utcnow()
         for qid, step in steps:
-            polls = core_polls.apply(polls, qid, step)
+            item = questions.question(qid)
+            timer = item.timer_seconds if item is not None else None
+            polls = core_polls.apply(polls, qid, step, now=now, timer_seconds=timer)
             _save_poll(conn, session_id, next(p for p in polls if p.question_id == qid), step)
             if step is Action.RESET:
                 delete_answers(conn, session_id, qid)
@@ -65,6 +69,13 @@ def apply_action(
         conn.execute(update(SessionRow).where(SessionRow.id == session_id).values(**values))
         row = conn.execute(select(SessionRow).where(SessionRow.id == session_id)).one()
         return session_of(row, polls)
+
+
+def _questions(conn: Connection, session_id: int) -> QuestionSet:
+    qjson = conn.execute(
+        select(SessionRow.questions_json).where(SessionRow.id == session_id)
+    ).scalar_one()
+    return load_questions(qjson)
 
 
 def _lock_session(conn: Connection, code: str) -> int:
@@ -78,7 +89,11 @@ def _lock_session(conn: Connection, code: str) -> int:
 
 
 def _save_poll(conn: Connection, session_id: int, poll: Poll, action: Action) -> None:
-    values: dict[str, object] = {"state": poll.state.value, "revealed": poll.revealed}
+    values: dict[str, object] = {
+        "state": poll.state.value,
+        "revealed": poll.revealed,
+        "ends_at": poll.ends_at,
+    }
     if action in (Action.OPEN, Action.REOPEN):
         values["opened_at"] = utcnow()
     elif action is Action.CLOSE:

@@ -46,7 +46,7 @@ class SqlStore:
     def join(self, session_id: int, public_id: str | None) -> Participant:
         return participants.join(self.db, session_id, public_id)
 
-    def answers_of(self, session_id: int, participant_id: int) -> dict[str, str]:
+    def answers_of(self, session_id: int, participant_id: int) -> dict[str, object]:
         return votes.answers_of(self.db, session_id, participant_id)
 
     def apply_action(

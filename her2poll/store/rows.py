@@ -7,6 +7,7 @@ new poll field is read in one place.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +20,7 @@ from ..core.session import SessionState
 from .models import PollRow, SessionRow, utc
 
 #: The columns :func:`poll_of` reads, in its order.
-POLL_COLUMNS = (PollRow.question_id, PollRow.state, PollRow.revealed)
+POLL_COLUMNS = (PollRow.question_id, PollRow.state, PollRow.revealed, PollRow.ends_at)
 
 
 @lru_cache(maxsize=256)
@@ -34,8 +35,13 @@ def load_questions(questions_json: str) -> QuestionSet:
 
 def poll_of(row: Sequence[object]) -> Poll:
     """A poll from a row of :data:`POLL_COLUMNS`."""
-    question_id, state, revealed = row
-    return Poll(str(question_id), PollState(str(state)), bool(revealed))
+    question_id, state, revealed, ends_at = row
+    return Poll(
+        str(question_id),
+        PollState(str(state)),
+        bool(revealed),
+        utc(ends_at) if isinstance(ends_at, datetime) else None,
+    )
 
 
 def polls_of(conn: Connection, session_ids: Iterable[int]) -> dict[int, list[Poll]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, tuple_, update
@@ -22,10 +23,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 
 from ..core.errors import Her2pollError, NotFound
+from ..core.items import Answered, ItemBase, RawAnswer, Responses, Summary
 from ..core.polls import Poll, check_vote
 from ..core.questions import QuestionSet
 from ..core.session import SessionState
-from ..core.tallies import Tally, tally
 from .db import Database
 from .models import AnswerRow, SessionRow, VoteReceiptRow, utcnow
 from .rows import load_questions, polls_of
@@ -35,13 +36,33 @@ _CHUNK = 400  # rows per IN (...) clause; far below SQLite's variable limit
 
 @dataclass(frozen=True)
 class VoteIn:
-    """A vote as received, already bound to an authenticated participant."""
+    """A vote as received, already bound to an authenticated participant.
+
+    The answer is in the one field its item type takes (``core.items``):
+    ``option_id``, ``option_ids``, ``value`` or ``text``.
+    """
 
     session_id: int
     participant_id: int
     question_id: str
-    option_id: str
+    option_id: str | None
     vote_id: str
+    option_ids: tuple[str, ...] | None = None
+    value: float | None = None
+    text: str | None = None
+    confidence: int | None = None
+
+    def raw(self) -> RawAnswer:
+        return RawAnswer(self.option_id, self.option_ids, self.value, self.text)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """An answer as the answers table keeps it."""
+
+    option_id: str | None
+    value: str | None
+    hidden: bool
 
 
 @dataclass(frozen=True)
@@ -90,39 +111,47 @@ def _record(conn: Connection, votes: Sequence[VoteIn]) -> list[VoteResult]:
             results.append(VoteResult(ok=True, dup=True))
             continue
         try:
-            _check(sessions, v)
+            kept = _check(sessions, v, now)
         except Her2pollError as e:
             results.append(VoteResult(ok=False, error=e))
             continue
         seen.add((v.participant_id, v.vote_id))
-        receipts.append(_receipt(v, now))
+        receipts.append(_receipt(v, kept, now))
         key = (v.session_id, v.question_id, v.participant_id)
+        fields: dict[str, object] = {
+            "option_id": kept.option_id,
+            "value": kept.value,
+            "hidden": kept.hidden,
+            "confidence": v.confidence,
+        }
         if key in inserts:  # answered earlier in this same batch
-            inserts[key]["option_id"] = v.option_id
-            inserts[key]["changed_count"] = int(inserts[key]["changed_count"]) + 1  # type: ignore[call-overload]
+            row = inserts[key]
+            changed = (row["option_id"], row["value"]) != (kept.option_id, kept.value)
+            row.update(fields, changed_count=int(row["changed_count"]) + changed)  # type: ignore[call-overload]
         elif key in answers:
-            answer_id, changed = answers[key]
-            answers[key] = (answer_id, changed + 1)
-            updates[key] = {
-                "b_id": answer_id,
-                "option_id": v.option_id,
-                "changed_count": changed + 1,
-                "updated_at": now,
-            }
+            answer_id, count, before = answers[key]
+            count += before != (kept.option_id, kept.value)
+            answers[key] = (answer_id, count, (kept.option_id, kept.value))
+            updates[key] = {"b_id": answer_id, **fields, "changed_count": count, "updated_at": now}
         else:
-            inserts[key] = _answer(v, now)
+            inserts[key] = _answer(v, fields, now)
         results.append(VoteResult(ok=True))
     _write(conn, receipts, inserts, updates)
     return results
 
 
-def _check(sessions: dict[int, tuple[QuestionSet, dict[str, Poll]]], v: VoteIn) -> None:
+def _check(
+    sessions: dict[int, tuple[QuestionSet, dict[str, Poll]]], v: VoteIn, now: datetime
+) -> _Kept:
+    """The vote's answer as it will be kept, or the reason it is refused."""
     questions, polls = sessions[v.session_id]
     question = questions.question(v.question_id)
     poll = polls.get(v.question_id)
     if question is None or poll is None:
         raise NotFound(f"No question {v.question_id!r} in this session.", code="unknown_question")
-    check_vote(poll, question, v.option_id)
+    answer = check_vote(poll, question, v.raw(), confidence=v.confidence, now=now)
+    option_id, value = question.store_answer(answer)
+    return _Kept(option_id, value, question.hidden_on_arrival(answer, questions.word_filter))
 
 
 def _load_sessions(
@@ -166,12 +195,13 @@ def _existing_receipts(conn: Connection, votes: Sequence[VoteIn]) -> set[tuple[i
     return existing_pairs(conn, columns, ((v.participant_id, v.vote_id) for v in votes))
 
 
-def _existing_answers(
-    conn: Connection, votes: Sequence[VoteIn]
-) -> dict[tuple[int, str, int], tuple[int, int]]:
-    """Current answers of the voters in the batch: key -> (answer id, changed_count)."""
+_Existing = dict[tuple[int, str, int], tuple[int, int, tuple[str | None, str | None]]]
+
+
+def _existing_answers(conn: Connection, votes: Sequence[VoteIn]) -> _Existing:
+    """Current answers of the voters in the batch: key -> (id, changed_count, answer)."""
     keys = sorted({(v.session_id, v.question_id, v.participant_id) for v in votes})
-    found: dict[tuple[int, str, int], tuple[int, int]] = {}
+    found: _Existing = {}
     for chunk in chunks(keys):
         rows = conn.execute(
             select(
@@ -180,33 +210,38 @@ def _existing_answers(
                 AnswerRow.participant_id,
                 AnswerRow.id,
                 AnswerRow.changed_count,
+                AnswerRow.option_id,
+                AnswerRow.value,
             ).where(
                 tuple_(AnswerRow.session_id, AnswerRow.question_id, AnswerRow.participant_id).in_(
                     chunk
                 )
             )
         )
-        found.update({(s, q, p): (aid, changed) for s, q, p, aid, changed in rows})
+        found.update(
+            {(s, q, p): (aid, changed, (oid, val)) for s, q, p, aid, changed, oid, val in rows}
+        )
     return found
 
 
-def _receipt(v: VoteIn, now: object) -> dict[str, object]:
+def _receipt(v: VoteIn, kept: _Kept, now: object) -> dict[str, object]:
     return {
         "participant_id": v.participant_id,
         "vote_id": v.vote_id,
         "session_id": v.session_id,
         "question_id": v.question_id,
-        "option_id": v.option_id,
+        "option_id": kept.option_id,
+        "value": kept.value,
         "received_at": now,
     }
 
 
-def _answer(v: VoteIn, now: object) -> dict[str, object]:
+def _answer(v: VoteIn, fields: dict[str, object], now: object) -> dict[str, object]:
     return {
         "session_id": v.session_id,
         "question_id": v.question_id,
         "participant_id": v.participant_id,
-        "option_id": v.option_id,
+        **fields,
         "answered_at": now,
         "updated_at": now,
         "changed_count": 0,
@@ -232,6 +267,9 @@ def _write(
             .where(answers.id == bindparam("b_id"))
             .values(
                 option_id=bindparam("option_id"),
+                value=bindparam("value"),
+                hidden=bindparam("hidden"),
+                confidence=bindparam("confidence"),
                 changed_count=bindparam("changed_count"),
                 updated_at=bindparam("updated_at"),
             )
@@ -269,25 +307,108 @@ def delete_answers(conn: Connection, session_id: int, question_id: str) -> None:
     bump_vote_seq(conn, [session_id])
 
 
-def tallies(conn: Connection, state: SessionState) -> dict[str, Tally]:
-    """Every question's tally of a session, in the caller's transaction."""
-    counts = conn.execute(
+def tallies(conn: Connection, state: SessionState) -> dict[str, Summary]:
+    """Every item's live summary of a session, in the caller's transaction.
+
+    Items answered with one option are counted by the database (one grouped
+    query for the whole session); the others read their answers. Confidence is
+    counted only where some item asks for it.
+    """
+    items = state.questions.questions
+    counts: dict[str, dict[str, int]] = {}
+    for qid, oid, n in conn.execute(
         select(AnswerRow.question_id, AnswerRow.option_id, func.count())
-        .where(AnswerRow.session_id == state.id)
+        .where(AnswerRow.session_id == state.id, AnswerRow.option_id.is_not(None))
         .group_by(AnswerRow.question_id, AnswerRow.option_id)
-    ).all()
-    by_q: dict[str, dict[str, int]] = {}
-    for qid, oid, n in counts:
-        by_q.setdefault(qid, {})[oid] = n
-    return {q.id: tally(q.option_ids, by_q.get(q.id, {})) for q in state.questions.questions}
+    ):
+        counts.setdefault(qid, {})[str(oid)] = n
+    confidence: dict[str, dict[int, int]] = {}
+    if any(q.confidence for q in items):
+        for qid, level, n in conn.execute(
+            select(AnswerRow.question_id, AnswerRow.confidence, func.count())
+            .where(AnswerRow.session_id == state.id, AnswerRow.confidence.is_not(None))
+            .group_by(AnswerRow.question_id, AnswerRow.confidence)
+        ):
+            confidence.setdefault(qid, {})[int(level or 0)] = n
+    listed = _listed_answers(conn, state.id, [q for q in items if not q.counted])
+    return {
+        q.id: q.summarise(
+            Responses(
+                counts=counts.get(q.id, {}),
+                answers=listed.get(q.id, ()),
+                confidence=confidence.get(q.id, {}),
+            )
+        )
+        for q in items
+    }
 
 
-def answers_of(db: Database, session_id: int, participant_id: int) -> dict[str, str]:
-    """One participant's current answers, question id -> option id (for a re-join)."""
+def _listed_answers(
+    conn: Connection, session_id: int, items: Sequence[ItemBase]
+) -> dict[str, list[Answered]]:
+    """Every answer to these (uncounted) items, in the order they were first given."""
+    if not items:
+        return {}
+    by_id = {q.id: q for q in items}
+    found: dict[str, list[Answered]] = {q.id: [] for q in items}
+    rows = conn.execute(
+        select(
+            AnswerRow.question_id,
+            AnswerRow.id,
+            AnswerRow.option_id,
+            AnswerRow.value,
+            AnswerRow.confidence,
+            AnswerRow.hidden,
+        )
+        .where(AnswerRow.session_id == session_id, AnswerRow.question_id.in_(list(by_id)))
+        .order_by(AnswerRow.id)
+    )
+    for qid, answer_id, option_id, value, level, hidden in rows:
+        answer = by_id[qid].load_answer(option_id, value)
+        found[qid].append(Answered(answer, level, bool(hidden), answer_id))
+    return found
+
+
+def answers_of(db: Database, session_id: int, participant_id: int) -> dict[str, object]:
+    """One participant's current answers by question id (for a re-join), as sent to the phone.
+
+    An answer is an option id, a number, a text, or a list of option ids.
+    """
     with db.begin() as conn:
+        qjson = conn.execute(
+            select(SessionRow.questions_json).where(SessionRow.id == session_id)
+        ).scalar_one_or_none()
         rows = conn.execute(
-            select(AnswerRow.question_id, AnswerRow.option_id).where(
+            select(AnswerRow.question_id, AnswerRow.option_id, AnswerRow.value).where(
                 AnswerRow.session_id == session_id, AnswerRow.participant_id == participant_id
             )
         ).all()
-    return {q: o for q, o in rows}
+    if qjson is None:
+        return {}
+    questions = load_questions(qjson)
+    found: dict[str, object] = {}
+    for qid, option_id, value in rows:
+        item = questions.question(qid)
+        if item is not None:
+            answer = item.load_answer(option_id, value)
+            found[qid] = list(answer) if isinstance(answer, tuple) else answer
+    return found
+
+
+def set_hidden(db: Database, session_id: int, answer_id: int, hidden: bool) -> str:
+    """Hide an open-text answer from the room, or show it again; a new tally version.
+
+    :return: the question id of the answer.
+    :raises NotFound: when the session has no such answer.
+    """
+    with db.begin() as conn:
+        qid = conn.execute(
+            select(AnswerRow.question_id).where(
+                AnswerRow.id == answer_id, AnswerRow.session_id == session_id
+            )
+        ).scalar_one_or_none()
+        if qid is None:
+            raise NotFound(f"No answer {answer_id} in this session.", code="unknown_answer")
+        conn.execute(update(AnswerRow).where(AnswerRow.id == answer_id).values(hidden=hidden))
+        bump_vote_seq(conn, [session_id])
+    return str(qid)

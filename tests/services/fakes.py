@@ -18,7 +18,7 @@ from her2poll.core.session import (
     Snapshot,
     normalize_code,
 )
-from her2poll.core.tallies import tally
+from her2poll.core.items import Responses
 from her2poll.store.qa import QAState, UpvoteIn
 from her2poll.store.votes import VoteIn, VoteResult
 
@@ -73,7 +73,8 @@ class FakeStore(FakeQA):
             counts.setdefault(qid, {}).setdefault(option, 0)
             counts[qid][option] += 1
         questions = s.state.questions.questions
-        tallies = {q.id: tally(q.option_ids, counts.get(q.id, {})) for q in questions}
+        # The fake keeps single-choice answers only: each item counts its own options.
+        tallies = {q.id: q.summarise(Responses(counts=counts.get(q.id, {}))) for q in questions}
         return Snapshot(s.state, s.vote_seq, tallies, len(s.participants))
 
     def snapshot_by_code(self, code: str) -> Snapshot:
@@ -116,7 +117,7 @@ class FakeStore(FakeQA):
             s.participants[public_id] = self._joins
         return Participant(s.participants[public_id], session_id, public_id)
 
-    def answers_of(self, session_id: int, participant_id: int) -> dict[str, str]:
+    def answers_of(self, session_id: int, participant_id: int) -> dict[str, object]:
         s = self._by_id(session_id)
         return {q: o for (p, q), o in s.answers.items() if p == participant_id}
 

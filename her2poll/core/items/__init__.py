@@ -7,6 +7,7 @@ To add a type, write its module and add its class to :data:`ITEM_TYPES`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import Discriminator, Tag
@@ -30,7 +31,7 @@ from .numeric import Numeric
 from .ranking import Ranking
 from .rating import Rating, ScalePoint
 from .single import SingleChoice
-from .text import OpenText, hidden_on_arrival
+from .text import OpenText
 
 #: Every item type, by its ``type`` name.
 ITEM_TYPES: dict[str, type[ItemBase]] = {
@@ -41,6 +42,11 @@ ITEM_TYPES: dict[str, type[ItemBase]] = {
     "text": OpenText,
     "ranking": Ranking,
 }
+
+
+def options_of(item: ItemBase) -> Sequence[Option]:
+    """An item's options in display order; none for a number or a text."""
+    return item.options if isinstance(item, ChoiceItem) else ()
 
 
 def _type_of(item: Any) -> str:
@@ -84,5 +90,5 @@ __all__ = [
     "SingleChoice",
     "Summary",
     "TextStatus",
-    "hidden_on_arrival",
+    "options_of",
 ]

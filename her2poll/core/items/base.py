@@ -221,6 +221,10 @@ class ItemBase(Strict):
             raise ValueError(f"answer to {self.id} has neither an option nor a value")
         return decoded if isinstance(decoded, str) else float(decoded)
 
+    def hidden_on_arrival(self, answer: Answer, word_filter: Sequence[str]) -> bool:
+        """Whether a new answer reaches the moderator only, until shown (open text)."""
+        return False
+
     def is_correct(self, answer: Answer) -> bool | None:
         """Whether an answer is right, for items with a right answer; else None."""
         return None

@@ -99,6 +99,14 @@ class OneOptionSummary:
     def n(self) -> int:
         return self.tally.n
 
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return self.tally.option_ids
+
+    @property
+    def counts(self) -> tuple[int, ...]:
+        return self.tally.counts
+
     def room_dict(self) -> dict[str, Any]:
         body = self.tally.to_dict()
         if self.correct_ids is not None:

@@ -40,11 +40,6 @@ def words(text: str) -> set[str]:
     return {w for w in (m.lower() for m in _WORD.findall(text)) if len(w) > 1 and w not in stop}
 
 
-def hidden_on_arrival(text: str, word_filter: Sequence[str]) -> bool:
-    """Whether an answer goes to the moderator only until shown: it holds a filtered word."""
-    return is_filtered(text, word_filter)
-
-
 @dataclass(frozen=True)
 class TextSummary:
     answers: tuple[Answered, ...]
@@ -106,6 +101,10 @@ class OpenText(ItemBase):
 
     def attendee_fields(self, revealed: bool) -> dict[str, Any]:
         return {"max_length": self.max_length}
+
+    def hidden_on_arrival(self, answer: Answer, word_filter: Sequence[str]) -> bool:
+        """An answer holding a word of the activity's filter list waits for the moderator."""
+        return is_filtered(str(answer), word_filter)
 
     def summarise(self, responses: Responses) -> TextSummary:
         return TextSummary(tuple(responses.answers), responses.confidence, self.confidence)
