@@ -259,7 +259,9 @@ def snapshot(db: Database, code: str) -> Iterator[SessionSnapshot]:
         if row is None:
             raise session_not_found(code)
         polls = _polls(conn, row.id)
-        state = session_of(row, [poll_of((p.question_id, p.state, p.revealed, None)) for p in polls])
+        state = session_of(
+            row, [poll_of((p.question_id, p.state, p.revealed, None)) for p in polls]
+        )
         yield SessionSnapshot(
             conn, state, polls, tallies(conn, state), _counts(conn, row.id), _qa_settings(row)
         )

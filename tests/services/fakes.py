@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from her2poll.core import polls as core_polls
 from her2poll.core.access import Digests, Secrets
 from her2poll.core.errors import NotFound
+from her2poll.core.items import Responses
 from her2poll.core.polls import Action, Poll, PollState
 from her2poll.core.qa import Settings
 from her2poll.core.questions import QuestionSet
@@ -18,7 +19,6 @@ from her2poll.core.session import (
     Snapshot,
     normalize_code,
 )
-from her2poll.core.items import Responses
 from her2poll.store.qa import QAState, UpvoteIn
 from her2poll.store.votes import VoteIn, VoteResult
 
