@@ -25,6 +25,7 @@ from .limiter import Limiter
 from .protocol import (
     AskPayload,
     ControlPayload,
+    HideAnswerPayload,
     JoinPayload,
     ModeratePayload,
     QASettingsPayload,
@@ -112,6 +113,17 @@ def on_control(payload: object = None) -> Ack:
     return {"ok": True, "state": done.state}
 
 
+def on_hide_answer(payload: object = None) -> Ack:
+    svc = live()
+    _throttle(svc, svc.control_limiter)
+    member = svc.registry.require(_sid(), Role.MODERATOR)
+    hide = protocol.parse(HideAnswerPayload, payload)
+    done = control.hide_answer(svc.store, member.code, hide.answer_id, hide.hidden)
+    svc.socketio.emit("state", done.state, to=session_room(done.session_id))
+    svc.broadcaster.mark_dirty(done.session_id)
+    return {"ok": True, "state": done.state}
+
+
 def _limit(limiter: Limiter, member: Member, what: str) -> None:
     """Q&A limits are per participant, so a reconnect does not refill them."""
     if not limiter.allow(f"{member.session_id}:{member.participant_id}"):
@@ -171,6 +183,7 @@ def register(socketio: SocketIO) -> None:
     socketio.on_event("join", acked(on_join))
     socketio.on_event("vote", acked(on_vote))
     socketio.on_event("control", acked(on_control))
+    socketio.on_event("hide_answer", acked(on_hide_answer))
     socketio.on_event("qa_ask", acked(on_qa_ask))
     socketio.on_event("qa_upvote", acked(on_qa_upvote))
     socketio.on_event("qa_moderate", acked(on_qa_moderate))

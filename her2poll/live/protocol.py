@@ -98,7 +98,9 @@ ANSWER_FIELDS = ("option_id", "option_ids", "value", "text")
 
 
 class ControlPayload(_Payload):
-    action: Literal["open", "close", "reopen", "reveal", "hide", "reset", "next"]
+    action: Literal[
+        "open", "close", "reopen", "reveal", "hide", "reset", "next", "extend", "stop_timer"
+    ]
     question_id: Ident | None = Field(default=None, validate_default=True)
 
     @field_validator("question_id")
@@ -111,6 +113,11 @@ class ControlPayload(_Payload):
         if action not in (None, "next") and qid is None:
             raise ValueError(f"'{action}' needs one")
         return qid
+
+
+class HideAnswerPayload(_Payload):
+    answer_id: Annotated[int, Field(strict=True, ge=1)]
+    hidden: StrictBool
 
 
 #: Long enough to say "too long" with the count; core.qa holds the real limits.

@@ -1,12 +1,15 @@
-"""The moderator's controls: open, close, reopen, reveal, hide, reset, next."""
+"""The moderator's controls: open, close, reopen, reveal, hide, reset, next, the countdown,
+and hiding an open-text answer from the room."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from ..core import views
 from ..core.polls import Action
+from ..core.session import SessionState
 from .ports import Store
 
 
@@ -22,6 +25,17 @@ def control(
     store: Store, code: str, action: Action | str, question_id: str | None = None
 ) -> Controlled:
     """Apply the action (one transaction); the tallies are read only for a reveal."""
-    state = store.apply_action(code, question_id, action)
+    return _announced(store, store.apply_action(code, question_id, action))
+
+
+def hide_answer(store: Store, code: str, answer_id: int, hidden: bool) -> Controlled:
+    """Hide an open-text answer from the room (``hidden=False`` shows it again).
+
+    It stays in the moderator's list and in every export, marked hidden.
+    """
+    return _announced(store, store.set_hidden(code, answer_id, hidden))
+
+
+def _announced(store: Store, state: SessionState) -> Controlled:
     tallies = store.snapshot(state.id).tallies if views.shows_results(state) else {}
-    return Controlled(state.id, views.attendee_state(state, tallies))
+    return Controlled(state.id, views.attendee_state(state, tallies, now=datetime.now(UTC)))

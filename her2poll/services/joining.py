@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from ..core import qa, views
@@ -69,7 +70,7 @@ def _moderator(store: Store, state: SessionState, secret: str | None, connected:
     snap = store.snapshot(state.id)
     return _joined(
         Member(Role.MODERATOR, state.id, state.code),
-        views.attendee_state(snap.state, snap.tallies),
+        views.attendee_state(snap.state, snap.tallies, now=datetime.now(UTC)),
         tally=views.moderator_tally(snap, connected),
         questions=views.moderator_questions(snap.state),
         results=views.results(snap),
@@ -82,7 +83,7 @@ def _screen(store: Store, state: SessionState, token: str | None, connected: int
     snap = store.snapshot(state.id)
     return _joined(
         Member(Role.SCREEN, state.id, state.code),
-        views.attendee_state(snap.state, snap.tallies),
+        views.attendee_state(snap.state, snap.tallies, now=datetime.now(UTC)),
         tally=views.screen_tally(snap, connected),
         questions=views.screen_questions(snap.state),
         qa=_qa(store, state.id, qa.room_view),
@@ -96,7 +97,7 @@ def _attendee(store: Store, key: str, state: SessionState, token: str | None) ->
     asked, mine = store.qa_with_mine(state.id, participant.id)
     return _joined(
         Member(Role.ATTENDEE, state.id, state.code, participant.id),
-        views.attendee_state(state, tallies),
+        views.attendee_state(state, tallies, now=datetime.now(UTC)),
         participant=participant.public_id,
         participant_token=identity.sign(key, state.code, participant.public_id),
         answers=store.answers_of(state.id, participant.id),

@@ -63,6 +63,8 @@ class Store(QAStore, Protocol):
         self, code: str, question_id: str | None, action: Action | str
     ) -> SessionState: ...
 
+    def set_hidden(self, code: str, answer_id: int, hidden: bool) -> SessionState: ...
+
 
 class VoteSink(Protocol):
     """Records a vote (or an upvote) and returns only once it is durable (or refused)."""

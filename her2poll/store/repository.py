@@ -54,6 +54,9 @@ class SqlStore:
     ) -> SessionState:
         return polls.apply_action(self.db, code, question_id, action)
 
+    def set_hidden(self, code: str, answer_id: int, hidden: bool) -> SessionState:
+        return votes.set_hidden(self.db, code, answer_id, hidden)
+
     def qa_state(self, session_id: int) -> qa.QAState:
         return qa.read(self.db, session_id)
 

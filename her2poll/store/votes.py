@@ -26,10 +26,10 @@ from ..core.errors import Her2pollError, NotFound
 from ..core.items import Answered, ItemBase, RawAnswer, Responses, Summary
 from ..core.polls import Poll, check_vote
 from ..core.questions import QuestionSet
-from ..core.session import SessionState
+from ..core.session import SessionState, normalize_code
 from .db import Database
 from .models import AnswerRow, SessionRow, VoteReceiptRow, utcnow
-from .rows import load_questions, polls_of
+from .rows import find_session, load_questions, polls_of
 
 _CHUNK = 400  # rows per IN (...) clause; far below SQLite's variable limit
 
@@ -395,20 +395,27 @@ def answers_of(db: Database, session_id: int, participant_id: int) -> dict[str, 
     return found
 
 
-def set_hidden(db: Database, session_id: int, answer_id: int, hidden: bool) -> str:
-    """Hide an open-text answer from the room, or show it again; a new tally version.
+def set_hidden(db: Database, code: str, answer_id: int, hidden: bool) -> SessionState:
+    """Hide an open-text answer from the room, or show it again.
 
-    :return: the question id of the answer.
+    A new tally version (the moderator's and the projector's lists change) and a
+    new state version (phones showing the revealed results must drop it too).
+
+    :return: the session's new state.
     :raises NotFound: when the session has no such answer.
     """
     with db.begin() as conn:
-        qid = conn.execute(
-            select(AnswerRow.question_id).where(
-                AnswerRow.id == answer_id, AnswerRow.session_id == session_id
-            )
+        row, _ = find_session(conn, SessionRow.code == normalize_code(code), code)
+        found = conn.execute(
+            select(AnswerRow.id).where(AnswerRow.id == answer_id, AnswerRow.session_id == row.id)
         ).scalar_one_or_none()
-        if qid is None:
+        if found is None:
             raise NotFound(f"No answer {answer_id} in this session.", code="unknown_answer")
         conn.execute(update(AnswerRow).where(AnswerRow.id == answer_id).values(hidden=hidden))
-        bump_vote_seq(conn, [session_id])
-    return str(qid)
+        conn.execute(
+            update(SessionRow)
+            .where(SessionRow.id == row.id)
+            .values(version=SessionRow.version + 1, vote_seq=SessionRow.vote_seq + 1)
+        )
+        _, state = find_session(conn, SessionRow.id == row.id, code)
+    return state

@@ -121,6 +121,9 @@ class FakeStore(FakeQA):
         s = self._by_id(session_id)
         return {q: o for (p, q), o in s.answers.items() if p == participant_id}
 
+    def set_hidden(self, code: str, answer_id: int, hidden: bool) -> SessionState:
+        raise NotFound(f"No answer {answer_id} in this session.", code="unknown_answer")
+
     def apply_action(
         self, code: str, question_id: str | None, action: Action | str
     ) -> SessionState:
