@@ -26,6 +26,7 @@ from .items import (
     Item,
     ItemBase,
     Option,
+    Phase,
     PublishedFigure,
     SingleChoice,
     TextStatus,
@@ -87,6 +88,31 @@ class QuestionSet(_Strict):
     @model_validator(mode="after")
     def _question_ids_unique(self) -> QuestionSet:
         refuse_duplicates("question", [q.id for q in self.questions])
+        return self
+
+    @model_validator(mode="after")
+    def _twins_identical(self) -> QuestionSet:
+        """A post item and its pre twin are worded and ordered the same (CME.md, level 3)."""
+        by_id = {q.id: q for q in self.questions}
+        seen: dict[str, str] = {}
+        for q in self.questions:
+            if q.twin_of is None:
+                continue
+            pre = by_id.get(q.twin_of)
+            if pre is None or pre.phase is not Phase.PRE:
+                raise ValueError(f"{q.id}: twin_of {q.twin_of!r} must name a pre-test item")
+            if q.twin_of in seen:
+                raise ValueError(f"{q.twin_of} has two post twins: {seen[q.twin_of]} and {q.id}")
+            seen[q.twin_of] = q.id
+            mine, theirs = q.twin_signature(), pre.twin_signature()
+            if mine != theirs:
+                differ = sorted(
+                    k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k)
+                )
+                raise ValueError(
+                    f"{q.id} must repeat {pre.id} exactly (same wording, options and order); "
+                    f"they differ in: {', '.join(differ)}"
+                )
         return self
 
     @model_validator(mode="after")

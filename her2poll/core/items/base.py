@@ -60,6 +60,15 @@ class TextStatus(StrEnum):
     RECONSTRUCTED = "reconstructed"
 
 
+class Phase(StrEnum):
+    """Where an item sits in a CME activity (Moore's levels: pre/post test, evaluation)."""
+
+    PRE = "pre"
+    TALK = "talk"
+    POST = "post"
+    EVALUATION = "evaluation"
+
+
 class PublishedFigure(Strict):
     """One option's published percentage with where it comes from."""
 
@@ -188,6 +197,41 @@ class ItemBase(Strict):
     timer_seconds: int | None = Field(
         default=None, ge=5, le=3600, description="A countdown the moderator can extend or stop."
     )
+    phase: Phase = Field(default=Phase.TALK, description="pre, talk (live polls), post, evaluation")
+    twin_of: Ident | None = Field(
+        default=None,
+        description="On a post-test item: the id of the pre-test item it repeats word for word.",
+    )
+
+    @model_validator(mode="after")
+    def _twins_are_post_items(self) -> ItemBase:
+        if self.twin_of is not None and self.phase is not Phase.POST:
+            raise ValueError("only a post-test item (phase 'post') can be the twin of a pre item")
+        return self
+
+    #: What a post twin may differ in from its pre item: everything else must be identical.
+    TWIN_FREE: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "phase",
+            "twin_of",
+            "timer_seconds",
+            "rationale",
+            "text_quote",
+            "text_note",
+            "text_status",
+        }
+    )
+
+    def twin_signature(self) -> dict[str, Any]:
+        """The wording, options (ids, labels, order) and key a pre/post pair must share."""
+        body = self.model_dump(mode="json", exclude=set(self.TWIN_FREE))
+        if "options" in body:
+            body["options"] = [
+                {k: v for k, v in o.items() if k not in ("note", "published")}
+                for o in body["options"]
+            ]
+        return body
 
     # -- what every type answers the same way -------------------------------------------
 
