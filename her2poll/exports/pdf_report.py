@@ -452,7 +452,7 @@ def _numbers(q: dict[str, Any]) -> Table:
             _ci(c["published_ci_percent"]),
             _difference(c),
         ])  # fmt: skip
-    table = Table(rows, colWidths=[37 * mm, 17 * mm, 22 * mm, 20 * mm, 23 * mm, 23 * mm, 32 * mm])
+    table = Table(rows, colWidths=[33 * mm, 17 * mm, 22 * mm, 19 * mm, 28 * mm, 23 * mm, 32 * mm])
     table.setStyle(_GRID)
     return table
 
@@ -460,8 +460,8 @@ def _numbers(q: dict[str, Any]) -> Table:
 def _published_count_head(q: dict[str, Any]) -> str:
     """The source prints percentages only: say how its counts were obtained."""
     if q["comparison"]["published_source"] == "scaled_printed":
-        return "Published count (printed % scaled)"
-    return "Published count (reconstructed)"
+        return "Published count, printed % scaled"
+    return "Published count, reconstructed"
 
 
 def _difference(c: dict[str, Any]) -> str:
