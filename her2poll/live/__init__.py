@@ -101,7 +101,7 @@ def init_app(app: Flask) -> SocketIO:
         qa_moderator.mark_dirty(session_ids)
         qa_room.mark_dirty(session_ids)
 
-    app.extensions["her2poll_live"] = Live(
+    svc = app.extensions["her2poll_live"] = Live(
         store=store,
         socketio=socketio,
         registry=registry,
@@ -118,5 +118,5 @@ def init_app(app: Flask) -> SocketIO:
     )
     from . import events
 
-    events.register(socketio)
+    events.register(socketio, svc)
     return socketio
