@@ -34,6 +34,7 @@ class Profiler:
         binary = str(beside) if beside.exists() else shutil.which("py-spy")
         if binary is None:
             raise FileNotFoundError("py-spy is not installed (pip install py-spy)")
+        self.out_prefix.parent.mkdir(parents=True, exist_ok=True)  # py-spy makes no folders
         for pid in pids:
             out = self.out_prefix.with_name(f"{self.out_prefix.name}-{label}-pid{pid}.txt")
             cmd = [binary, "record", "--pid", str(pid), "--format", "raw"]

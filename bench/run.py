@@ -99,7 +99,7 @@ def _one(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Start a server, drive it, stop it; return its figures and a profile per phase."""
     # Native unwinding pauses the server per sample: sample less often.
-    rate = 20 if native else 100
+    rate = 50 if native else 100
     profiler = Profiler(profile_to, rate=rate, native=native) if profile_to else None
     busy = wait_quiet(quiet, 180)
     with server as target:
