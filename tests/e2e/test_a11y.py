@@ -8,6 +8,7 @@ reader would hear them.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -175,3 +176,84 @@ def test_moderator_and_projector_in_every_state_break_no_wcag_rule(
     for p in phones:
         p.close()
     check.done()
+
+
+def tab_to(page: Any, target: Any, limit: int = 80) -> None:
+    """Press Tab (as a keyboard user would) until ``target`` has the focus."""
+    for _ in range(limit):
+        if target.evaluate("(el) => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def assert_focus_visible(page: Any) -> None:
+    """The focused element draws a ring of at least 2 px (WCAG 2.4.7, 2.4.13's spirit)."""
+    ring = page.evaluate(
+        """() => {
+          const s = getComputedStyle(document.activeElement);
+          return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), tag:
+                  document.activeElement.tagName, visible: document.activeElement.matches(
+                  ":focus-visible")};
+        }"""
+    )
+    assert ring["visible"] and ring["style"] != "none" and ring["width"] >= 2, ring
+
+
+def test_a_whole_vote_and_its_control_by_keyboard_alone_with_what_a_screen_reader_hears(
+    live_server: Any, open_page: Any, artifacts: Path
+) -> None:
+    session = live_server.create_session()
+    moderator = connected(open_page(session["moderator_url"], LAPTOP))
+    phone = open_page(session["attendee_url"], PHONE)
+    status, announce = phone.locator("#status"), moderator.locator("#announce")
+    expect(status).to_have_text("Connected.")
+    for region in (status, announce, moderator.locator("#connection")):
+        expect(region).to_have_attribute("role", "status")  # polite live regions
+
+    # The moderator opens question 1 with Tab and Enter; focus stays in its controls.
+    pq1 = card(moderator, "PQ1")
+    tab_to(moderator, pq1.get_by_role("button", name="Open", exact=True))
+    assert_focus_visible(moderator)
+    moderator.keyboard.press("Enter")
+    expect(announce).to_have_text("Question 1: Open for answers.")
+    expect(pq1.get_by_role("button", name="Close")).to_be_focused()
+    assert_focus_visible(moderator)
+    expect(status).to_have_text("Question open: choose an answer.")
+
+    # The phone answers with Tab and Space, changes its mind with Tab and Enter.
+    first = phone.get_by_role("button", name="HER2CLIMB (NCT02614794)")
+    tab_to(phone, first)
+    assert_focus_visible(phone)
+    phone.keyboard.press("Space")
+    expect(status).to_have_text("Answer recorded. You can change it while the question is open.")
+    expect(first).to_have_attribute("aria-pressed", "true")
+    other = phone.get_by_role("button", name="Neoadjuvant studies")
+    tab_to(phone, other)
+    phone.keyboard.press("Enter")
+    expect(other).to_have_attribute("aria-pressed", "true")
+    expect(first).to_have_attribute("aria-pressed", "false")
+    expect(pq1.locator(".q-n")).to_have_text("1 answered")
+    expect(
+        pq1.locator("tbody tr").filter(has_text="Neoadjuvant studies").locator("td").first
+    ).to_have_text("1")
+    phone.screenshot(path=artifacts / "a11y-phone-keyboard-answered.png", full_page=True)
+
+    # Reveal (one Tab on from Close), then back to Close with Shift+Tab.
+    moderator.keyboard.press("Tab")
+    expect(pq1.get_by_role("button", name="Reveal results")).to_be_focused()
+    moderator.keyboard.press("Enter")
+    expect(announce).to_have_text("Question 1: Results shown.")
+    expect(status).to_have_text(
+        "Answer recorded. You can change it while the question is open. Results shown below."
+    )
+    expect(phone.locator("#results")).to_contain_text("Neoadjuvant studies (your answer)")
+    expect(pq1.get_by_role("button", name="Hide results")).to_be_focused()
+    moderator.keyboard.press("Shift+Tab")
+    expect(pq1.get_by_role("button", name="Close")).to_be_focused()
+    moderator.keyboard.press("Enter")
+    expect(announce).to_have_text("Question 1: Closed.")
+    expect(pq1.get_by_role("button", name="Reopen")).to_be_focused()
+    assert_focus_visible(moderator)
+    expect(status).to_have_text("Voting is closed. Your answer was recorded. Results shown below.")
+    moderator.screenshot(path=artifacts / "a11y-panel-keyboard-closed.png")
