@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import signal
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -28,9 +29,12 @@ class Profiler:
 
     def start(self, pids: list[int], label: str) -> None:
         """Record each of ``pids`` into ``<prefix>-<label>-pid<pid>.txt``."""
-        binary = shutil.which("py-spy")
+        # The bench extra installs it into the virtual environment, often not on PATH.
+        beside = Path(sys.executable).with_name("py-spy")
+        binary = str(beside) if beside.exists() else shutil.which("py-spy")
         if binary is None:
             raise FileNotFoundError("py-spy is not installed (pip install py-spy)")
+        self.out_prefix.parent.mkdir(parents=True, exist_ok=True)  # py-spy makes no folders
         for pid in pids:
             out = self.out_prefix.with_name(f"{self.out_prefix.name}-{label}-pid{pid}.txt")
             cmd = [binary, "record", "--pid", str(pid), "--format", "raw"]

@@ -1,7 +1,9 @@
 """The run's outputs: a markdown table, a JSON file and a latency-vs-N plot.
 
 Every her2poll figure sits beside the Node.js peer's and their ratio
-(her2poll ÷ peer: above 1 means more time or memory; below 1 fewer votes/s).
+and the bare python-socketio floor's (:mod:`bench.floor`), with both ratios
+(her2poll ÷ floor, her2poll ÷ peer: above 1 means more time or memory; below 1
+fewer votes/s), and a line per phase saying how much of the CPU is the stack's.
 """
 
 from __future__ import annotations
@@ -16,14 +18,23 @@ from typing import Any
 GOALS: dict[str, dict[str, str]] = {
     "single": {
         "connected": "5,000",
-        "rss_per_conn_kb": "≤ 80",
+        "rss_per_conn_kb": "≤ 60",
+        "cpu_per_join": "≤ 1.5",
+        "cpu_per_vote": "≤ 0.35",
+        "votes_per_s": "≥ 0.6× peer",
         "all_acked_s": "≤ 1.5",
         "steady_p99": "≤ 500",
         "tally_ms": "≤ 250",
         "qa_acked": "N within 10 s",
         "qa_db": "yes",
     },
-    "cluster": {"connected": "15,000, 0 errors", "all_acked_s": "all acked", "exact": "exact"},
+    "cluster": {
+        "connected": "15,000, 0 errors",
+        "all_acked_s": "all acked",
+        "exact": "exact",
+        "steady_p99": "≤ 500",
+        "join_p99": "≤ 2,000",
+    },
 }
 
 
@@ -128,28 +139,64 @@ _GOAL_OF = {
 }
 
 
-def table(kind: str, main: dict[str, Any] | None, peer: dict[str, Any] | None) -> str:
-    """One markdown table: metric, target, her2poll, peer, ratio."""
+#: The servers of one run, in the table's order: (result key, column heading).
+SERVERS = (("her2poll", "her2poll"), ("floor", "python-socketio floor"), ("peer", "Node peer"))
+
+
+def table(
+    kind: str,
+    main: dict[str, Any] | None,
+    peer: dict[str, Any] | None,
+    floor: dict[str, Any] | None = None,
+) -> str:
+    """One markdown table: metric, target, her2poll, floor, peer, her2poll ÷ floor, ÷ peer."""
     goals = GOALS.get(kind, {})
     lines = [
-        "| phase | metric | target | her2poll | Node peer | her2poll ÷ peer |",
-        "|---|---|---|---:|---:|---:|",
+        "| phase | metric | target | her2poll | python-socketio floor | Node peer "
+        "| her2poll ÷ floor | her2poll ÷ peer |",
+        "|---|---|---|---:|---:|---:|---:|---:|",
     ]
-    qa = any("qa" in r for r in (main, peer) if r)
-    base = rows(main or peer, qa)  # type: ignore[arg-type]
+    qa = any("qa" in r for r in (main, floor, peer) if r)
+    base = rows(main or floor or peer, qa)  # type: ignore[arg-type]
     mine = rows(main, qa) if main else [None] * len(base)
+    bare = rows(floor, qa) if floor else [None] * len(base)
     theirs = rows(peer, qa) if peer else [None] * len(base)
-    for (phase, metric, _v), m, p in zip(base, mine, theirs, strict=True):
+    for (phase, metric, _v), m, f, p in zip(base, mine, bare, theirs, strict=True):
         goal = goals.get(_GOAL_OF.get(metric, ""), "")
         if metric == "ack p99 ms" and phase == "steady":
             goal = goals.get("steady_p99", "")
+        if metric == "connect+join p99 ms":
+            goal = goals.get("join_p99", "")
+        if metric == "server CPU ms per vote":
+            goal = goals.get("cpu_per_vote", "")
+        if metric == "server CPU ms per connect+join":
+            goal = goals.get("cpu_per_join", "")
+        if metric == "durable votes/s" and phase == "burst":
+            goal = goals.get("votes_per_s", "")
         if phase == "qa" and metric == "moderator counts = DB counts" and not main:
             goal = ""  # the peer keeps no database
-        mv, pv = (m[2] if m else None), (p[2] if p else None)
+        mv, fv, pv = (m[2] if m else None), (f[2] if f else None), (p[2] if p else None)
         lines.append(
-            f"| {phase} | {metric} | {goal} | {_num(mv)} | {_num(pv)} | {_ratio(mv, pv)} |"
+            f"| {phase} | {metric} | {goal} | {_num(mv)} | {_num(fv)} | {_num(pv)} "
+            f"| {_ratio(mv, fv)} | {_ratio(mv, pv)} |"
         )
     return "\n".join(lines)
+
+
+def ours(main: dict[str, Any] | None, floor: dict[str, Any] | None) -> list[str]:
+    """How much of her2poll's server CPU the bare stack spends too, and how much is ours."""
+    if not main or not floor:
+        return []
+    out = []
+    for phase, what in (("connect", "connect+join"), ("burst", "vote"), ("steady", "vote")):
+        m = main.get(phase, {}).get("server_cpu_ms_each")
+        f = floor.get(phase, {}).get("server_cpu_ms_each")
+        if isinstance(m, int | float) and isinstance(f, int | float) and m > 0:
+            out.append(
+                f"- {phase}: {m:.3f} ms server CPU per {what}; the stack's floor {f:.3f} ms "
+                f"({f / m:.0%}), ours {m - f:.3f} ms ({(m - f) / m:.0%})"
+            )
+    return out
 
 
 def markdown(run: dict[str, Any]) -> str:
@@ -165,8 +212,9 @@ def markdown(run: dict[str, Any]) -> str:
         busy = ", ".join(f"{k} {v:.0%}" for k, v in item.get("busy_before", {}).items())
         parts += [f"## N = {item['n']:,}", ""]
         parts += [f"Load average (start → end): {load}; CPU busy before start: {busy}.", ""]
-        parts += [table(run["kind"], item.get("her2poll"), item.get("peer")), ""]
-        for label in ("her2poll", "peer"):
+        parts += [table(run["kind"], item.get("her2poll"), item.get("peer"), item.get("floor"))]
+        parts += ["", *ours(item.get("her2poll"), item.get("floor")), ""]
+        for label, _heading in SERVERS:
             errs = _all_errors(item.get(label))
             if errs:
                 parts.append(f"- {label} errors: `{json.dumps(errs)}`")
@@ -211,7 +259,7 @@ def _history(out_dir: Path, kind: str, variant: str) -> dict[tuple[str, int], di
         if run.get("kind") != kind or run.get("variant", "") != variant:
             continue
         for item in run.get("results", []):
-            for label in ("her2poll", "peer"):
+            for label, _heading in SERVERS:
                 if item.get(label):
                     found[(label, item["n"])] = item[label]
     return found
@@ -226,7 +274,7 @@ def plot(out_dir: Path, kind: str, stem: str, variant: str = "") -> Sequence[Pat
     fig = make_subplots(
         rows=1, cols=2, subplot_titles=("burst: ack latency", "steady: ack latency")
     )
-    for label, dash in (("her2poll", "solid"), ("peer", "dot")):
+    for label, dash in (("her2poll", "solid"), ("floor", "dash"), ("peer", "dot")):
         ns = sorted(n for (lab, n) in history if lab == label)
         for col, phase, keys in ((1, "burst", ("p50", "p99")), (2, "steady", ("p50", "p99"))):
             for key in keys:
@@ -238,7 +286,8 @@ def plot(out_dir: Path, kind: str, stem: str, variant: str = "") -> Sequence[Pat
                 )  # fmt: skip
     fig.update_xaxes(title_text="connected attendees (N)")
     fig.update_yaxes(title_text="ms", rangemode="tozero")
-    title = f"her2poll vs Node peer: {kind}" + (f" ({variant})" if variant else "")
+    title = f"her2poll vs python-socketio floor vs Node peer: {kind}"
+    title += f" ({variant})" if variant else ""
     fig.update_layout(title=title, width=1100, height=450)
     html = out_dir / f"{stem}-latency.html"
     fig.write_html(html, include_plotlyjs=True)

@@ -1,10 +1,12 @@
 """Run the benchmark: ``python -m bench.run --target single --n 5000``.
 
-Each N gets a fresh server (and, unless ``--no-peer``, a fresh Node.js peer
-driven by the same load); figures go to ``bench/results/`` as JSON, markdown
-and a latency-vs-N plot. Everything is bounded: ramped connects, one burst,
-``--steady-seconds`` of fixed-rate votes, one upvote per attendee over
-``--qa-seconds`` (unless ``--no-qa``), then every process is stopped.
+Each N gets a fresh server, then (unless ``--no-floor``) a fresh bare
+python-socketio server (:mod:`bench.floor`, the stack's own floor) and (unless
+``--no-peer``) a fresh Node.js peer, all driven by the same load; figures go to
+``bench/results/`` as JSON, markdown and a latency-vs-N plot. Everything is
+bounded: ramped connects, one burst, ``--steady-seconds`` of fixed-rate votes,
+one upvote per attendee over ``--qa-seconds`` (unless ``--no-qa``), then every
+process is stopped.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ RESULTS = ROOT / "bench" / "results"
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
-    p.add_argument("--target", choices=("single", "cluster", "peer"), default="single")
+    p.add_argument("--target", choices=("single", "cluster", "floor", "peer"), default="single")
     p.add_argument("--workers", type=int, default=2, help="cluster: her2poll processes")
     p.add_argument("--n", default="5000", help="attendees; a comma list runs each (1000,5000)")
     p.add_argument("--procs", type=int, help="load-generator processes (default: N/4000, ≥ 2)")
@@ -47,6 +49,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--qa-seconds", type=float, default=10.0, help="qa: upvotes spread over")
     p.add_argument("--no-deflate", action="store_true", help="don't offer permessage-deflate")
     p.add_argument("--no-peer", action="store_true", help="skip the Node.js reference run")
+    p.add_argument(
+        "--no-floor",
+        action="store_true",
+        help="single: skip the bare python-socketio run (the floor is one process)",
+    )
     p.add_argument("--profile", action="store_true", help="py-spy the server, per phase")
     p.add_argument("--native", action="store_true", help="with --profile: C frames too")
     p.add_argument(
@@ -60,6 +67,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--port", type=int, help="entry port (single 5200, cluster 8200)")
     p.add_argument("--backend-port", type=int, default=5201, help="cluster: first process port")
     p.add_argument("--peer-port", type=int, default=8290)
+    p.add_argument("--floor-port", type=int, default=8291)
     p.add_argument("--out", type=Path, default=RESULTS)
     p.add_argument(
         "--quiet",
@@ -76,6 +84,8 @@ def _server(args: argparse.Namespace) -> AbstractContextManager[targets.Target]:
         return targets.single(args.port or 5200, env)
     if args.target == "cluster":
         return targets.cluster(args.workers, args.port or 8200, args.backend_port, args.db, env)
+    if args.target == "floor":
+        return targets.floor(args.floor_port)
     return targets.peer(args.peer_port)
 
 
@@ -89,7 +99,7 @@ def _one(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Start a server, drive it, stop it; return its figures and a profile per phase."""
     # Native unwinding pauses the server per sample: sample less often.
-    rate = 20 if native else 100
+    rate = 50 if native else 100
     profiler = Profiler(profile_to, rate=rate, native=native) if profile_to else None
     busy = wait_quiet(quiet, 180)
     with server as target:
@@ -161,17 +171,26 @@ def main(argv: list[str] | None = None) -> None:
     }
     for plan in _plans(args):
         item: dict[str, Any] = {"n": plan.n}
-        if args.target != "peer":
+        if args.target in ("single", "cluster"):
             prof = args.out / f"{stem}-profile-n{plan.n}" if args.profile else None
             item["her2poll"], item["profile"] = _one(
                 _server(args), plan, prof, args.native, args.quiet, args.out / f"{stem}-logs"
             )
+        if args.target == "floor" or (args.target == "single" and not args.no_floor):
+            prof = args.out / f"{stem}-floor-profile-n{plan.n}" if args.profile else None
+            item["floor"], floor_profile = _one(
+                targets.floor(args.floor_port), plan, prof, args.native, args.quiet
+            )
+            profiles = item.setdefault("profile", {})
+            profiles.update({f"floor {k}": v for k, v in floor_profile.items()})
         if args.target == "peer" or not args.no_peer:
             item["peer"], _ = _one(targets.peer(args.peer_port), plan, None, quiet=args.quiet)
-        item["loadavg"] = {k: item[k]["loadavg"] for k in ("her2poll", "peer") if k in item}
-        item["busy_before"] = {k: item[k]["busy_before"] for k in ("her2poll", "peer") if k in item}
+        labels = [k for k, _heading in report.SERVERS if k in item]
+        item["loadavg"] = {k: item[k]["loadavg"] for k in labels}
+        item["busy_before"] = {k: item[k]["busy_before"] for k in labels}
         run["results"].append(item)
-        print(report.table(kind, item.get("her2poll"), item.get("peer")), flush=True)
+        print(report.table(kind, item.get("her2poll"), item.get("peer"), item.get("floor")))
+        print("\n".join(report.ours(item.get("her2poll"), item.get("floor"))), flush=True)
     if run["variant"]:
         run["title"] += f" ({run['variant']})"
     for path in report.write(run, args.out, stem):

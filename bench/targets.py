@@ -2,6 +2,8 @@
 
 - ``single``: one her2poll process (gunicorn, one gevent worker) on a new SQLite file.
 - ``cluster``: N her2poll processes behind nginx, on a new PostgreSQL database, with Redis.
+- ``floor``: the bare python-socketio ``Server`` under gunicorn's gevent worker, no Flask,
+  votes in memory (:mod:`bench.floor`): the stack's own floor.
 - ``peer``: the Node.js reference server in ``bench/peer`` (npm socket.io, in memory).
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,6 +26,7 @@ from testkit import procs
 from testkit.cluster import Cluster
 
 PEER = Path(__file__).resolve().parent / "peer"
+ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -95,6 +99,25 @@ def peer(port: int) -> Iterator[Target]:
         procs.wait_http(f"http://127.0.0.1:{port}/healthz", proc, timeout=20)
         yield Target(
             "Node.js socket.io peer (in memory)", f"http://127.0.0.1:{port}", lambda: [proc.pid]
+        )
+    finally:
+        procs.stop(proc)
+
+
+@contextmanager
+def floor(port: int) -> Iterator[Target]:
+    """The bare python-socketio server (:mod:`bench.floor`), served as her2poll is."""
+    procs.raise_nofile()
+    cmd = [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1",
+           "--worker-connections", "10000", "-b", f"127.0.0.1:{port}", "--graceful-timeout", "5",
+           "--no-control-socket", "--timeout", "120", "bench.floor:app"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)
+    try:
+        procs.wait_http(f"http://127.0.0.1:{port}/healthz", proc, timeout=30)
+        yield Target(
+            "python-socketio floor (gevent, no Flask, in memory)",
+            f"http://127.0.0.1:{port}",
+            lambda: procs.children(proc.pid),
         )
     finally:
         procs.stop(proc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask
@@ -37,6 +38,30 @@ class _NoDeflate:
         return self.wsgi_app(environ, start_response)
 
 
+log = logging.getLogger(__name__)
+
+
+class EngineLog(logging.Logger):
+    """python-engineio's logger: its warnings and errors, and one line per oversized message.
+
+    Engine.IO closes a connection whose message is over ``max_http_buffer_size``
+    and says so only at info level, which would be a line per packet if shown;
+    this logger keeps info quiet and turns just that close into one warning of ours
+    (no traceback, no payload).
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__("her2poll.live.engineio", logging.WARNING)
+        self.parent = logging.getLogger("her2poll.live")
+        self.limit = limit
+
+    def info(self, msg: object, *args: object, **kwargs: Any) -> None:
+        if args and args[-1] == "packet is too large":
+            log.warning(
+                "closed connection %s: a message over the %d-byte limit", args[0], self.limit
+            )
+
+
 def _never_called() -> tuple[str, int]:  # pragma: no cover - see init_app
     return "Socket.IO clients connect here.", 400
 
@@ -55,6 +80,7 @@ def init_app(app: Flask) -> SocketIO:
         # None is same origin only; an empty list would turn the Origin check off.
         cors_allowed_origins=list(settings.cors_origins) or None,
         max_http_buffer_size=settings.max_message_bytes,
+        engineio_logger=EngineLog(settings.max_message_bytes),
         transports=["websocket"],
         # Socket.IO's defaults: at 15,000 phones a 10 s interval is 1,500 pings a second.
         ping_interval=25,
@@ -101,7 +127,7 @@ def init_app(app: Flask) -> SocketIO:
         qa_moderator.mark_dirty(session_ids)
         qa_room.mark_dirty(session_ids)
 
-    app.extensions["her2poll_live"] = Live(
+    svc = app.extensions["her2poll_live"] = Live(
         store=store,
         socketio=socketio,
         registry=registry,
@@ -118,5 +144,5 @@ def init_app(app: Flask) -> SocketIO:
     )
     from . import events
 
-    events.register(socketio)
+    events.register(socketio, svc)
     return socketio

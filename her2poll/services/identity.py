@@ -7,11 +7,14 @@ participant's, and a token from one session is worthless in another.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from itsdangerous import BadSignature, URLSafeSerializer
 
 _SALT = "her2poll.participant.v1"
 
 
+@lru_cache(maxsize=8)
 def _serializer(secret_key: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt=_SALT)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..core import qa, views
 from ..core.access import Role
-from ..core.session import SessionState
+from ..core.session import SessionState, normalize_code
 from . import identity, sessions
 from .ports import Store
 
@@ -57,12 +57,12 @@ def join(
     :param connected: attendees connected now to a session (by id), for the
         moderator's and the projector's view.
     """
+    if request.role is Role.ATTENDEE:
+        return _attendee(store, signing_key, request.code, request.token)
     state = store.session(request.code)
     if request.role is Role.MODERATOR:
         return _moderator(store, state, request.secret, connected(state.id))
-    if request.role is Role.SCREEN:
-        return _screen(store, state, request.token, connected(state.id))
-    return _attendee(store, signing_key, state, request.token)
+    return _screen(store, state, request.token, connected(state.id))
 
 
 def _moderator(store: Store, state: SessionState, secret: str | None, connected: int) -> Joined:
@@ -90,19 +90,22 @@ def _screen(store: Store, state: SessionState, token: str | None, connected: int
     )
 
 
-def _attendee(store: Store, key: str, state: SessionState, token: str | None) -> Joined:
-    """A known token finds its participant again; anything else is a new one."""
-    participant = store.join(state.id, identity.verify(key, state.code, token))
-    tallies = store.snapshot(state.id).tallies if views.shows_results(state) else {}
-    asked, mine = store.qa_with_mine(state.id, participant.id)
+def _attendee(store: Store, key: str, code: str, token: str | None) -> Joined:
+    """A known token finds its participant again; anything else is a new one.
+
+    One transaction (the hot path: every phone joins on every reconnect).
+    """
+    public_id = identity.verify(key, normalize_code(code), token)
+    found = store.attendee_join(code, public_id, views.shows_results)
+    state, participant, asked = found.state, found.participant, found.qa
     return _joined(
         Member(Role.ATTENDEE, state.id, state.code, participant.id),
-        views.attendee_state(state, tallies, now=datetime.now(UTC)),
+        views.attendee_state(state, found.tallies or {}, now=datetime.now(UTC)),
         participant=participant.public_id,
         participant_token=identity.sign(key, state.code, participant.public_id),
-        answers=store.answers_of(state.id, participant.id),
+        answers=found.answers,
         qa=qa.room_view(asked.seq, asked.settings, asked.questions),
-        qa_mine=mine,
+        qa_mine=found.qa_mine,
     )
 
 

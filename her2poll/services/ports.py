@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from ..core.access import Digests, Secrets
@@ -14,6 +14,7 @@ from ..core.polls import Action
 from ..core.qa import ModAction, Settings
 from ..core.questions import QuestionSet
 from ..core.session import Participant, SessionState, SessionSummary, Snapshot
+from ..store.joins import AttendeeJoin
 from ..store.qa import AskIn, QAState, UpvoteIn
 from ..store.votes import VoteIn, VoteResult
 
@@ -62,6 +63,12 @@ class Store(QAStore, Protocol):
     def join(self, session_id: int, public_id: str | None) -> Participant: ...
 
     def answers_of(self, session_id: int, participant_id: int) -> dict[str, object]: ...
+
+    def attendee_join(
+        self, code: str, public_id: str | None, with_tallies: Callable[[SessionState], bool]
+    ) -> AttendeeJoin:
+        """An attendee's join in one transaction (:mod:`her2poll.store.joins`)."""
+        ...
 
     def apply_action(
         self, code: str, question_id: str | None, action: Action | str

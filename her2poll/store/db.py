@@ -88,8 +88,12 @@ class Database:
     """An engine plus the one way to run a transaction on it."""
 
     def __init__(self, url: str) -> None:
+        from .rows import SessionStates
+
         self.url = url
         self.engine = make_engine(url)
+        #: each session's state, kept while its version holds (votes and joins read it)
+        self.states = SessionStates()
 
     @property
     def backend(self) -> str:

@@ -23,21 +23,28 @@ def join(db: Database, session_id: int, public_id: str | None) -> Participant:
     happens after a database reset, and the attendee should simply carry on.
     """
     with db.begin() as conn:
-        if public_id:
-            row = conn.execute(
-                select(ParticipantRow.id).where(
-                    ParticipantRow.public_id == public_id,
-                    ParticipantRow.session_id == session_id,
-                )
-            ).scalar_one_or_none()
-            if row is not None:
-                return Participant(row, session_id, public_id)
-        new_public = secrets.token_urlsafe(12)
-        pid = conn.execute(
-            insert(ParticipantRow).returning(ParticipantRow.id),
-            {"session_id": session_id, "public_id": new_public, "created_at": utcnow()},
-        ).scalar_one()
-    return Participant(pid, session_id, new_public)
+        return find_or_add(conn, session_id, public_id)[0]
+
+
+def find_or_add(
+    conn: Connection, session_id: int, public_id: str | None
+) -> tuple[Participant, bool]:
+    """:func:`join` in the caller's transaction; also whether the participant was known."""
+    if public_id:
+        row = conn.execute(
+            select(ParticipantRow.id).where(
+                ParticipantRow.public_id == public_id,
+                ParticipantRow.session_id == session_id,
+            )
+        ).scalar_one_or_none()
+        if row is not None:
+            return Participant(row, session_id, public_id), True
+    new_public = secrets.token_urlsafe(12)
+    pid = conn.execute(
+        insert(ParticipantRow).returning(ParticipantRow.id),
+        {"session_id": session_id, "public_id": new_public, "created_at": utcnow()},
+    ).scalar_one()
+    return Participant(pid, session_id, new_public), False
 
 
 def count(conn: Connection, session_id: int) -> int:

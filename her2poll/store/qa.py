@@ -115,10 +115,10 @@ def read_with_mine(
 ) -> tuple[QAState, dict[str, object]]:
     """The session's Q&A and one participant's own part of it, in one transaction."""
     with db.snapshot() as conn:
-        return read_in(conn, session_id), _mine(conn, session_id, participant_id)
+        return read_in(conn, session_id), mine_in(conn, session_id, participant_id)
 
 
-def _mine(conn: Connection, session_id: int, participant_id: int) -> dict[str, object]:
+def mine_in(conn: Connection, session_id: int, participant_id: int) -> dict[str, object]:
     """One participant's upvotes and own questions, for their join ack."""
     upvoted = (
         conn.execute(

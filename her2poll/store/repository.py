@@ -7,7 +7,7 @@ tested with a fake of this one class.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..core.access import Digests, Secrets
@@ -15,7 +15,7 @@ from ..core.polls import Action
 from ..core.qa import ModAction, Settings
 from ..core.questions import QuestionSet
 from ..core.session import Participant, SessionState, SessionSummary, Snapshot
-from . import participants, polls, qa, sessions, snapshot, votes
+from . import joins, participants, polls, qa, sessions, snapshot, votes
 from .db import Database, get_db
 
 
@@ -54,6 +54,11 @@ class SqlStore:
 
     def answers_of(self, session_id: int, participant_id: int) -> dict[str, object]:
         return votes.answers_of(self.db, session_id, participant_id)
+
+    def attendee_join(
+        self, code: str, public_id: str | None, with_tallies: Callable[[SessionState], bool]
+    ) -> joins.AttendeeJoin:
+        return joins.attendee_join(self.db, code, public_id, with_tallies)
 
     def apply_action(
         self, code: str, question_id: str | None, action: Action | str

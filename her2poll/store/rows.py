@@ -6,11 +6,12 @@ new poll field is read in one place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
+from cachetools import LRUCache
 from sqlalchemy import ColumnElement, Connection, Row, select
 
 from ..core.errors import NotFound
@@ -18,6 +19,8 @@ from ..core.polls import Poll, PollState
 from ..core.questions import QuestionSet
 from ..core.session import SessionState
 from .models import PollRow, SessionRow, utc
+
+T = TypeVar("T")
 
 #: The columns :func:`poll_of` reads, in its order.
 POLL_COLUMNS = (PollRow.question_id, PollRow.state, PollRow.revealed, PollRow.ends_at)
@@ -85,3 +88,67 @@ def session_of(row: Row[Any], polls: Sequence[Poll]) -> SessionState:
         created_at=utc(row.created_at),
         current_question_id=row.current_question_id,
     )
+
+
+#: What tells a cached session state from a stale one: every change to a session's
+#: state (its polls, current question, title) bumps ``version`` in the transaction
+#: that makes it; ``created_at`` tells a new session that got a deleted one's id.
+STAMP_COLUMNS = (SessionRow.id, SessionRow.version, SessionRow.created_at)
+Stamp = tuple[int, int, object]
+
+
+class Current(NamedTuple):
+    """A session as of the caller's transaction: its state, polls and Q&A version."""
+
+    state: SessionState
+    polls: Mapping[str, Poll]
+    qa_seq: int
+    stamp: Stamp
+
+
+class SessionStates:
+    """Per process and database: each session's state, kept while its version holds.
+
+    A vote or a join reads one small row (:data:`STAMP_COLUMNS`) in its own
+    transaction instead of the session's row, its question set and its polls; the
+    state is read again only after it changed. Correct with several processes too:
+    the stamp is read in the transaction that uses the state. :meth:`memo` keeps
+    other per-session reads the same way, under a key that names their version.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._states: LRUCache[int, tuple[Stamp, SessionState, dict[str, Poll]]] = LRUCache(size)
+        self._memo: LRUCache[tuple[Any, ...], Any] = LRUCache(size)
+
+    def current(self, conn: Connection, where: ColumnElement[bool]) -> dict[int, Current]:
+        """The current state of each session ``where`` selects, by id."""
+        rows = conn.execute(select(*STAMP_COLUMNS, SessionRow.qa_seq).where(where)).all()
+        found: dict[int, Current] = {}
+        stale: dict[int, int] = {}
+        for sid, version, created_at, qa_seq in rows:
+            kept = self._states.get(sid)
+            if kept is not None and kept[0] == (sid, version, created_at):
+                found[sid] = Current(kept[1], kept[2], qa_seq, kept[0])
+            else:
+                stale[sid] = qa_seq
+        if stale:
+            polls = polls_of(conn, stale)
+            for row in conn.execute(select(SessionRow).where(SessionRow.id.in_(list(stale)))):
+                state = session_of(row, polls[row.id])
+                by_id = {p.question_id: p for p in state.polls}
+                stamp = (row.id, row.version, row.created_at)
+                self._states[row.id] = (stamp, state, by_id)
+                found[row.id] = Current(state, by_id, row.qa_seq, stamp)
+        return found
+
+    def memo(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """``make()``, kept under ``key`` (which must name the version it was made at)."""
+        try:
+            value: T = self._memo[key]
+        except KeyError:
+            value = self._memo[key] = make()
+        return value
+
+    def clear(self) -> None:
+        self._states.clear()
+        self._memo.clear()

@@ -13,7 +13,7 @@ person, a new ``vote_id`` replacing the previous answer while the poll is open.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,7 +29,7 @@ from ..core.questions import QuestionSet
 from ..core.session import SessionState, normalize_code
 from .db import Database
 from .models import AnswerRow, SessionRow, VoteReceiptRow, utcnow
-from .rows import find_session, load_questions, polls_of
+from .rows import SessionStates, find_session, load_questions
 
 _CHUNK = 400  # rows per IN (...) clause; far below SQLite's variable limit
 
@@ -86,7 +86,7 @@ def record_votes(db: Database, votes: Sequence[VoteIn]) -> list[VoteResult]:
     for attempt in range(2):
         try:
             with db.begin() as conn:
-                return _record(conn, votes)
+                return _record(conn, votes, db.states)
         except IntegrityError:
             if attempt == 1:
                 raise
@@ -97,8 +97,8 @@ def record_vote(db: Database, vote: VoteIn) -> VoteResult:
     return record_votes(db, [vote])[0]
 
 
-def _record(conn: Connection, votes: Sequence[VoteIn]) -> list[VoteResult]:
-    sessions = _load_sessions(conn, {v.session_id for v in votes})
+def _record(conn: Connection, votes: Sequence[VoteIn], states: SessionStates) -> list[VoteResult]:
+    sessions = _load_sessions(conn, {v.session_id for v in votes}, states)
     seen = _existing_receipts(conn, votes)
     answers = _existing_answers(conn, votes)
     now = utcnow()
@@ -141,7 +141,7 @@ def _record(conn: Connection, votes: Sequence[VoteIn]) -> list[VoteResult]:
 
 
 def _check(
-    sessions: dict[int, tuple[QuestionSet, dict[str, Poll]]], v: VoteIn, now: datetime
+    sessions: dict[int, tuple[QuestionSet, Mapping[str, Poll]]], v: VoteIn, now: datetime
 ) -> _Kept:
     """The vote's answer as it will be kept, or the reason it is refused."""
     questions, polls = sessions[v.session_id]
@@ -155,15 +155,13 @@ def _check(
 
 
 def _load_sessions(
-    conn: Connection, ids: Iterable[int]
-) -> dict[int, tuple[QuestionSet, dict[str, Poll]]]:
+    conn: Connection, ids: Iterable[int], states: SessionStates
+) -> dict[int, tuple[QuestionSet, Mapping[str, Poll]]]:
+    """Each session's question set and polls, as of this transaction (mostly cached)."""
     ids = sorted(set(ids))
-    polls = polls_of(conn, ids)
     found = {
-        sid: (load_questions(qjson), {p.question_id: p for p in polls[sid]})
-        for sid, qjson in conn.execute(
-            select(SessionRow.id, SessionRow.questions_json).where(SessionRow.id.in_(ids))
-        )
+        sid: (now.state.questions, now.polls)
+        for sid, now in states.current(conn, SessionRow.id.in_(ids)).items()
     }
     missing = set(ids) - found.keys()
     if missing:
@@ -378,14 +376,24 @@ def answers_of(db: Database, session_id: int, participant_id: int) -> dict[str, 
         qjson = conn.execute(
             select(SessionRow.questions_json).where(SessionRow.id == session_id)
         ).scalar_one_or_none()
-        rows = conn.execute(
-            select(AnswerRow.question_id, AnswerRow.option_id, AnswerRow.value).where(
-                AnswerRow.session_id == session_id, AnswerRow.participant_id == participant_id
-            )
-        ).all()
-    if qjson is None:
-        return {}
-    questions = load_questions(qjson)
+        if qjson is None:
+            return {}
+        return _answers(conn, load_questions(qjson), session_id, participant_id)
+
+
+def answers_in(conn: Connection, state: SessionState, participant_id: int) -> dict[str, object]:
+    """:func:`answers_of` in the caller's transaction, for a session already read."""
+    return _answers(conn, state.questions, state.id, participant_id)
+
+
+def _answers(
+    conn: Connection, questions: QuestionSet, session_id: int, participant_id: int
+) -> dict[str, object]:
+    rows = conn.execute(
+        select(AnswerRow.question_id, AnswerRow.option_id, AnswerRow.value).where(
+            AnswerRow.session_id == session_id, AnswerRow.participant_id == participant_id
+        )
+    ).all()
     found: dict[str, object] = {}
     for qid, option_id, value in rows:
         item = questions.question(qid)

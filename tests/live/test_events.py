@@ -249,7 +249,7 @@ def test_an_unexpected_error_is_an_ack_with_a_reference_not_a_crash(
     def broken(*_a, **_k):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(SqlStore, "answers_of", broken)
+    monkeypatch.setattr(SqlStore, "attendee_join", broken)
     ack = live.client().emit("join", {"code": live.code}, callback=True)
     assert ack["code"] == "internal_error"
     assert "boom" not in ack["message"] and "ref" in ack["message"]

@@ -88,6 +88,12 @@ def test_an_oversized_message_is_refused_and_harms_nobody(live_server: LiveServe
     ok.connect(live_server.url, transports=["websocket"])
     assert ok.call("join", {"code": s["code"]})["ok"]
     ok.disconnect()
+    # The server says why it closed that connection, once, without a traceback.
+    said = "a message over the 4096-byte limit"
+    assert wait_until(lambda: said in live_server.log.read_text(), 10), "no log line"
+    log = live_server.log.read_text()
+    assert log.count(said) == 1 and "Traceback" not in log
+    assert "x" * 100 not in log, "the payload is not logged"
 
 
 @pytest.fixture

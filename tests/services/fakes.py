@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -19,6 +20,7 @@ from her2poll.core.session import (
     Snapshot,
     normalize_code,
 )
+from her2poll.store.joins import AttendeeJoin
 from her2poll.store.qa import QAState, UpvoteIn
 from her2poll.store.votes import VoteIn, VoteResult
 
@@ -127,6 +129,17 @@ class FakeStore(FakeQA):
     def answers_of(self, session_id: int, participant_id: int) -> dict[str, object]:
         s = self._by_id(session_id)
         return {q: o for (p, q), o in s.answers.items() if p == participant_id}
+
+    def attendee_join(
+        self, code: str, public_id: str | None, with_tallies: Callable[[SessionState], bool]
+    ) -> AttendeeJoin:
+        state = self.session(code)
+        returning = public_id in self._get(code).participants
+        participant = self.join(state.id, public_id)
+        tallies = self.snapshot(state.id).tallies if with_tallies(state) else None
+        asked, mine = self.qa_with_mine(state.id, participant.id)
+        answers = self.answers_of(state.id, participant.id)
+        return AttendeeJoin(state, participant, tallies, asked, answers, mine, returning)
 
     def set_hidden(self, code: str, answer_id: int, hidden: bool) -> SessionState:
         raise NotFound(f"No answer {answer_id} in this session.", code="unknown_answer")
