@@ -16,7 +16,7 @@ if [ "${1:-}" != "compile" ]; then
   "$pybabel" -q extract -F babel-js.cfg --no-location --sort-output -k t -k nt:1,2 \
     --project her2poll -o "$dir/js.pot" .
   for domain in messages js; do
-    "$pybabel" -q update --no-fuzzy-matching -D "$domain" -i "$dir/$domain.pot" -d "$dir"
+    "$pybabel" -q update --no-fuzzy-matching --ignore-obsolete -D "$domain" -i "$dir/$domain.pot" -d "$dir"
   done
 fi
 for domain in messages js; do

@@ -152,8 +152,9 @@ export function inconsistencyNote(comparison) {
     .filter((o) => o.printed_percent !== null)
     .map((o) => `${Number(o.printed_percent.toFixed(1))}%`);
   const cap = comparison.published_n;
-  const text = printed.length > 1
-    ? "The article's figures for this question are inconsistent: no audience of ≤ {cap} gives {figures} together — compared against the printed percentages scaled to {cap}."
-    : "The article's figures for this question are inconsistent: no audience of ≤ {cap} gives {figures} — compared against the printed percentages scaled to {cap}.";
-  return t(text, { cap, figures: listed(printed) });
+  const params = { cap, figures: listed(printed) };
+  // Literal strings in t(), so that pybabel finds both.
+  return printed.length > 1
+    ? t("The article's figures for this question are inconsistent: no audience of ≤ {cap} gives {figures} together — compared against the printed percentages scaled to {cap}.", params)
+    : t("The article's figures for this question are inconsistent: no audience of ≤ {cap} gives {figures} — compared against the printed percentages scaled to {cap}.", params);
 }
