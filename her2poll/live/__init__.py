@@ -107,7 +107,7 @@ def init_app(app: Flask) -> SocketIO:
         store.db,
         socketio.server,
         broadcaster.mark_dirty,
-        linger=float(__import__("os").environ.get("H2P_LINGER", "0")),
+        linger=0.005,
     )
     qa_moderator = Broadcaster(
         socketio,
