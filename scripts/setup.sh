@@ -13,8 +13,12 @@ say() { echo "setup: $*" >&2; }
 
 # The browser client first: the package build includes it (pyproject.toml, force-include).
 # socket.io-client is pinned in package.json + package-lock.json, copied into static/.
-if [ ! -f node_modules/socket.io-client/dist/socket.io.min.js ]; then
-  say "vendoring socket.io-client (npm ci)…"
+# axe-core (a devDependency, test mode only) stays in node_modules: the browser tests
+# inject it into the pages they check, so no page of the app ever serves it.
+wanted=(node_modules/socket.io-client/dist/socket.io.min.js)
+[ "$want_test" = "test" ] && wanted+=(node_modules/axe-core/axe.min.js)
+if ! ls "${wanted[@]}" >/dev/null 2>&1; then
+  say "installing the npm packages (npm ci)…"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 mkdir -p her2poll/web/static/vendor

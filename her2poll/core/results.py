@@ -108,9 +108,14 @@ def comparable_tally(question: ItemBase, live: Summary | Tally) -> Tally | None:
 
 
 def _options(question: ItemBase) -> list[dict[str, Any]]:
+    """Each option's label as attendees read it, its editorial note apart, a point's value."""
     if not isinstance(question, ChoiceItem):
         return []
-    return [{"id": o.id, "text": o.text, "note": o.note} for o in question.options]
+    return [
+        {"id": o.id, "text": o.text, "note": o.note}
+        | ({"value": value} if (value := getattr(o, "value", None)) is not None else {})
+        for o in question.options
+    ]
 
 
 def question_result(
@@ -121,10 +126,16 @@ def question_result(
     reconstruction: QuestionReconstruction | None,
     max_n: int | None = None,
 ) -> dict[str, Any]:
-    """One question's complete result, as documented in ``docs/api.md``."""
+    """One question's complete result, as documented in ``docs/api.md``.
+
+    ``published`` and ``comparison`` are null for an item the source printed no
+    figures for: it simply has live results.
+    """
     published = (
         published_block(question, reconstruction)
-        if reconstruction is not None and isinstance(question, ChoiceItem)
+        if reconstruction is not None
+        and isinstance(question, ChoiceItem)
+        and question.has_published
         else None
     )
     return {

@@ -1,4 +1,5 @@
-"""The CSV export: ``responses.csv``, ``summary.csv`` and ``qa.csv`` in one zip.
+"""The CSV export: ``responses.csv``, ``votes.csv``, ``summary.csv``, ``results.csv``,
+``questions.csv`` and ``qa.csv`` in one zip.
 
 One download for the tables: a zip keeps them together and is what both the
 HTTP endpoint and ``her2poll export --format csv`` produce. The zip is written to
@@ -25,10 +26,15 @@ from ..store.export import SessionSnapshot
 from .cells import Cell, neutralise
 from .tables import (
     QA_HEADER,
+    QUESTIONS_HEADER,
     RESPONSES_HEADER,
+    RESULTS_HEADER,
     SUMMARY_HEADER,
+    VOTES_HEADER,
     ResponseTexts,
     qa_row,
+    question_rows,
+    result_rows,
     summary_rows,
 )
 
@@ -77,11 +83,19 @@ def iter_csv_zip(snap: SessionSnapshot) -> Iterator[bytes]:
     results = session_results(snap.state, snap.tallies)
     texts = ResponseTexts(snap.state.questions)
     # zipfile writes to any object with write() and flush(); its stubs ask for IO[bytes].
+    small = [
+        ("summary.csv", SUMMARY_HEADER, summary_rows(results)),
+        ("results.csv", RESULTS_HEADER, result_rows(results)),
+        ("questions.csv", QUESTIONS_HEADER, question_rows(snap.state.questions, snap.polls)),
+    ]
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as zf:  # type: ignore[call-overload]
-        with zf.open("summary.csv", "w") as f:
-            f.write(b"\xef\xbb\xbf" + csv_bytes(summary_rows(results), SUMMARY_HEADER))
+        for name, header, rows in small:
+            with zf.open(name, "w") as f:
+                f.write(b"\xef\xbb\xbf" + csv_bytes(rows, header))
         with zf.open("responses.csv", "w") as f:
             yield from _stream(f, pipe, RESPONSES_HEADER, map(texts.row, snap.responses()))
+        with zf.open("votes.csv", "w") as f:
+            yield from _stream(f, pipe, VOTES_HEADER, map(texts.vote_row, snap.votes()))
         with zf.open("qa.csv", "w") as f:
             yield from _stream(f, pipe, QA_HEADER, map(qa_row, snap.qa_questions()))
     yield pipe.drain()

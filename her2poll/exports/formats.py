@@ -64,7 +64,7 @@ FORMATS: dict[str, Format] = {
         "csv.zip",
         "application/zip",
         _lazy(".csv_export", "iter_csv_zip"),
-        lambda c: c.answers + c.qa_questions,
+        lambda c: c.answers + c.votes + c.qa_questions,
     ),
     "xlsx": Format(
         "xlsx",

@@ -1,12 +1,13 @@
-"""The JSON export (``her2poll-export``, version 1) and its import.
+"""The JSON export (``her2poll-export``, version 2) and its import.
 
 One document holds everything the other formats show plus what it takes to
 recreate the session: the question-set snapshot, the polls' states and times,
 the participants under their pseudonyms, every current answer and the log of
-every applied vote, and the audience questions with their upvoters (as
-pseudonyms) and the Q&A settings. ``her2poll import`` reads it into a fresh
-database, and exporting the imported session gives the identical document, byte
-for byte.
+every applied vote (each answer as its item type takes it: an option id, option ids,
+a number or a text, with its confidence and whether it is hidden from the room), and
+the audience questions with their upvoters (as pseudonyms) and the Q&A settings.
+``her2poll import`` reads it into a fresh database, and exporting the imported
+session gives the identical document, byte for byte.
 That is why the document has no export timestamp, no secrets and no vote ids
 (the idempotency keys of the live protocol, which mean nothing afterwards).
 
@@ -22,10 +23,19 @@ from datetime import datetime
 from itertools import islice
 from typing import IO, Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+)
 
-from ..core.errors import Her2pollError
-from ..core.items import options_of
+from ..core.errors import Her2pollError, VoteRefused
+from ..core.items import Answer, ItemBase, RawAnswer
 from ..core.qa import Settings
 from ..core.questions import QuestionSet, parse_question_set
 from ..store.export import (
@@ -41,7 +51,9 @@ from ..store.export import (
 from ..store.restore import SessionImport
 
 FORMAT = "her2poll-export"
-VERSION = 1
+#: Version 2 holds answers of every item type; version 1 (one option each) still imports.
+VERSION = 2
+READS = (1, 2)
 ROWS_PER_CHUNK = 2000
 
 
@@ -81,24 +93,60 @@ def header(snap: SessionSnapshot) -> dict[str, Any]:
             {**p._asdict(), "opened_at": _iso(p.opened_at), "closed_at": _iso(p.closed_at)}
             for p in snap.polls
         ],
-        "results": session_results(state, snap.tallies),
+        "results": _named_answers(session_results(state, snap.tallies), snap.answer_owners()),
     }
+
+
+def _named_answers(results: dict[str, Any], owners: dict[int, str]) -> dict[str, Any]:
+    """The results with each listed open-text answer named by participant, not database id.
+
+    The id is how a moderator hides an answer live; in a file it would change with
+    every import, and the re-export would no longer be the same document.
+    """
+    for q in results["questions"]:
+        if q["type"] == "text":
+            q["live"]["answers"] = [
+                {"participant": owners.get(a["id"]), **{k: v for k, v in a.items() if k != "id"}}
+                for a in q["live"]["answers"]
+            ]
+    return results
+
+
+def _answer(
+    questions: QuestionSet, question_id: str, option_id: str | None, value: str | None
+) -> object:
+    """The stored pair as the answer its item takes: an option id, a list, a number, a text."""
+    item = questions.question(question_id)
+    if item is None:  # pragma: no cover - the polls are the set's questions
+        return option_id
+    answer = item.load_answer(option_id, value)
+    return list(answer) if isinstance(answer, tuple) else answer
 
 
 def _participant(p: ParticipantRecord) -> dict[str, object]:
     return {"id": p.participant, "joined_at": _iso(p.joined_at)}
 
 
-def _response(r: ResponseRecord) -> dict[str, object]:
+def _response(questions: QuestionSet, r: ResponseRecord) -> dict[str, object]:
     return {
-        **r._asdict(),
+        "participant": r.participant,
+        "question_id": r.question_id,
+        "answer": _answer(questions, r.question_id, r.option_id, r.value),
+        "confidence": r.confidence,
+        "hidden": r.hidden,
         "answered_at": _iso(r.answered_at),
         "updated_at": _iso(r.updated_at),
+        "changed_count": r.changed_count,
     }
 
 
-def _vote(v: VoteRecord) -> dict[str, object]:
-    return {**v._asdict(), "received_at": _iso(v.received_at)}
+def _vote(questions: QuestionSet, v: VoteRecord) -> dict[str, object]:
+    return {
+        "participant": v.participant,
+        "question_id": v.question_id,
+        "answer": _answer(questions, v.question_id, v.option_id, v.value),
+        "received_at": _iso(v.received_at),
+    }
 
 
 def _qa_question(q: QARecord) -> dict[str, object]:
@@ -114,10 +162,11 @@ def iter_json(snap: SessionSnapshot) -> Iterator[bytes]:
     """Yield the document in UTF-8 chunks: header keys one per line, then one row per line."""
     lines = [f"{_dumps(k)}: {_dumps(v)}" for k, v in header(snap).items()]
     yield ("{" + ",\n".join(lines) + ",\n").encode()
+    qs = snap.state.questions
     streams = [
         ("participants", map(_participant, snap.participants())),
-        ("responses", map(_response, snap.responses())),
-        ("votes", map(_vote, snap.votes())),
+        ("responses", (_response(qs, r) for r in snap.responses())),
+        ("votes", (_vote(qs, v) for v in snap.votes())),
     ]
     for name, rows in streams:
         yield f'"{name}": ['.encode()
@@ -165,10 +214,16 @@ class _Participant(_Strict):
     joined_at: AwareDatetime
 
 
+#: An answer as its item type takes it (checked against the item on import).
+_Answer = StrictStr | StrictInt | StrictFloat | list[StrictStr]
+
+
 class _Response(_Strict):
     participant: str
     question_id: str
-    option_id: str
+    answer: _Answer
+    confidence: int | None = Field(ge=1, le=4)
+    hidden: bool
     answered_at: AwareDatetime
     updated_at: AwareDatetime
     changed_count: int = Field(ge=0)
@@ -177,7 +232,7 @@ class _Response(_Strict):
 class _Vote(_Strict):
     participant: str
     question_id: str
-    option_id: str
+    answer: _Answer
     received_at: AwareDatetime
 
 
@@ -239,11 +294,13 @@ def load_document(fp: IO[bytes]) -> SessionImport:
         raise InvalidExport(f"Not a her2poll export: the file is not valid JSON ({e}).") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InvalidExport(f"Not a her2poll export: 'format' is not {FORMAT!r}.")
-    if data.get("version") != VERSION:
+    if data.get("version") not in READS:
         raise InvalidExport(
             f"Export version {data.get('version')!r} is not supported; "
-            f"this her2poll imports version {VERSION}."
+            f"this her2poll imports versions {' and '.join(map(str, READS))}."
         )
+    if data["version"] == 1:
+        _upgrade_v1(data)
     try:
         doc = _Document.model_validate(data)
     except ValidationError as e:
@@ -252,6 +309,18 @@ def load_document(fp: IO[bytes]) -> SessionImport:
     questions = parse_question_set(doc.question_set)
     _check(doc, questions)
     return _to_import(doc, questions)
+
+
+def _upgrade_v1(data: dict[str, Any]) -> None:
+    """Version 1 answered with one option each: its ``option_id`` is the answer."""
+    for key, extra in (("responses", {"confidence": None, "hidden": False}), ("votes", {})):
+        rows = data.get(key)
+        if isinstance(rows, list):
+            data[key] = [
+                {**{k: v for k, v in r.items() if k != "option_id"}, "answer": r.get("option_id"),
+                 **extra} if isinstance(r, dict) else r
+                for r in rows
+            ]  # fmt: skip
 
 
 def _check(doc: _Document, questions: QuestionSet) -> None:
@@ -264,18 +333,22 @@ def _check(doc: _Document, questions: QuestionSet) -> None:
     if [p.id for p in doc.participants] != expected:
         raise InvalidExport("Participants must be P0001, P0002, … in join order.")
     known = set(expected)
-    options = {(q.id, o.id) for q in questions.questions for o in options_of(q)}
     seen: set[tuple[str, str]] = set()
     for kind, rows in (("response", doc.responses), ("vote", doc.votes)):
         for row in rows:
             if row.participant not in known:
                 raise InvalidExport(f"A {kind} names unknown participant {row.participant!r}.")
-            if (row.question_id, row.option_id) not in options:
+            if questions.question(row.question_id) is None:
                 raise InvalidExport(
-                    f"A {kind} names option {row.option_id!r} of question {row.question_id!r}, "
+                    f"A {kind} names question {row.question_id!r}, "
                     "which the question set does not have."
                 )
     for r in doc.responses:
+        if r.confidence is not None and not _item(questions, r.question_id).confidence:
+            raise InvalidExport(
+                f"{r.participant}'s response to {r.question_id} has a confidence; "
+                "the question does not ask for one."
+            )
         if (r.participant, r.question_id) in seen:
             raise InvalidExport(f"{r.participant} has two responses to {r.question_id}.")
         seen.add((r.participant, r.question_id))
@@ -297,6 +370,38 @@ def _check_qa(questions: list[_QAQuestion], known: set[str]) -> None:
             raise InvalidExport(f"Audience question {q.id} is merged into no other question.")
 
 
+def _item(questions: QuestionSet, question_id: str) -> ItemBase:
+    item = questions.question(question_id)
+    assert item is not None  # checked by _check
+    return item
+
+
+def _raw(item: ItemBase, answer: str | int | float | list[str]) -> RawAnswer:
+    """The answer in the one field its item type reads, or None where it is of another kind."""
+    field = item.answer_field
+    if field == "option_ids":
+        return RawAnswer(option_ids=tuple(answer)) if isinstance(answer, list) else RawAnswer()
+    if field == "value":
+        return RawAnswer(value=float(answer)) if isinstance(answer, int | float) else RawAnswer()
+    if isinstance(answer, str):
+        return RawAnswer(text=answer) if field == "text" else RawAnswer(option_id=answer)
+    return RawAnswer()
+
+
+def _stored(
+    questions: QuestionSet, kind: str, who: str, question_id: str, answer: Any
+) -> tuple[str | None, str | None]:
+    """An exported answer checked as a vote would be, then as the store keeps it."""
+    item = _item(questions, question_id)
+    try:
+        checked: Answer = item.read(_raw(item, answer))
+    except VoteRefused as e:
+        raise InvalidExport(
+            f"A {kind} of {who} to {question_id} ({item.type}) is not an answer it takes: {e}"
+        ) from None
+    return item.store_answer(checked)
+
+
 def _to_import(doc: _Document, questions: QuestionSet) -> SessionImport:
     return SessionImport(
         code=doc.session.code,
@@ -306,8 +411,28 @@ def _to_import(doc: _Document, questions: QuestionSet) -> SessionImport:
         questions=questions,
         polls=[PollRecord(**p.model_dump()) for p in doc.polls],
         participants=[ParticipantRecord(p.id, p.joined_at) for p in doc.participants],
-        responses=[ResponseRecord(**r.model_dump()) for r in doc.responses],
-        votes=[VoteRecord(**v.model_dump()) for v in doc.votes],
+        responses=[
+            ResponseRecord(
+                r.participant,
+                r.question_id,
+                *_stored(questions, "response", r.participant, r.question_id, r.answer),
+                r.confidence,
+                r.hidden,
+                r.answered_at,
+                r.updated_at,
+                r.changed_count,
+            )  # fmt: skip
+            for r in doc.responses
+        ],
+        votes=[
+            VoteRecord(
+                v.participant,
+                v.question_id,
+                *_stored(questions, "vote", v.participant, v.question_id, v.answer),
+                v.received_at,
+            )
+            for v in doc.votes
+        ],
         **_qa_import(doc.qa),
     )
 

@@ -56,39 +56,72 @@ def _wrap(text: str, width: float, size: float, lines: int = 2) -> list[str]:
 
 def comparison_chart(q: dict[str, Any]) -> Drawing:
     """The chart of one question from its results entry (``session_results``)."""
-    rows = _rows(q)
-    row_h = 2 * BAR_H + GAP + 2 * ROW_PAD
+    return bar_chart(_rows(q), _published_label(q))
+
+
+def bar_chart(rows: list[dict[str, Any]], published: str | None = None) -> Drawing:
+    """Horizontal bars on a 0–100% axis: per row a ``label``, a ``live`` bar and maybe a
+    ``published`` one, each ``(percent, interval or None, text on the bar)`` or None."""
+    compared = any(r["published"] is not None for r in rows)
+    row_h = (2 * BAR_H + GAP if compared else BAR_H) + 2 * ROW_PAD
     height = LEGEND_H + len(rows) * row_h + AXIS_H
     d = Drawing(WIDTH, height)
     _axis(d, AXIS_H, height - LEGEND_H)
     top = height - LEGEND_H
     for i, row in enumerate(rows):
-        _row(d, row, top - (i + 1) * row_h + ROW_PAD)
-    _legend(d, height - LEGEND_H + 2 * mm, _published_label(q))
+        _row(d, row, top - (i + 1) * row_h + ROW_PAD, compared)
+    _legend(d, height - LEGEND_H + 2 * mm, published, any(_has_ci(r) for r in rows))
     return d
 
 
-def _rows(q: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per compared column, or per option when nothing was published."""
-    texts = {o["id"]: o["text"] for o in q["options"]}
-    n = q["live"]["n"]
-    if not q["comparison"]["options"]:
-        return [
-            {
-                "label": o["text"],
-                "live": (100 * q["live"]["counts"][o["id"]] / n, None) if n else None,
-                "published": None,
-            }
-            for o in q["options"]
-        ]
+def _has_ci(row: dict[str, Any]) -> bool:
+    return any(row[k] is not None and row[k][1] is not None for k in ("live", "published"))
+
+
+def printed(percent: float | None) -> str:
+    """A percentage as the source printed it: 34 as "34%", 33.5 as "33.5%"."""
+    if percent is None:
+        return "–"
+    return f"{int(percent) if float(percent).is_integer() else percent}%"
+
+
+def live_rows(q: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per option, the share of those who answered (for a multiple choice: of respondents)."""
+    live, n = q["live"], q["live"]["n"]
     return [
         {
-            "label": " / ".join(texts[i] for i in c["option_ids"]),
-            "live": (c["live_percent"], c["live_ci_percent"]) if n else None,
-            "published": (c["published_percent"], c["published_ci_percent"]),
+            "label": o["text"],
+            "live": (100 * live["counts"][o["id"]] / n, None, f"{live['percent'][o['id']]}%")
+            if n
+            else None,
+            "published": None,
         }
-        for c in q["comparison"]["options"]
+        for o in q["options"]
     ]
+
+
+def _rows(q: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per compared column, or per option when nothing was published.
+
+    The published bar and its interval are the reconstructed counts' share; the
+    figure written on it is the one the source printed (34%, not the 33% of 4/12).
+    """
+    texts = {o["id"]: o["text"] for o in q["options"]}
+    n = q["live"]["n"]
+    if q["comparison"] is None or not q["comparison"]["options"]:
+        return live_rows(q)
+    rows = []
+    for c in q["comparison"]["options"]:
+        figure = c["printed_percent"] if c["printed_percent"] is not None else c["derived_percent"]
+        kind = "printed" if c["printed_percent"] is not None else "derived, not printed"
+        rows.append({
+            "label": " / ".join(texts[i] for i in c["option_ids"]),
+            "live": (c["live_percent"], c["live_ci_percent"],
+                     f"{sum(q['live']['percent'][i] for i in c['option_ids'])}%") if n else None,
+            "published": (c["published_percent"], c["published_ci_percent"],
+                          f"{printed(figure)} {kind}"),
+        })  # fmt: skip
+    return rows
 
 
 def _axis(d: Drawing, y0: float, y1: float) -> None:
@@ -100,9 +133,17 @@ def _axis(d: Drawing, y0: float, y1: float) -> None:
     d.add(Line(PLOT_X0, y0, PLOT_X1, y0, strokeColor=INK, strokeWidth=0.6))
 
 
-def _row(d: Drawing, row: dict[str, Any], y: float) -> None:
+def _row(d: Drawing, row: dict[str, Any], y: float, compared: bool = True) -> None:
     """Label, then the live bar above the published bar, each with its whisker."""
     lines = _wrap(row["label"], LABEL_W, 8)
+    if not compared:  # one bar per row
+        mid = y + BAR_H / 2
+        for j, line in enumerate(lines):
+            offset = (len(lines) - 1) * LABEL_LEADING / 2 - j * LABEL_LEADING - 2.5
+            d.add(String(LABEL_W, mid + offset, line, fontName=REGULAR, fontSize=8,
+                         fillColor=INK, textAnchor="end"))  # fmt: skip
+        _bar(d, row["live"], y, LIVE, "no answers")
+        return
     mid = y + BAR_H + GAP / 2
     for j, line in enumerate(lines):
         offset = (len(lines) - 1) * LABEL_LEADING / 2 - j * LABEL_LEADING - 2.5
@@ -114,13 +155,17 @@ def _row(d: Drawing, row: dict[str, Any], y: float) -> None:
 
 
 def _bar(
-    d: Drawing, value: tuple[float, list[float] | None] | None, y: float, fill: object, empty: str
+    d: Drawing,
+    value: tuple[float, list[float] | None, str] | None,
+    y: float,
+    fill: object,
+    empty: str,
 ) -> None:
     if value is None:
         d.add(String(PLOT_X0 + 1 * mm, y + 1.2 * mm, empty, fontName=REGULAR, fontSize=7,
                      fillColor=colors.grey))  # fmt: skip
         return
-    percent, ci = value
+    percent, ci, text = value
     d.add(Rect(PLOT_X0, y, _x(percent) - PLOT_X0, BAR_H, fillColor=fill, strokeColor=None))
     end = _x(percent)
     if ci is not None:
@@ -130,29 +175,34 @@ def _bar(
                     (hi, y + 0.6, hi, y + BAR_H - 0.6)):  # fmt: skip
             d.add(Line(*seg, strokeColor=INK, strokeWidth=0.7))
         end = max(end, hi)
-    d.add(String(end + 1.5 * mm, y + 1.1 * mm, f"{percent:.0f}%", fontName=BOLD, fontSize=7,
+    d.add(String(end + 1.5 * mm, y + 1.1 * mm, text, fontName=BOLD, fontSize=7,
                  fillColor=INK))  # fmt: skip
 
 
 def _published_label(q: dict[str, Any]) -> str | None:
+    if q["comparison"] is None:
+        return None
     source = q["comparison"]["published_source"]
     if source == "reconstruction":
-        return "Published (reconstructed counts)"
+        return f"Published (bar: reconstructed counts, n = {q['comparison']['published_n']})"
     if source == "scaled_printed":
         return f"Published (printed % scaled to n = {q['comparison']['published_n']})"
     return None
 
 
-def _legend(d: Drawing, y: float, published: str | None) -> None:
+def _legend(d: Drawing, y: float, published: str | None, intervals: bool = True) -> None:
     items = [(LIVE, "This audience (live)")]
     if published:
         items.append((PUBLISHED, published))
-    x = PLOT_X0
+    width = sum(4 * mm + stringWidth(t, REGULAR, 7.5) + 6 * mm for _, t in items) + 20 * mm
+    x = PLOT_X0 if PLOT_X0 + width <= WIDTH else max(0.0, WIDTH - width)
     for color, text in items:
         d.add(Rect(x, y, 3 * mm, 3 * mm, fillColor=color, strokeColor=None))
         d.add(String(x + 4 * mm, y + 0.6 * mm, text, fontName=REGULAR, fontSize=7.5,
                      fillColor=INK))  # fmt: skip
         x += 4 * mm + stringWidth(text, REGULAR, 7.5) + 6 * mm
+    if not intervals:
+        return
     d.add(Line(x, y + 1.5 * mm, x + 6 * mm, y + 1.5 * mm, strokeColor=INK, strokeWidth=0.7))
     d.add(String(x + 7.5 * mm, y + 0.6 * mm, "95% interval", fontName=REGULAR, fontSize=7.5,
                  fillColor=INK))  # fmt: skip

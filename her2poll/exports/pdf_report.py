@@ -37,7 +37,7 @@ from ..core import stats
 from ..core.results import session_results
 from ..core.wording import format_p
 from ..store.export import QARecord, SessionSnapshot
-from .pdf_chart import LIVE, comparison_chart
+from .pdf_chart import LIVE, bar_chart, comparison_chart, live_rows, printed
 from .pdf_fonts import BOLD, REGULAR
 
 _BASE = ParagraphStyle("base", fontName=REGULAR, fontSize=9, leading=12, alignment=TA_LEFT)
@@ -96,10 +96,6 @@ def _head(*names: str) -> list[Any]:
     return [_p(n, "head") for n in names]
 
 
-def _num(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
 def _ci(interval: list[float] | None) -> str:
     return "–" if not interval else f"{interval[0]:.1f} to {interval[1]:.1f}"
 
@@ -117,7 +113,7 @@ def write_pdf(snap: SessionSnapshot, out: IO[bytes]) -> None:
     for q in results["questions"]:
         story.extend(_question(q))
     story.extend(_audience_questions(list(snap.qa_questions())))
-    story.extend(_methods(results))
+    story.extend(_methods(results, any(q["comparison"] for q in results["questions"])))
     doc = SimpleDocTemplate(
         out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
         bottomMargin=18 * mm, title=f"Outcomes report: {snap.state.title}",
@@ -172,19 +168,64 @@ def _metadata(snap: SessionSnapshot, results: dict[str, Any]) -> Table:
     return table
 
 
+#: How the report names each item type.
+TYPE_NAMES = {
+    "single": "single choice", "multiple": "multiple choice", "rating": "rating scale",
+    "numeric": "number", "text": "open text", "ranking": "ranking",
+}  # fmt: skip
+
+
 def _overview(results: dict[str, Any]) -> Table:
-    """One line per question: state, answered, published n, verdict."""
-    rows: list[list[Any]] = [_head("", "Question", "State", "Answered", "Published n", "Verdict")]
+    """One line per question: type, state, answered, published n, verdict or headline."""
+    rows: list[list[Any]] = [_head("", "Question", "Type", "State", "Answers", "Pub. n", "Result")]
     for q in results["questions"]:
         cmp = q["comparison"]
         rows.append([
-            q["question_id"], _p(q["text"], "cell"), q["state"] or "–", f"{q['live']['n']:,}",
-            str(cmp["published_n"]) if cmp["published_n"] else "–",
-            _p("not asked" if _not_asked(q) else _VERDICTS.get(cmp["verdict_code"], ""), "cell"),
+            q["question_id"], _p(q["text"], "cell"), _p(TYPE_NAMES.get(q["type"], q["type"]),
+            "cell"), q["state"] or "–", f"{q['live']['n']:,}",
+            str(cmp["published_n"]) if cmp and cmp["published_n"] else "–",
+            _p("not asked" if _not_asked(q) else _headline(q), "cell"),
         ])  # fmt: skip
-    table = Table(rows, colWidths=[11 * mm, 72 * mm, 15 * mm, 19 * mm, 22 * mm, 35 * mm])
+    widths = [17 * mm, 60 * mm, 19 * mm, 14 * mm, 15 * mm, 13 * mm, 36 * mm]
+    table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(_GRID)
     return table
+
+
+def _headline(q: dict[str, Any]) -> str:
+    """The one thing to say of an item in the overview: the verdict, % correct, a centre."""
+    live = q["live"]
+    if q["comparison"] is not None:
+        return _VERDICTS.get(q["comparison"]["verdict_code"], "")
+    if not live["n"]:
+        return "no answers"
+    if "correct" in live:
+        return f"{live['correct']['percent']}% correct"
+    if q["type"] == "rating":
+        return f"mean {live['mean']:.2f}, median {_n(live['median'])}"
+    if q["type"] == "numeric":
+        return f"median {_with_unit(live['median'], live['unit'])}"
+    if q["type"] == "text":
+        return f"{live['n']:,} answers ({live['hidden']:,} hidden)"
+    if q["type"] == "ranking":
+        return f"first by Borda: {_label(q, live['order'][0])}"
+    top = max(q["options"], key=lambda o: live["counts"][o["id"]])
+    return f"most chosen: {top['text']} ({live['percent'][top['id']]}%)"
+
+
+def _n(value: float | None) -> str:
+    """A number without a needless ".0"."""
+    if value is None:
+        return "–"
+    return str(int(value)) if float(value).is_integer() else f"{value:.4g}"
+
+
+def _with_unit(value: float | None, unit: str | None) -> str:
+    return f"{_n(value)} {unit}" if unit and value is not None else _n(value)
+
+
+def _label(q: dict[str, Any], option_id: str) -> str:
+    return next((o["text"] for o in q["options"] if o["id"] == option_id), option_id)
 
 
 def _question(q: dict[str, Any]) -> list[Any]:
@@ -193,18 +234,184 @@ def _question(q: dict[str, Any]) -> list[Any]:
     heading = _p(f"{q['question_id']}. {q['text']}", "h2")
     if _not_asked(q):
         return [KeepTogether([heading, _p("Not asked in this session.", "small")])]
-    parts: list[Any] = [
-        heading,
-        _p(_answered_line(q), "small"),
-        Spacer(1, 1.5 * mm),
-        comparison_chart(q),
-        Spacer(1, 2 * mm),
+    parts: list[Any] = [heading, _p(_answered_line(q), "small"), Spacer(1, 1.5 * mm)]
+    if cmp is not None:
+        parts += [comparison_chart(q), Spacer(1, 2 * mm)]
+        if cmp["options"]:
+            parts.append(_numbers(q))
+        parts.append(_p(cmp["verdict"], "verdict"))
+        parts.append(_p(_method_line(q), "small"))
+    else:
+        parts += LIVE_ONLY.get(q["type"], _choice)(q)
+    parts += _knowledge(q) + _confidence(q)
+    return [KeepTogether(parts)] if len(parts) < 40 else parts
+
+
+def _choice(q: dict[str, Any]) -> list[Any]:
+    """Single, multiple choice and rating without published figures: bars and counts."""
+    live = q["live"]
+    if not live["n"]:
+        return [_p("No answers yet.", "para")]
+    of = "of the respondents (each could tick several)" if q["type"] == "multiple" else ""
+    rows: list[list[Any]] = [_head("Option", "Answers", f"% {of}".strip() or "%")]
+    correct = set(q.get("correct") or ())
+    for o in q["options"]:
+        mark = " (correct)" if o["id"] in correct else ""
+        rows.append([
+            _p(o["text"] + mark, "cell"), f"{live['counts'][o['id']]:,}",
+            f"{live['percent'][o['id']]}%",
+        ])  # fmt: skip
+    table = Table(rows, colWidths=[100 * mm, 24 * mm, 50 * mm])
+    table.setStyle(_GRID)
+    parts: list[Any] = [bar_chart(live_rows(q)), Spacer(1, 2 * mm), table]
+    if q["type"] == "multiple":
+        parts.append(_p(
+            f"{live['n']:,} respondents ticked {live['selections']:,} options; percentages are "
+            "of respondents, so they need not add up to 100.", "small",
+        ))  # fmt: skip
+    if q["type"] == "rating":
+        parts.append(_rating_line(q))
+    return parts
+
+
+def _rating_line(q: dict[str, Any]) -> Paragraph:
+    live, points = q["live"], q["options"]
+    ci = live["mean_ci95"]
+    interval = f" (95% CI {ci[0]:.2f} to {ci[1]:.2f}, t-interval)" if ci else ""
+    mean = f"{live['mean']:.2f}" if live["mean"] is not None else "–"
+    scale = (
+        f"{_n(points[0]['value'])} = {points[0]['text']} to "
+        f"{_n(points[-1]['value'])} = {points[-1]['text']}"
+    )
+    return _p(f"Median {_n(live['median'])}, mean {mean}{interval}; scale {scale}.", "verdict")
+
+
+def _numeric(q: dict[str, Any]) -> list[Any]:
+    """A histogram of the answers, the median and quartiles, every outlier listed."""
+    live, unit = q["live"], q["live"]["unit"]
+    if not live["n"]:
+        return [_p("No answers yet.", "para")]
+    n = live["n"]
+    rows = [
+        {
+            "label": f"{_n(b['lo'])} to {_n(b['hi'])}" + (f" {unit}" if unit else ""),
+            "live": (100 * b["count"] / n, None, f"{b['count']:,}"),
+            "published": None,
+        }
+        for b in live["histogram"]
     ]
-    if cmp["options"]:
-        parts.append(_numbers(q))
-    parts.append(_p(cmp["verdict"], "verdict"))
-    parts.append(_p(_method_line(q), "small"))
-    return [KeepTogether(parts)]
+    u = f" {unit}" if unit else ""
+    outliers = ", ".join(_n(v) for v in live["outliers"]) or "none"
+    line = (
+        f"Median {_n(live['median'])}{u}; interquartile range {_n(live['q1'])} to "
+        f"{_n(live['q3'])}{u} (IQR {_n(live['iqr'])}); mean {live['mean']:.4g}{u}; "
+        f"smallest {_n(live['min'])}, largest {_n(live['max'])}."
+    )
+    return [
+        _p("Share of answers per range (the bar's figure is the number of answers).", "small"),
+        bar_chart(rows),
+        _p(line, "verdict"),
+        _p(f"Outliers (beyond 1.5 IQR of the quartiles; kept in the histogram): {outliers}.",
+           "small"),
+    ]  # fmt: skip
+
+
+#: Open-text answers listed in the report; every answer is in the CSV and XLSX.
+MAX_TEXTS = 60
+MAX_WORDS = 15
+
+
+def _text(q: dict[str, Any]) -> list[Any]:
+    """The most frequent words, then the answers, hidden ones marked."""
+    live = q["live"]
+    if not live["n"]:
+        return [_p("No answers yet.", "para")]
+    parts: list[Any] = [_p(
+        f"{live['n']:,} answers, {live['hidden']:,} of them hidden from the room (by the "
+        "moderator, or on arrival by the activity's word filter); hidden answers are kept here "
+        "and in every export, marked.", "para",
+    )]  # fmt: skip
+    if live["words"]:
+        words = live["words"][:MAX_WORDS]
+        rows = [_head("Word", "Answers using it")] + [[w["word"], f"{w['count']:,}"] for w in words]
+        table = Table(rows, colWidths=[60 * mm, 30 * mm], hAlign="LEFT")
+        table.setStyle(_GRID)
+        parts += [_p("Most used words (of the answers shown to the room)", "h3"), table]
+    answers = live["answers"][:MAX_TEXTS]
+    rows = [_head("Answer", "Room")] + [
+        [_p(a["text"], "cell"), _p("hidden" if a["hidden"] else "shown", "cell")] for a in answers
+    ]
+    table = Table(rows, colWidths=[150 * mm, 24 * mm], repeatRows=1)
+    table.setStyle(_GRID)
+    parts += [_p("Answers, in the order given", "h3"), table]
+    if live["n"] > MAX_TEXTS:
+        parts.append(_p(
+            f"… and {live['n'] - MAX_TEXTS:,} more: every answer is in the CSV and XLSX exports.",
+            "small",
+        ))  # fmt: skip
+    return parts
+
+
+def _ranking(q: dict[str, Any]) -> list[Any]:
+    """Per option its Borda score, mean rank, how many ranked it and put it first."""
+    live = q["live"]
+    if not live["n"]:
+        return [_p("No answers yet.", "para")]
+    k = q.get("rank_count") or len(q["options"])
+    rows: list[list[Any]] = [
+        _head("Option", "Borda score", "Mean rank", "Ranked by", "Ranked first")
+    ]
+    for row in live["options"]:
+        mean = f"{row['mean_rank']:.2f}" if row["mean_rank"] is not None else "–"
+        rows.append([
+            _p(_label(q, row["option_id"]), "cell"), f"{row['borda']:,}", mean,
+            f"{row['ranked_by']:,}", f"{row['first']:,}",
+        ])  # fmt: skip
+    table = Table(rows, colWidths=[74 * mm, 25 * mm, 25 * mm, 25 * mm, 25 * mm])
+    table.setStyle(_GRID)
+    m = len(q["options"])
+    return [
+        table,
+        _p(
+            f"{live['n']:,} respondents each ranked {k} of {m} options, highest Borda score first. "
+            f"Borda: rank r earns {m} − r points (first {m - 1}), unranked 0; the mean rank is "
+            "over those who ranked the option.",
+            "small",
+        ),
+    ]
+
+
+LIVE_ONLY = {"numeric": _numeric, "text": _text, "ranking": _ranking}
+
+
+def _knowledge(q: dict[str, Any]) -> list[Any]:
+    """A knowledge check's share of right answers, the key and its rationale."""
+    right = q["live"].get("correct")
+    if right is None:
+        return []
+    key = "; ".join(_label(q, c) for c in q.get("correct") or ())
+    exact = " (exactly these options)" if q["type"] == "multiple" else ""
+    parts = [
+        _p(f"Knowledge check: {right['n']:,} of {right['of']:,} answered correctly "
+           f"({right['percent']}%). Correct{exact}: {key}.", "verdict"),
+    ]  # fmt: skip
+    if q.get("rationale"):
+        parts.append(_p(f"Rationale: {q['rationale']}", "small"))
+    return parts
+
+
+def _confidence(q: dict[str, Any]) -> list[Any]:
+    """How sure the learners were (asked after the answer; never shown to the room)."""
+    conf = q["live"].get("confidence")
+    if conf is None:
+        return []
+    if not conf["n"]:
+        return [_p("Confidence (“How sure are you?”, 1–4): nobody rated it.", "small")]
+    levels = " · ".join(f"{k}: {v:,}" for k, v in conf["counts"].items())
+    return [_p(
+        f"Confidence (“How sure are you?”, 1 = least to 4 = most sure): {conf['n']:,} rated "
+        f"it, {levels}; mean {conf['mean']:.2f}.", "small",
+    )]  # fmt: skip
 
 
 def _not_asked(q: dict[str, Any]) -> bool:
@@ -212,13 +419,16 @@ def _not_asked(q: dict[str, Any]) -> bool:
 
 
 def _answered_line(q: dict[str, Any]) -> str:
-    wording = (
-        "Wording reconstructed from the article's text"
-        if q["published"]["text_status"] == "reconstructed"
-        else "Wording as printed in the source"
-    )
+    kind = TYPE_NAMES.get(q["type"], q["type"])
     state = q["state"] or "not in this session"
-    return f"Answered by {q['live']['n']:,} participants · poll {state} · {wording}."
+    line = f"{kind.capitalize()} · answered by {q['live']['n']:,} participants · poll {state}"
+    if q["published"] is not None:
+        line += (
+            " · wording reconstructed from the article's text"
+            if q["published"]["text_status"] == "reconstructed"
+            else " · wording as printed in the source"
+        )
+    return line + "."
 
 
 def _numbers(q: dict[str, Any]) -> Table:
@@ -226,25 +436,32 @@ def _numbers(q: dict[str, Any]) -> Table:
     texts = {o["id"]: o["text"] for o in q["options"]}
     n = q["live"]["n"]
     rows: list[list[Any]] = [_head(
-        "Option", "Live n (%)", "Live 95% CI", "Printed %", "Published n",
+        "Option", "Live n (%)", "Live 95% CI", "Printed %", _published_count_head(q),
         "Published 95% CI", "Difference, pp (95% CI)",
     )]  # fmt: skip
     for c in q["comparison"]["options"]:
         shown = sum(q["live"]["percent"][i] for i in c["option_ids"])
-        printed = c["printed_percent"] if c["printed_percent"] is not None else c["derived_percent"]
+        figure = c["printed_percent"] if c["printed_percent"] is not None else c["derived_percent"]
         mark = "" if c["printed_percent"] is not None else " (derived)"
         rows.append([
             _p(" / ".join(texts[i] for i in c["option_ids"]), "cell"),
             f"{c['live_count']:,} ({shown}%)" if n else "0",
             _ci(c["live_ci_percent"]),
-            f"{_num(printed, 0)}{mark}",
+            f"{printed(figure)}{mark}",
             f"{c['published_count']}/{q['comparison']['published_n']}",
             _ci(c["published_ci_percent"]),
             _difference(c),
         ])  # fmt: skip
-    table = Table(rows, colWidths=[40 * mm, 17 * mm, 22 * mm, 20 * mm, 19 * mm, 24 * mm, 32 * mm])
+    table = Table(rows, colWidths=[37 * mm, 17 * mm, 22 * mm, 20 * mm, 23 * mm, 23 * mm, 32 * mm])
     table.setStyle(_GRID)
     return table
+
+
+def _published_count_head(q: dict[str, Any]) -> str:
+    """The source prints percentages only: say how its counts were obtained."""
+    if q["comparison"]["published_source"] == "scaled_printed":
+        return "Published count (printed % scaled)"
+    return "Published count (reconstructed)"
 
 
 def _difference(c: dict[str, Any]) -> str:
@@ -312,11 +529,14 @@ def _qa_table(questions: list[QARecord]) -> Table:
     return table
 
 
-def _methods(results: dict[str, Any]) -> list[Any]:
+def _methods(results: dict[str, Any], compared: bool) -> list[Any]:
+    """How the figures were made; the reconstruction and tests only where something was
+    compared with published figures."""
     cap = results["reconstruction_cap"]
     text = [
         "Live shares are of the participants who answered each question; shown whole "
-        "percentages add up to 100 (largest-remainder rounding). Each participant has one "
+        "percentages add up to 100 (largest-remainder rounding; multiple choice aside, see "
+        "below). Each participant has one "
         "answer per question, the last one given while the poll was open.",
         "The source prints rounded percentages, not counts. For every respondent count n up "
         f"to {cap} (the source's footnote N, an upper bound), the published counts are "
@@ -333,7 +553,17 @@ def _methods(results: dict[str, Any]) -> list[Any]:
         f"Significance level {stats.ALPHA}; with fewer than {stats.MIN_LIVE_N} live answers no "
         "verdict is given. Effect size: total variation distance (0 to 1) with a conservative "
         "95% interval (Bonferroni-adjusted Newcombe intervals).",
+        "Items the source printed no figures for show the live answers only. Multiple choice: "
+        "percentages of respondents (each may tick several). Rating scales: the median and the "
+        "mean with a 95% t-interval. Numbers: the median and the quartiles (linear "
+        "interpolation); outliers lie beyond 1.5 IQR of the quartiles (Tukey's fences) and are "
+        "listed, never dropped. Rankings: Borda scores (with m options, rank r earns m − r "
+        "points) and the mean rank of those who ranked an option. Knowledge checks: the share "
+        "of those who answered who chose exactly the correct option(s). Confidence is asked "
+        "after the answer and reported here only, never to the room.",
         "The published panel is small and its counts are reconstructed, so the comparison "
         "describes this audience beside that panel; it is not evidence of a change in practice.",
     ]
+    if not compared:  # the first paragraph and the item types only
+        text = [text[0], text[3]]
     return [KeepTogether([_p("Methods", "h2"), *(_p(t, "para") for t in text)])]

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..core.items import options_of
+from ..core.items import ItemBase, options_of
 from ..core.questions import QuestionSet
-from ..store.export import PollRecord, QARecord, ResponseRecord
+from ..store.export import PollRecord, QARecord, ResponseRecord, VoteRecord
 from .cells import Cell
 
 INTERVAL_METHOD = "Wilson score interval, 95%"
@@ -38,16 +38,25 @@ COMPARISON_HEADER = [
 ]  # fmt: skip
 
 QUESTIONS_HEADER = [
-    "position", "question_id", "question", "text_status", "text_quote", "text_note", "state",
-    "revealed", "opened_at", "closed_at", "option_id", "option", "published_percent",
-    "published_status", "published_quote", "published_note",
+    "position", "question_id", "type", "question", "text_status", "text_quote", "text_note",
+    "phase", "twin_of", "settings", "rationale", "asks_confidence", "timer_seconds", "state",
+    "revealed", "opened_at", "closed_at", "option_id", "option", "option_value", "option_note",
+    "correct", "published_percent", "published_status", "published_quote", "published_note",
 ]  # fmt: skip
 
+#: One row per current answer: the answer as sent and as a person reads it.
 RESPONSES_HEADER = [
-    "participant", "question_id", "question", "option_id", "option", "answered_at",
-    "updated_at", "changed_count",
+    "participant", "question_id", "question", "type", "answer", "answer_text", "correct",
+    "confidence", "hidden", "answered_at", "updated_at", "changed_count",
 ]  # fmt: skip
 
+#: One row per applied vote, in the order received (a changed answer has several).
+VOTES_HEADER = [
+    "participant", "question_id", "question", "type", "answer", "answer_text", "received_at",
+]  # fmt: skip
+
+#: Every figure of every item's summary, one per row (the results API's names).
+RESULTS_HEADER = ["question_id", "type", "question", "measure", "key", "label", "value"]
 
 #: The audience questions without who asked: the activity is anonymous (issue 14), so
 #: only the name a learner typed for the room to see is shown.
@@ -66,13 +75,18 @@ def _ci(interval: Sequence[float] | None) -> tuple[float | None, float | None]:
 
 
 def summary_rows(results: dict[str, Any]) -> Iterator[list[Cell]]:
-    """One row per question and column: live, printed, reconstructed, difference."""
+    """One row per choice item and column: live, printed, reconstructed, difference.
+
+    Items counted per option (single, multiple, rating) have rows; a multiple
+    choice's percentages are of respondents. Rankings, numbers and texts have
+    their figures in :func:`result_rows` only.
+    """
     for q in results["questions"]:
         cmp = q["comparison"]
-        if cmp["options"]:
+        if cmp is not None and cmp["options"]:
             for col in cmp["options"]:
                 yield _compared_row(q, col, cmp["published_n"])
-        else:
+        elif "counts" in q["live"]:
             for option in q["options"]:
                 yield _live_only_row(q, option)
 
@@ -109,8 +123,10 @@ def _live_only_row(q: dict[str, Any], option: dict[str, str]) -> list[Cell]:
 
 
 def comparison_rows(results: dict[str, Any]) -> Iterator[list[Cell]]:
-    """One row per question: the test, the effect size and the verdict, methods named."""
+    """One row per item with published figures: the test, the effect size, the verdict."""
     for q in results["questions"]:
+        if q["comparison"] is None:
+            continue
         cmp, test, effect = q["comparison"], q["comparison"]["test"], q["comparison"]["effect"]
         p_range = cmp["p_range"] or (None, None)
         yield [
@@ -125,35 +141,123 @@ def comparison_rows(results: dict[str, Any]) -> Iterator[list[Cell]]:
         ]  # fmt: skip
 
 
+def _settings(item: ItemBase) -> str | None:
+    """A type's own fields (limits, unit, rank count) as ``name=value; …``."""
+    common = set(ItemBase.model_fields) | {"options", "correct", "rationale"}
+    fields = {k: v for k, v in item.model_dump(mode="json").items() if k not in common}
+    shown = [f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in fields.items()]
+    return "; ".join(shown) or None
+
+
 def question_rows(questions: QuestionSet, polls: Sequence[PollRecord]) -> Iterator[list[Cell]]:
-    """The question set with the provenance of every figure, one row per option."""
+    """The question set with the provenance of every figure: one row per option, or one
+    row for an item without options (a number, a text)."""
     by_id = {p.question_id: p for p in polls}
     for position, q in enumerate(questions.questions, start=1):
         poll = by_id.get(q.id)
-        for o in options_of(q):
+        correct = getattr(q, "correct", None)
+        head: list[Cell] = [
+            position, q.id, q.type, q.text, q.text_status.value, q.text_quote, q.text_note,
+            q.phase.value, q.twin_of, _settings(q), getattr(q, "rationale", None), q.confidence,
+            q.timer_seconds, poll.state if poll else None, poll.revealed if poll else None,
+            poll.opened_at if poll else None, poll.closed_at if poll else None,
+        ]  # fmt: skip
+        options = options_of(q)
+        if not options:
+            yield head + [None] * 9
+        for o in options:
             fig = o.published
-            yield [
-                position, q.id, q.text, q.text_status.value, q.text_quote, q.text_note,
-                poll.state if poll else None, poll.revealed if poll else None,
-                poll.opened_at if poll else None, poll.closed_at if poll else None,
-                o.id, o.text, fig.percent if fig else None, fig.status.value if fig else None,
+            yield head + [
+                o.id, o.text, getattr(o, "value", None), o.note,
+                None if correct is None else o.id in correct,
+                fig.percent if fig else None, fig.status.value if fig else None,
                 fig.quote if fig else None, fig.note if fig else None,
             ]  # fmt: skip
 
 
 class ResponseTexts:
-    """Question and option words for response rows, looked up once per id."""
+    """An answer's cells (as sent, as read, right or wrong), worked out by each item type.
+
+    One-option answers repeat, so theirs are worked out once per option.
+    """
 
     def __init__(self, questions: QuestionSet) -> None:
-        self.questions = {q.id: q.text for q in questions.questions}
-        self.options = {(q.id, o.id): o.text for q in questions.questions for o in options_of(q)}
+        self.items = {q.id: q for q in questions.questions}
+        self._seen: dict[tuple[str, str | None, str | None], list[Cell]] = {}
+
+    def answer(self, question_id: str, option_id: str | None, value: str | None) -> list[Cell]:
+        """``question, type, answer, answer_text, correct`` of one stored answer."""
+        key = (question_id, option_id, value)
+        cells = self._seen.get(key)
+        if cells is None:
+            item = self.items[question_id]
+            answer = item.load_answer(option_id, value)
+            cells = [
+                item.text, item.type, item.answer_cell(answer), item.answer_text(answer),
+                item.is_correct(answer),
+            ]  # fmt: skip
+            if item.counted:
+                self._seen[key] = cells
+        return cells
 
     def row(self, r: ResponseRecord) -> list[Cell]:
+        question, kind, answer, text, correct = self.answer(r.question_id, r.option_id, r.value)
         return [
-            r.participant, r.question_id, self.questions.get(r.question_id), r.option_id,
-            self.options.get((r.question_id, r.option_id)), r.answered_at, r.updated_at,
-            r.changed_count,
+            r.participant, r.question_id, question, kind, answer, text, correct, r.confidence,
+            r.hidden, r.answered_at, r.updated_at, r.changed_count,
         ]  # fmt: skip
+
+    def vote_row(self, v: VoteRecord) -> list[Cell]:
+        question, kind, answer, text, _ = self.answer(v.question_id, v.option_id, v.value)
+        return [v.participant, v.question_id, question, kind, answer, text, v.received_at]
+
+
+def result_rows(results: dict[str, Any]) -> Iterator[list[Cell]]:
+    """Every figure of every item's live summary, one per row, named as in the results API.
+
+    ``key`` is what a figure is of (an option id, a histogram bin, a word, a
+    confidence level); ``label`` the option's text where it is an option's.
+    Open-text answers themselves are in the responses, marked hidden or not.
+    """
+    for q in results["questions"]:
+        labels = {o["id"]: o["text"] for o in q["options"]}
+        head = [q["question_id"], q["type"], q["text"]]
+        for measure, key, value in _figures(q["live"]):
+            label = labels.get(key) if key is not None and measure in _OPTION_MEASURES else None
+            yield [*head, measure, key, label, value]
+
+
+#: The measures whose ``key`` is an option id.
+_OPTION_MEASURES = frozenset({"counts", "percent", "borda", "mean_rank", "ranked_by", "first"})
+
+
+def _figures(live: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, str | None, Cell]]:
+    for name, value in live.items():
+        measure = prefix + name
+        if name in ("answers", "order"):  # the texts are rows of their own; order = by borda
+            continue
+        if isinstance(value, dict) and all(not isinstance(v, dict | list) for v in value.values()):
+            if name in ("counts", "percent"):
+                yield from ((measure, str(k), v) for k, v in value.items())
+            else:
+                yield from _figures(value, measure + "_")
+        elif isinstance(value, dict):
+            yield from _figures(value, measure + "_")
+        elif name == "mean_ci95":
+            yield from ((f"{measure}_{end}", None, v) for end, v in zip(("low", "high"),
+                        value or (None, None), strict=True))  # fmt: skip
+        elif name == "histogram":
+            yield from ((measure, f"{b['lo']}-{b['hi']}", b["count"]) for b in value)
+        elif name == "words":
+            yield from ((measure, w["word"], w["count"]) for w in value)
+        elif name == "outliers":
+            yield from ((measure, None, v) for v in value)
+        elif name == "options":  # a ranking's rows
+            for row in value:
+                for key in ("borda", "mean_rank", "ranked_by", "first"):
+                    yield (key, row["option_id"], row[key])
+        else:
+            yield measure, None, value
 
 
 def qa_row(q: QARecord) -> list[Cell]:

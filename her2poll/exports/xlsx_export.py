@@ -1,5 +1,6 @@
-"""The XLSX export: Summary (with a bar chart per question), Responses, Comparison,
-Questions, Q&A (the audience questions) and About sheets.
+"""The XLSX export: Summary (with a bar chart per choice item), Results (every figure of
+every item type), Responses, Comparison, Questions, Q&A (the audience questions) and
+About sheets.
 
 The workbook is write-only (openpyxl streams each sheet's rows to a temporary file
 as they are appended), so the Responses sheet of a large session costs disk, not
@@ -33,11 +34,13 @@ from .tables import (
     QA_HEADER,
     QUESTIONS_HEADER,
     RESPONSES_HEADER,
+    RESULTS_HEADER,
     SUMMARY_HEADER,
     ResponseTexts,
     comparison_rows,
     qa_row,
     question_rows,
+    result_rows,
     summary_rows,
 )
 
@@ -51,8 +54,10 @@ _WIDTHS = {
     "interval_method": 28, "difference_method": 40, "reconstruction": 50, "answered_at": 20,
     "updated_at": 20, "opened_at": 20, "closed_at": 20, "option_id": 20, "participant": 12,
     "text": 60, "name": 24, "created_at": 20, "id": 8, "votes": 8, "merged_into": 12,
+    "answer": 24, "answer_text": 48, "settings": 30, "rationale": 60, "option_note": 40,
+    "measure": 18, "key": 16, "label": 30, "received_at": 20,
 }  # fmt: skip
-_UTC_COLUMNS = {"answered_at", "updated_at", "opened_at", "closed_at", "created_at"}
+_UTC_COLUMNS = {"answered_at", "updated_at", "opened_at", "closed_at", "created_at", "received_at"}
 #: Summary columns charted: the live share and the published share, in percent.
 _LIVE_COL = SUMMARY_HEADER.index("live_share_percent") + 1
 _PUB_COL = SUMMARY_HEADER.index("published_percent") + 1
@@ -96,6 +101,7 @@ def write_xlsx(snap: SessionSnapshot, out: IO[bytes]) -> None:
     wb = Workbook(write_only=True)
     summary = _sheet(wb, "Summary", SUMMARY_HEADER)
     _summary(summary, results)
+    _fill(_sheet(wb, "Results", RESULTS_HEADER), result_rows(results))
     responses = _sheet(wb, "Responses", RESPONSES_HEADER)
     texts = ResponseTexts(snap.state.questions)
     _fill(responses, (texts.row(r) for r in snap.responses()))
@@ -112,12 +118,15 @@ def _summary(ws: WriteOnlyWorksheet, results: dict[str, Any]) -> None:
     """The summary table, and beside it one chart per question of its rows."""
     rows = list(summary_rows(results))
     _fill(ws, rows)
-    first = 2
-    for i, q in enumerate(results["questions"]):
+    first, charted = 2, 0
+    for q in results["questions"]:
         n_rows = sum(1 for r in rows if r[0] == q["question_id"])
+        if not n_rows:
+            continue
         chart = _chart(ws, q, first, first + n_rows - 1)
-        ws.add_chart(chart, f"{get_column_letter(len(SUMMARY_HEADER) + 2)}{2 + i * _CHART_ROWS}")
-        first += n_rows
+        anchor = f"{get_column_letter(len(SUMMARY_HEADER) + 2)}{2 + charted * _CHART_ROWS}"
+        ws.add_chart(chart, anchor)
+        first, charted = first + n_rows, charted + 1
 
 
 def _chart(ws: WriteOnlyWorksheet, q: dict[str, Any], first: int, last: int) -> BarChart:
@@ -129,7 +138,8 @@ def _chart(ws: WriteOnlyWorksheet, q: dict[str, Any], first: int, last: int) -> 
     chart.y_axis.title, chart.y_axis.scaling.min, chart.y_axis.scaling.max = "%", 0, 100
     chart.y_axis.delete = chart.x_axis.delete = False
     chart.height, chart.width = 7.5, 16
-    for col in (_LIVE_COL, _PUB_COL) if q["comparison"]["options"] else (_LIVE_COL,):
+    compared = q["comparison"] is not None and q["comparison"]["options"]
+    for col in (_LIVE_COL, _PUB_COL) if compared else (_LIVE_COL,):
         chart.add_data(Reference(ws, min_col=col, min_row=first, max_row=last))
     for series, name in zip(chart.series, ("Live %", "Published %"), strict=False):
         series.tx = SeriesLabel(v=name)

@@ -72,11 +72,18 @@ class ParticipantRecord(NamedTuple):
 
 
 class ResponseRecord(NamedTuple):
-    """A participant's current answer to one question."""
+    """A participant's current answer to one question, as the answers table keeps it.
+
+    ``option_id`` holds a one-option answer, ``value`` every other as JSON
+    (:meth:`her2poll.core.items.ItemBase.load_answer` reads the pair).
+    """
 
     participant: str
     question_id: str
-    option_id: str
+    option_id: str | None
+    value: str | None
+    confidence: int | None
+    hidden: bool
     answered_at: datetime
     updated_at: datetime
     changed_count: int
@@ -87,7 +94,8 @@ class VoteRecord(NamedTuple):
 
     participant: str
     question_id: str
-    option_id: str
+    option_id: str | None
+    value: str | None
     received_at: datetime
 
 
@@ -150,33 +158,55 @@ class SessionSnapshot:
             yield ParticipantRecord(pseudonym(rank), utc(joined))
 
     def responses(self) -> Iterator[ResponseRecord]:
-        """Every current answer, by question in the set's order, then by participant."""
+        """Every current answer, by question in the set's order, then in the order first given.
+
+        The order first given is the order of open-text answers in the results, so
+        an import that inserts the rows in this order lists them the same way.
+        """
         a, names = AnswerRow, self._pseudonyms()
         stmt = (
             select(
-                a.participant_id, a.question_id, a.option_id, a.answered_at, a.updated_at,
-                a.changed_count,
+                a.participant_id, a.question_id, a.option_id, a.value, a.confidence, a.hidden,
+                a.answered_at, a.updated_at, a.changed_count,
             )
             .join(PollRow, (PollRow.session_id == a.session_id)
                   & (PollRow.question_id == a.question_id))
             .where(a.session_id == self.state.id)
-            .order_by(PollRow.position, a.participant_id)
+            .order_by(PollRow.position, a.id)
         )  # fmt: skip
-        for pid, qid, oid, answered, updated, changed in self._stream(stmt):
-            yield ResponseRecord(names[pid], qid, oid, utc(answered), utc(updated), changed)
+        for pid, qid, oid, value, level, hidden, answered, updated, changed in self._stream(stmt):
+            yield ResponseRecord(
+                names[pid], qid, oid, value, level, bool(hidden), utc(answered), utc(updated),
+                changed,
+            )  # fmt: skip
+
+    def answer_owners(self) -> dict[int, str]:
+        """Answer id -> its participant's pseudonym, for the answers listed one by one.
+
+        The results list open-text answers by their database id (the moderator hides
+        one by it); an export names them by participant instead, which survives an import.
+        """
+        uncounted = [q.id for q in self.state.questions.questions if not q.counted]
+        if not uncounted:
+            return {}
+        names = self._pseudonyms()
+        stmt = select(AnswerRow.id, AnswerRow.participant_id).where(
+            AnswerRow.session_id == self.state.id, AnswerRow.question_id.in_(uncounted)
+        )
+        return {aid: names[pid] for aid, pid in self.conn.execute(stmt)}
 
     def votes(self) -> Iterator[VoteRecord]:
         """Every applied vote in the order received (ties: participant, question, vote id)."""
         v, names = VoteReceiptRow, self._pseudonyms()
         stmt = (
-            select(v.participant_id, v.question_id, v.option_id, v.received_at)
+            select(v.participant_id, v.question_id, v.option_id, v.value, v.received_at)
             .join(PollRow, (PollRow.session_id == v.session_id)
                   & (PollRow.question_id == v.question_id))
             .where(v.session_id == self.state.id, v.voided.is_(False))
             .order_by(v.received_at, v.participant_id, PollRow.position, v.vote_id)
         )  # fmt: skip
-        for pid, qid, oid, received in self._stream(stmt):
-            yield VoteRecord(names[pid], qid, oid, utc(received))
+        for pid, qid, oid, value, received in self._stream(stmt):
+            yield VoteRecord(names[pid], qid, oid, value, utc(received))
 
     def qa_questions(self) -> Iterator[QARecord]:
         """Every audience question in the order asked, with its distinct upvoters."""

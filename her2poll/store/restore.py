@@ -106,6 +106,12 @@ def _code_taken(conn: Connection, code: str) -> bool:
 
 
 def _insert(conn: Connection, data: SessionImport, code: str, keys: Secrets) -> None:
+    """The session, its polls and participants, then the rows in the order given.
+
+    Answers are inserted in the export's order (by question, then as first
+    given), so their ids, and with them the order open-text answers are listed
+    in, follow the original.
+    """
     session_id = conn.execute(
         insert(SessionRow).returning(SessionRow.id),
         {
@@ -164,6 +170,9 @@ def _answer(session_id: int, ids: dict[str, int], r: ResponseRecord) -> dict[str
         "question_id": r.question_id,
         "participant_id": ids[r.participant],
         "option_id": r.option_id,
+        "value": r.value,
+        "confidence": r.confidence,
+        "hidden": r.hidden,
         "answered_at": r.answered_at,
         "updated_at": r.updated_at,
         "changed_count": r.changed_count,
@@ -177,6 +186,7 @@ def _receipt(session_id: int, ids: dict[str, int], i: int, v: VoteRecord) -> dic
         "session_id": session_id,
         "question_id": v.question_id,
         "option_id": v.option_id,
+        "value": v.value,
         "received_at": v.received_at,
     }
 

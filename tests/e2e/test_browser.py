@@ -142,7 +142,9 @@ def test_a_live_session_from_open_to_reveal(
     phones[0].screenshot(path=artifacts / "attendee-2-revealed-360px.png", full_page=True)
 
     pq6.get_by_role("button", name="Close").click()
-    expect(phones[1].locator("#status")).to_have_text("Voting is closed. Your answer was recorded.")
+    expect(phones[1].locator("#status")).to_have_text(
+        "Voting is closed. Your answer was recorded. Results shown below."
+    )
     expect(screen.locator("#s-status")).to_have_text("Voting is closed")
 
 
@@ -219,7 +221,7 @@ def test_a_vote_made_offline_is_sent_once_back_online(
     moderator = open_moderator(open_page, session)
     moderator.get_by_role("button", name="Next question").click()
     phone = open_page(session["attendee_url"], PHONE)
-    expect(phone.locator("#status")).to_have_text("Tap an answer.")
+    expect(phone.locator("#status")).to_have_text("Question open: choose an answer.")
 
     phone.context.set_offline(True)
     expect(phone.locator("#status")).to_have_text("Offline — reconnecting…")

@@ -53,7 +53,9 @@ def test_export_writes_each_format_with_a_default_name(
     names = sorted(p.name for p in tmp_path.glob("her2poll-*"))
     assert [n.split(".", 1)[1] for n in names] == ["csv.zip", "pdf", "xlsx"]
     with zipfile.ZipFile(next(tmp_path.glob("*.csv.zip"))) as zf:
-        assert sorted(zf.namelist()) == ["qa.csv", "responses.csv", "summary.csv"]
+        assert sorted(zf.namelist()) == [
+            "qa.csv", "questions.csv", "responses.csv", "results.csv", "summary.csv", "votes.csv",
+        ]  # fmt: skip
 
 
 def test_export_to_stdout(sqlite_db: Database, questions: QuestionSet) -> None:

@@ -1,4 +1,5 @@
-"""The CSV zip: responses.csv, summary.csv and qa.csv, read back with the csv module."""
+"""The CSV zip: responses.csv, votes.csv, summary.csv, results.csv, questions.csv and qa.csv,
+read back with the csv module."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from tests.exports.conftest import EVIL, QA_ROWS, Voted, db_answers, db_qa, vote
 def read_zip(db: Database, code: str) -> dict[str, list[dict[str, str]]]:
     data = b"".join(export_chunks(db, code, FORMATS["csv"]))
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        assert sorted(zf.namelist()) == ["qa.csv", "responses.csv", "summary.csv"]
+        assert sorted(zf.namelist()) == [
+            "qa.csv", "questions.csv", "responses.csv", "results.csv", "summary.csv", "votes.csv",
+        ]  # fmt: skip
         return {
             name: list(csv.DictReader(io.StringIO(zf.read(name).decode("utf-8-sig"))))
             for name in zf.namelist()
@@ -27,7 +30,7 @@ def read_zip(db: Database, code: str) -> dict[str, list[dict[str, str]]]:
 def test_responses_are_one_row_per_answer_with_pseudonyms(voted: Voted) -> None:
     rows = read_zip(voted.db, voted.code)["responses.csv"]
     assert list(rows[0]) == RESPONSES_HEADER
-    got = {(int(r["participant"][1:]), r["question_id"]): (r["option_id"], int(r["changed_count"]))
+    got = {(int(r["participant"][1:]), r["question_id"]): (r["answer"], int(r["changed_count"]))
            for r in rows}  # fmt: skip
     assert got == db_answers(voted.db, voted.session_id)
     assert rows[0]["question"] == "Which of the studies listed below is most relevant to you?"
@@ -66,7 +69,9 @@ def test_formula_text_is_neutralised_in_every_file(
     v = vote_session(sqlite_db, parse_question_set(data))
     files = read_zip(sqlite_db, v.code)
     texts = [r["question"] for r in files["responses.csv"] + files["summary.csv"]]
-    texts += [r["option"] for r in files["responses.csv"] + files["summary.csv"]]
+    texts += [r["answer_text"] for r in files["responses.csv"] + files["votes.csv"]]
+    texts += [r["option"] for r in files["summary.csv"] + files["questions.csv"]]
+    texts += [r["question"] for r in files["results.csv"] + files["questions.csv"]]
     assert all(not t.startswith(("=", "+", "-", "@", "\t", "\r")) for t in texts)
     assert '\'=HYPERLINK("http://evil.example","x")' in texts
     assert {"'@SUM(1)", "'-1+2", "'\t=cmd"} <= set(texts)

@@ -61,7 +61,7 @@ def other_db(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Ite
 
 def test_the_document_has_everything_and_matches_the_results_api(voted: Voted) -> None:
     doc = json.loads(export_json(voted.db, voted.code))
-    assert (doc["format"], doc["version"]) == ("her2poll-export", 1)
+    assert (doc["format"], doc["version"]) == ("her2poll-export", 2)
     assert doc["counts"] == {
         "participants": PARTICIPANTS,
         "answers": 51,
@@ -72,7 +72,7 @@ def test_the_document_has_everything_and_matches_the_results_api(voted: Voted) -
     api = session_results(state, read_snapshot(voted.db, state.id).tallies)
     assert doc["results"]["questions"] == api["questions"]
     assert [p["state"] for p in doc["polls"]] == ["closed"] * 4 + ["open", "pending"]
-    got = {(int(r["participant"][1:]), r["question_id"]): (r["option_id"], r["changed_count"])
+    got = {(int(r["participant"][1:]), r["question_id"]): (r["answer"], r["changed_count"])
            for r in doc["responses"]}  # fmt: skip
     assert got == db_answers(voted.db, voted.session_id)
     assert len(doc["votes"]) == 55 and "vote_id" not in doc["votes"][0]
@@ -183,9 +183,12 @@ def test_a_taken_code_is_refused_or_replaced(voted: Voted) -> None:
     ("change", "message"),
     [
         (lambda d: d.update(format="other"), "'format' is not"),
-        (lambda d: d.update(version=2), "version 2 is not supported"),
+        (lambda d: d.update(version=3), "version 3 is not supported"),
         (lambda d: d["responses"][0].update(participant="P9999"), "unknown participant"),
-        (lambda d: d["responses"][0].update(option_id="NOPE"), "which the question set"),
+        (lambda d: d["responses"][0].update(answer="NOPE"), "not an option of question PQ1"),
+        (lambda d: d["responses"][0].update(question_id="PQ9"), "which the question set"),
+        (lambda d: d["votes"][0].update(answer=["HER2CLIMB"]), "takes 'option_id'"),
+        (lambda d: d["responses"][0].update(confidence=3), "does not ask for one"),
         (lambda d: d["participants"].pop(0), "P0001, P0002"),
         (lambda d: d["polls"].pop(), "polls do not match"),
         (lambda d: d["votes"][0].update(received_at="yesterday"), "votes.0.received_at"),

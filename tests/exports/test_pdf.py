@@ -38,7 +38,7 @@ def test_the_report_states_the_session_and_every_verdict(voted: Voted) -> None:
     for q in results["questions"]:
         if q["live"]["n"]:
             assert flat(q["comparison"]["verdict"]) in text
-            assert f"Answered by {q['live']['n']} participants" in text
+            assert f"answered by {q['live']['n']} participants" in text
     assert "Not asked in this session." in text  # PQ6 is pending
     assert "Wilson score 95% intervals" in text and "largest remainder" in text
 

@@ -27,15 +27,17 @@ def records(wb: Workbook, sheet: str) -> list[dict[str, object]]:
 
 def test_the_sheets_have_frozen_headers_and_widths(voted: Voted) -> None:
     wb = workbook(voted.db, voted.code)
-    assert wb.sheetnames == ["Summary", "Responses", "Comparison", "Questions", "Q&A", "About"]
-    for name in wb.sheetnames[:5]:
+    assert wb.sheetnames == [
+        "Summary", "Results", "Responses", "Comparison", "Questions", "Q&A", "About",
+    ]  # fmt: skip
+    for name in wb.sheetnames[:6]:
         assert wb[name].freeze_panes == "A2"
     assert wb["Summary"].column_dimensions["B"].width == 48
 
 
 def test_responses_match_the_answers_table(voted: Voted) -> None:
     rows = records(workbook(voted.db, voted.code), "Responses")
-    got = {(int(str(r["participant"])[1:]), r["question_id"]): (r["option_id"], r["changed_count"])
+    got = {(int(str(r["participant"])[1:]), r["question_id"]): (r["answer"], r["changed_count"])
            for r in rows}  # fmt: skip
     assert got == db_answers(voted.db, voted.session_id)
     assert rows[0]["answered_at (UTC)"].year >= 2024  # type: ignore[union-attr]

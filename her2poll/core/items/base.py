@@ -273,6 +273,14 @@ class ItemBase(Strict):
         """Whether an answer is right, for items with a right answer; else None."""
         return None
 
+    def answer_text(self, answer: Answer) -> str:
+        """The answer as a person reads it in an export: labels, not ids."""
+        return str(answer)
+
+    def answer_cell(self, answer: Answer) -> str | float:
+        """The answer as one spreadsheet cell, as sent: an id, ids joined by ``;``, a number."""
+        return ";".join(answer) if isinstance(answer, tuple) else answer
+
     def attendee_fields(self, revealed: bool) -> dict[str, Any]:
         """What a phone needs to render the item, beyond id, text and type."""
         return {}

@@ -67,6 +67,17 @@ class ChoiceItem(ItemBase):
     def is_knowledge_check(self) -> bool:
         return self.correct is not None
 
+    def label(self, option_id: str) -> str:
+        """An option's text as attendees read it (its id, should the set have lost it)."""
+        option = self.option(option_id)
+        return option.text if option is not None else option_id
+
+    def answer_text(self, answer: Answer) -> str:
+        """One option's text, or the texts of several joined by "; " in display order."""
+        if isinstance(answer, tuple):
+            return "; ".join(self.label(o) for o in answer)
+        return self.label(str(answer))
+
     def check_option(self, option_id: str) -> str:
         if self.option(option_id) is None:
             raise refuse(f"{option_id!r} is not an option of question {self.id}.", "unknown_option")

@@ -54,7 +54,10 @@ class NumericSummary:
     def room_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"n": self.n, "unit": self.unit, "histogram": self._histogram()}
         if not self.values:
-            return {**body, "median": None, "q1": None, "q3": None, "mean": None, "outliers": []}
+            return {
+                **body, "median": None, "q1": None, "q3": None, "iqr": None, "mean": None,
+                "min": None, "max": None, "outliers": [],
+            }  # fmt: skip
         data = np.asarray(self.values, dtype=float)
         q1, median, q3 = (float(v) for v in np.percentile(data, [25, 50, 75]))
         iqr = q3 - q1
@@ -65,6 +68,7 @@ class NumericSummary:
             "median": _num(median),
             "q1": _num(q1),
             "q3": _num(q3),
+            "iqr": _num(round(iqr, 9)),
             "mean": float(data.mean()),
             "min": _num(float(data.min())),
             "max": _num(float(data.max())),
@@ -107,6 +111,14 @@ class Numeric(ItemBase):
         if self.integer and not float(value).is_integer():
             raise refuse("Answer with a whole number.", "not_a_whole_number")
         return float(value)
+
+    def answer_text(self, answer: Answer) -> str:
+        """The number as typed, with its unit: "40 %", "2.5 mg/kg"."""
+        value = _num(float(answer)) if isinstance(answer, float | int) else answer
+        return f"{value} {self.unit}" if self.unit else str(value)
+
+    def answer_cell(self, answer: Answer) -> str | float:
+        return _num(float(answer)) if isinstance(answer, float | int) else str(answer)
 
     def attendee_fields(self, revealed: bool) -> dict[str, Any]:
         return {

@@ -100,6 +100,11 @@ class Ranking(ChoiceItem):
     def attendee_fields(self, revealed: bool) -> dict[str, Any]:
         return {**super().attendee_fields(revealed), "rank_count": self.k}
 
+    def answer_text(self, answer: Answer) -> str:
+        """The order with its ranks: "1. Quality of life; 2. Toxicity"."""
+        order = answer if isinstance(answer, tuple) else (str(answer),)
+        return "; ".join(f"{r}. {self.label(o)}" for r, o in enumerate(order, start=1))
+
     def summarise(self, responses: Responses) -> RankingSummary:
         ranks: dict[str, list[int]] = {}
         for a in responses.answers:

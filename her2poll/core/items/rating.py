@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
-from scipy import stats as sps
 
 from ..tallies import Tally
 from .base import Answer, Option, RawAnswer, Responses
@@ -58,6 +57,9 @@ def mean_interval(
     mean = sum(v * c for v, c in zip(values, counts, strict=True)) / n
     if n < 2:
         return mean, None
+    # Imported here: scipy takes a second to load, which a CLI --help should not wait for.
+    from scipy import stats as sps
+
     var = sum(c * (v - mean) ** 2 for v, c in zip(values, counts, strict=True)) / (n - 1)
     half = float(sps.t.ppf(0.975, n - 1)) * math.sqrt(var / n)
     return mean, (mean - half, mean + half)

@@ -229,14 +229,16 @@ function statusOf(q) {
   if (!q) return ["Connected.", ""];
   if (waiting) return ["Sending…", "pending"];
   const answered = answers[q.question_id] !== undefined;
+  // This line is the page's live region: a screen reader hears each change of it.
+  const shown = q.revealed ? " Results shown below." : "";
   if (q.state === "open") {
     return answered
-      ? ["Answer recorded. You can change it while the question is open.", "ok"]
-      : ["Tap an answer.", ""];
+      ? [`Answer recorded. You can change it while the question is open.${shown}`, "ok"]
+      : [`Question open: choose an answer.${shown}`, ""];
   }
   return answered
-    ? ["Voting is closed. Your answer was recorded.", "ok"]
-    : ["Voting is closed.", ""];
+    ? [`Voting is closed. Your answer was recorded.${shown}`, "ok"]
+    : [`Voting is closed.${shown}`, ""];
 }
 
 function renderResults(q) {

@@ -24,6 +24,7 @@ const BUTTONS = [
   ["hide", "Hide results"],
   ["reset", "Reset…"],
 ];
+const SUCCESSOR = { open: "close", close: "reopen", reopen: "close", reveal: "hide", hide: "reveal" };
 const STATE_LABEL = { pending: "Not asked yet", open: "Open for answers", closed: "Closed" };
 
 let key = takeSecret("key", KEY_SLOT);
@@ -169,8 +170,19 @@ function control(action, questionId) {
     else {
       showAlert("");
       applyState(ack.state);
+      announce(ack.state, action, questionId);
     }
   });
+}
+
+/** Say what a control did in the panel's status line, which screen readers read out. */
+function announce(message, action, questionId) {
+  const qid = questionId || (message && message.current && message.current.question_id);
+  const c = cards.get(qid);
+  const poll = message && message.polls.find((p) => p.question_id === qid);
+  if (!c || !poll) return;
+  const what = action === "reveal" ? "Results shown" : action === "hide" ? "Results hidden" : STATE_LABEL[poll.state];
+  $("announce").textContent = `Question ${c.position}: ${what}.`;
 }
 
 $("next").addEventListener("click", () => control("next"));
@@ -233,7 +245,7 @@ function card(q, position) {
     el("div", { className: "q-body" }, table, el("div", { className: "q-chart" }, chart, verdict, note, fine)),
   );
   root.dataset.question = q.id;
-  cards.set(q.id, { q, root, badge, shown, buttons, n, rows, chart, verdict, note, test, summary, drawn: null });
+  cards.set(q.id, { q, position, root, badge, shown, buttons, n, rows, chart, verdict, note, test, summary, drawn: null });
   return root;
 }
 
@@ -279,9 +291,17 @@ function applyState(message) {
     c.root.dataset.state = poll.state;
     c.root.classList.toggle("current", poll.question_id === current);
     const ok = allowed(poll);
+    const had = [...c.buttons].find(([, b]) => b === document.activeElement);
     for (const [action, button] of c.buttons) button.hidden = !ok.has(action);
+    if (had && had[1].hidden) keepFocus(c, had[0]);
   }
   $("next").disabled = !message.polls.some((p) => p.state === "pending");
+}
+
+/** "Open" gives way to "Close", "Reveal" to "Hide": the keyboard stays on the one that took its place. */
+function keepFocus(c, action) {
+  const next = c.buttons.get(SUCCESSOR[action]);
+  (next && !next.hidden ? next : [...c.buttons.values()].find((b) => !b.hidden))?.focus();
 }
 
 function applyTally(message) {

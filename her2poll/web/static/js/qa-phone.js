@@ -222,6 +222,12 @@ export function mountTabs(onShow = () => {}) {
   };
 }
 
+function arrow() {
+  const span = make("span", "", "▲");
+  span.setAttribute("aria-hidden", "true");
+  return span;
+}
+
 export function mountQaPhone(qa) {
   const box = $("qa-text");
   const items = new Map(); // question_id -> {li, flag, text, meta, vote}
@@ -256,8 +262,9 @@ export function mountQaPhone(qa) {
     p.vote.hidden = q.answered; // only approved questions take upvotes
     p.tally.hidden = !q.answered;
     p.tally.textContent = votesLabel(q.votes);
-    p.vote.textContent = `▲ ${q.votes}`;
-    p.vote.setAttribute("aria-label", `Upvote (${votesLabel(q.votes)})`);
+    // The arrow is decoration: the name starts with a word and holds the visible number.
+    p.vote.replaceChildren(arrow(), ` ${q.votes}`);
+    p.vote.setAttribute("aria-label", `Upvote, ${votesLabel(q.votes)}`);
     p.vote.setAttribute("aria-pressed", String(q.up));
     p.vote.disabled = !open;
     return p.li;

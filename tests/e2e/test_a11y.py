@@ -1,0 +1,259 @@
+"""Accessibility in real Chromium: axe-core on every page in every state, the keyboard alone.
+
+Every state a person meets is checked against the WCAG 2.2 AA rules of axe-core
+(testkit/a11y.py): 0 violations. A whole vote and the moderator's open/close/reveal
+are done with the keyboard only, and the pages' live regions are read as a screen
+reader would hear them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from testkit import a11y
+from testkit.phones import Phone
+from testkit.wait import wait_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+PROJECTOR = {"width": 1920, "height": 1080}
+
+
+class Checked:
+    """axe on each state; every state's findings are reported together at the end."""
+
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+        self.states: list[str] = []
+
+    def __call__(self, page: Any, where: str) -> None:
+        self.states.append(where)
+        try:
+            a11y.assert_accessible(page, where)
+        except AssertionError as e:
+            self.failures.append(str(e))
+
+    def done(self) -> None:
+        assert not self.failures, "\n\n".join(self.failures)
+
+
+def connected(moderator: Any) -> Any:
+    expect(moderator.locator("#connection")).to_have_text("Connected")
+    return moderator
+
+
+def card(moderator: Any, question_id: str) -> Any:
+    return moderator.locator(f'[data-question="{question_id}"]')
+
+
+def test_the_front_door_and_error_pages_break_no_wcag_rule(
+    live_server: Any, open_page: Any
+) -> None:
+    check = Checked()
+    home = open_page(f"{live_server.url}/", PHONE)
+    check(home, "home")
+    home.get_by_role("button", name="Join").click()  # empty: the browser's own message
+    home.goto(f"{live_server.url}/join?code=")
+    expect(home.locator("#code-error")).to_be_visible()
+    check(home, "home, no code typed")
+    home.goto(f"{live_server.url}/join?code=NOPE99")
+    expect(home.get_by_role("heading", level=1)).to_have_text("Not found")
+    check(home, "join with a wrong code (404 page)")
+    home.goto(f"{live_server.url}/no/such/page")
+    check(home, "unknown address (404 page)")
+    check.done()
+
+
+def test_attendee_pages_in_every_state_break_no_wcag_rule(live_server: Any, open_page: Any) -> None:
+    session = live_server.create_session()
+    check = Checked()
+    moderator = connected(open_page(session["moderator_url"], LAPTOP))
+    phone = open_page(session["attendee_url"], PHONE)
+    expect(phone.locator("#status")).to_have_text("Connected.")
+    check(phone, "attendee waiting")
+
+    pq6 = card(moderator, "PQ6")
+    pq6.get_by_role("button", name="Open", exact=True).click()
+    expect(phone.locator("#q-text")).to_contain_text("tucatinib")
+    check(phone, "attendee, single choice open")
+    phone.get_by_role("button", name="Likely", exact=True).click()
+    expect(phone.locator("#status")).to_contain_text("Answer recorded")
+    check(phone, "attendee answered")
+    pq6.get_by_role("button", name="Reveal results").click()
+    expect(phone.locator("#results")).to_be_visible()
+    check(phone, "attendee, results revealed while open")
+    pq6.get_by_role("button", name="Close").click()
+    expect(phone.locator("#status")).to_have_text("Voting is closed. Your answer was recorded.")
+    check(phone, "attendee closed and revealed")
+    pq6.get_by_role("button", name="Hide results").click()
+    expect(phone.locator("#results")).to_be_hidden()
+    check(phone, "attendee closed")
+
+    phone.get_by_role("tab", name="Q&A").click()
+    expect(phone.locator("#panel-qa")).to_be_visible()
+    check(phone, "attendee Q&A, empty")
+    phone.get_by_label("Your question to the panel").fill("What about brain metastases?")
+    phone.get_by_role("button", name="Send question").click()
+    expect(phone.locator("#qa-mine")).to_contain_text("Waiting for the moderator")
+    moderator.get_by_role("tab", name="Audience Q&A").click()
+    moderator.locator(".qa-row").first.get_by_role("button", name="Approve").click()
+    expect(phone.locator(".qa-item")).to_have_count(1)
+    check(phone, "attendee Q&A with a question")
+    moderator.get_by_label("Q&A open").uncheck()
+    expect(phone.locator("#qa-closed")).to_be_visible()
+    check(phone, "attendee Q&A closed")
+    check.done()
+
+
+def test_moderator_and_projector_in_every_state_break_no_wcag_rule(
+    live_server: Any, open_page: Any
+) -> None:
+    session = live_server.create_session()
+    check = Checked()
+    home = open_page(f"{live_server.url}/moderator", LAPTOP)
+    expect(home.locator("table.sessions")).to_be_visible()
+    check(home, "moderator home with sessions")
+    keyless = open_page(session["moderator_url"].split("#")[0], LAPTOP)
+    expect(keyless.locator("#key-form")).to_be_visible()
+    check(keyless, "moderator panel asking for its key")
+    keyless.get_by_label("Moderator key").fill("not-the-key")
+    keyless.get_by_role("button", name="Open panel").click()
+    expect(keyless.locator("#alert")).to_contain_text("does not open this session")
+    check(keyless, "moderator panel, wrong key")
+
+    moderator = connected(open_page(session["moderator_url"], LAPTOP))
+    screen = open_page(session["screen_url"], PROJECTOR)
+    expect(screen.locator(".giant-code")).to_have_text(session["code"])
+    check(moderator, "moderator panel, nothing asked")
+    check(screen, "projector idle")
+
+    moderator.get_by_role("tab", name="Audience Q&A").click()
+    expect(moderator.locator("#qa-state")).to_have_text("Q&A is open")
+    check(moderator, "moderator Q&A, empty")
+    asker = Phone(live_server.url, session["code"]).connect()
+    question = {"text": "What about brain metastases?", "client_id": "c1c1c1c1"}
+    ack = asker.sio.call("qa_ask", question)
+    assert ack and ack.get("ok"), ack
+    row = moderator.locator(".qa-row").filter(has_text="brain metastases")
+    expect(row).to_be_visible()
+    check(moderator, "moderator Q&A, a question pending")
+    row.get_by_role("button", name="Approve").click()
+    moderator.locator("#qa-tab-approved").click()
+    row.get_by_role("button", name="Pin “Now answering”").click()
+    expect(screen.locator("#qa-stage")).to_be_visible()
+    check(moderator, "moderator Q&A, a question pinned")
+    check(screen, "projector, Q&A: now answering")
+    moderator.get_by_role("tab", name="Polls").click()
+
+    pq6 = card(moderator, "PQ6")
+    pq6.get_by_role("button", name="Open", exact=True).click()
+    expect(screen.locator("#s-text")).to_contain_text("tucatinib")
+    phones = [asker]
+    for option in ["LIKELY", "LIKELY", "VERY_UNLIKELY"]:
+        p = Phone(live_server.url, session["code"]).connect()
+        p.vote("PQ6", option)
+        phones.append(p)
+    assert wait_until(lambda: all(p.settled() for p in phones))
+    expect(pq6.locator(".q-n")).to_have_text("3 answered")
+    expect(pq6.locator(".verdict")).to_be_visible()
+    check(moderator, "moderator panel, question open with answers")
+    check(screen, "projector, question open (pinned question beside it)")
+    pq6.get_by_role("button", name="Reveal results").click()
+    expect(screen.locator("#s-verdict")).to_be_visible()
+    check(screen, "projector, results revealed")
+    pq6.get_by_role("button", name="Close").click()
+    expect(pq6.locator(".badge").first).to_have_text("Closed")
+    check(moderator, "moderator panel, closed and revealed")
+    moderator.locator("#export summary").click()
+    check(moderator, "moderator panel, export menu open")
+    moderator.keyboard.press("Escape")
+    for p in phones:
+        p.close()
+    check.done()
+
+
+def tab_to(page: Any, target: Any, limit: int = 80) -> None:
+    """Press Tab (as a keyboard user would) until ``target`` has the focus."""
+    for _ in range(limit):
+        if target.evaluate("(el) => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def assert_focus_visible(page: Any) -> None:
+    """The focused element draws a ring of at least 2 px (WCAG 2.4.7, 2.4.13's spirit)."""
+    ring = page.evaluate(
+        """() => {
+          const s = getComputedStyle(document.activeElement);
+          return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), tag:
+                  document.activeElement.tagName, visible: document.activeElement.matches(
+                  ":focus-visible")};
+        }"""
+    )
+    assert ring["visible"] and ring["style"] != "none" and ring["width"] >= 2, ring
+
+
+def test_a_whole_vote_and_its_control_by_keyboard_alone_with_what_a_screen_reader_hears(
+    live_server: Any, open_page: Any, artifacts: Path
+) -> None:
+    session = live_server.create_session()
+    moderator = connected(open_page(session["moderator_url"], LAPTOP))
+    phone = open_page(session["attendee_url"], PHONE)
+    status, announce = phone.locator("#status"), moderator.locator("#announce")
+    expect(status).to_have_text("Connected.")
+    for region in (status, announce, moderator.locator("#connection")):
+        expect(region).to_have_attribute("role", "status")  # polite live regions
+
+    # The moderator opens question 1 with Tab and Enter; focus stays in its controls.
+    pq1 = card(moderator, "PQ1")
+    tab_to(moderator, pq1.get_by_role("button", name="Open", exact=True))
+    assert_focus_visible(moderator)
+    moderator.keyboard.press("Enter")
+    expect(announce).to_have_text("Question 1: Open for answers.")
+    expect(pq1.get_by_role("button", name="Close")).to_be_focused()
+    assert_focus_visible(moderator)
+    expect(status).to_have_text("Question open: choose an answer.")
+
+    # The phone answers with Tab and Space, changes its mind with Tab and Enter.
+    first = phone.get_by_role("button", name="HER2CLIMB (NCT02614794)")
+    tab_to(phone, first)
+    assert_focus_visible(phone)
+    phone.keyboard.press("Space")
+    expect(status).to_have_text("Answer recorded. You can change it while the question is open.")
+    expect(first).to_have_attribute("aria-pressed", "true")
+    other = phone.get_by_role("button", name="Neoadjuvant studies")
+    tab_to(phone, other)
+    phone.keyboard.press("Enter")
+    expect(other).to_have_attribute("aria-pressed", "true")
+    expect(first).to_have_attribute("aria-pressed", "false")
+    expect(pq1.locator(".q-n")).to_have_text("1 answered")
+    expect(
+        pq1.locator("tbody tr").filter(has_text="Neoadjuvant studies").locator("td").first
+    ).to_have_text("1")
+    phone.screenshot(path=artifacts / "a11y-phone-keyboard-answered.png", full_page=True)
+
+    # Reveal (one Tab on from Close), then back to Close with Shift+Tab.
+    moderator.keyboard.press("Tab")
+    expect(pq1.get_by_role("button", name="Reveal results")).to_be_focused()
+    moderator.keyboard.press("Enter")
+    expect(announce).to_have_text("Question 1: Results shown.")
+    expect(status).to_have_text(
+        "Answer recorded. You can change it while the question is open. Results shown below."
+    )
+    expect(phone.locator("#results")).to_contain_text("Neoadjuvant studies (your answer)")
+    expect(pq1.get_by_role("button", name="Hide results")).to_be_focused()
+    moderator.keyboard.press("Shift+Tab")
+    expect(pq1.get_by_role("button", name="Close")).to_be_focused()
+    moderator.keyboard.press("Enter")
+    expect(announce).to_have_text("Question 1: Closed.")
+    expect(pq1.get_by_role("button", name="Reopen")).to_be_focused()
+    assert_focus_visible(moderator)
+    expect(status).to_have_text("Voting is closed. Your answer was recorded. Results shown below.")
+    moderator.screenshot(path=artifacts / "a11y-panel-keyboard-closed.png")
