@@ -107,7 +107,7 @@ def init_app(app: Flask) -> SocketIO:
         store.db,
         socketio.server,
         broadcaster.mark_dirty,
-        linger=0.005,
+        linger=settings.commit_linger,
     )
     qa_moderator = Broadcaster(
         socketio,
