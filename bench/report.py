@@ -102,6 +102,7 @@ def rows(r: dict[str, Any], qa: bool | None = None) -> list[tuple[str, str, Any]
         ("all", "server process restarted", _restarted(r)),
         ("connect", "connected", c["connected"]),
         ("connect", "connect errors", _errors(c)),
+        ("connect", "joins retried (retryable refusals)", c.get("join_retried")),
         ("connect", "connect+join p50 ms", c["join_ms"]["p50"]),
         ("connect", "connect+join p99 ms", c["join_ms"]["p99"]),
         ("connect", "server RSS after connect MB", c["rss_after_mb"]),
