@@ -61,6 +61,8 @@ class SessionRow(Base):
     #: Filtered words, one per line.
     qa_filter: Mapped[str] = mapped_column(Text, default="", server_default="")
     qa_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The language the moderator fixed for phones and projector (None: each its own).
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class PollRow(Base):
