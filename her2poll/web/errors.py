@@ -32,9 +32,9 @@ def _wants_json() -> bool:
 def _page_message(code: str, message: str) -> str:
     """What a person reads on the error page, in the page's language where we know it."""
     if code == "session_not_found":
-        return _("No session has this code. Check the code shown on the screen.")
+        return str(_("No session has this code. Check the code shown on the screen."))
     if code == "not_found":
-        return _("This page does not exist.")
+        return str(_("This page does not exist."))
     return message
 
 
