@@ -191,11 +191,12 @@ def _options(
             continue
         option: dict[str, Any] = {"id": option_id or next(free, f"O{i + 1}"), "text": text}
         if kind == "rating":
-            option["value"] = _number(value, integer=False) if value else None
+            if value:
+                option["value"] = _number(value, integer=False)
         before = previous.get(option["id"])
         if before is not None:
             option.update(before.model_dump(mode="json", include={"note", "published"}))
-            option = {k: v for k, v in option.items() if v is not None or k == "value"}
+            option = {k: v for k, v in option.items() if v is not None}
         rows.append(option)
         if form.get(f"options-{i}-correct"):
             correct.append(option["id"])
@@ -245,9 +246,19 @@ def field_of(loc: Sequence[int | str]) -> str:
     return parts[0] if parts else ""
 
 
+_PLAIN = {
+    "missing": "This is required.",
+    "float_parsing": "Type a number here.",
+    "int_parsing": "Type a whole number here.",
+    "float_type": "Type a number here.",
+    "int_from_float": "Type a whole number here.",
+}
+
+
 def _message(err: Mapping[str, Any]) -> str:
-    msg = str(err["msg"])
-    return msg.removeprefix("Value error, ")
+    """The model's message, said plainly where pydantic's wording is terse."""
+    plain = _PLAIN.get(str(err.get("type")))
+    return plain or str(err["msg"]).removeprefix("Value error, ")
 
 
 def check_set(data: Mapping[str, Any], position: int | None) -> tuple[QuestionSet | None, dict[str, str]]:
