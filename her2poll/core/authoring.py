@@ -255,6 +255,25 @@ _PLAIN = {
 }
 
 
+#: An item's own checks name the field they are about in their message; the form shows
+#: the message there (first match wins).
+_NAMED = (
+    ("min (", "min"),
+    ("choices must satisfy", "max_choices"),
+    ("rank_count", "rank_count"),
+    ("rationale", "rationale"),
+    ("correct", "correct"),
+    ("twin", "twin_of"),
+    ("post-test", "phase"),
+    ("option", "options"),
+    ("scale", "options"),
+)
+
+
+def _field_named_by(message: str) -> str:
+    return next((field for words, field in _NAMED if words in message), "")
+
+
 def _message(err: Mapping[str, Any]) -> str:
     """The model's message, said plainly where pydantic's wording is terse."""
     plain = _PLAIN.get(str(err.get("type")))
@@ -274,7 +293,7 @@ def check_set(data: Mapping[str, Any], position: int | None) -> tuple[QuestionSe
         for err in e.errors():
             loc = tuple(err["loc"])
             if len(loc) >= 2 and loc[0] == "questions" and loc[1] == position:
-                field = field_of(loc[2:])
+                field = field_of(loc[2:]) or _field_named_by(_message(err))
             elif loc[:1] in (("title",), ("word_filter",)):
                 field = str(loc[0])
             else:
