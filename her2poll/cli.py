@@ -336,7 +336,7 @@ def _db(db: str | None) -> Any:
     type=click.Choice(["csv", "xlsx", "json", "pdf"]),
     default="xlsx",
     show_default=True,
-    help="csv is a zip of responses.csv and summary.csv.",
+    help="csv is a zip of responses, votes, summary, results, questions and qa CSV files.",
 )
 @click.option(
     "-o",
@@ -380,7 +380,8 @@ def _check_output_name(fmt: str, extension: str, output: str | None) -> None:
     stem = output[: -len(suffix)]
     if fmt == "csv":
         raise click.ClickException(
-            "the CSV export is a zip of responses.csv, summary.csv and qa.csv: "
+            "the CSV export is a zip of responses.csv, votes.csv, summary.csv, results.csv, "
+            "questions.csv and qa.csv: "
             f"name it {stem}.zip (or -o {output}.zip)"
         )
     other = _FORMAT_OF_SUFFIX.get(suffix)

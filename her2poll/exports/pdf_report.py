@@ -20,7 +20,7 @@ from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -51,6 +51,7 @@ STYLES = {
     "para": ParagraphStyle("para", _BASE, spaceAfter=2 * mm),
     "small": ParagraphStyle("small", _BASE, fontSize=7.5, leading=9.5, textColor=colors.grey),
     "cell": ParagraphStyle("cell", _BASE, fontSize=7.5, leading=9.5),
+    "cell_r": ParagraphStyle("cell_r", _BASE, fontSize=7.5, leading=9.5, alignment=TA_RIGHT),
     "head": ParagraphStyle("head", _BASE, fontName=BOLD, fontSize=7.5, leading=9.5,
                            textColor=colors.white),
     "verdict": ParagraphStyle("verdict", _BASE, fontName=BOLD, fontSize=9, leading=12,
@@ -447,12 +448,12 @@ def _numbers(q: dict[str, Any]) -> Table:
             _p(" / ".join(texts[i] for i in c["option_ids"]), "cell"),
             f"{c['live_count']:,} ({shown}%)" if n else "0",
             _ci(c["live_ci_percent"]),
-            f"{printed(figure)}{mark}",
+            _p(f"{printed(figure)}{mark}", "cell_r"),
             f"{c['published_count']}/{q['comparison']['published_n']}",
             _ci(c["published_ci_percent"]),
             _difference(c),
         ])  # fmt: skip
-    table = Table(rows, colWidths=[37 * mm, 17 * mm, 22 * mm, 20 * mm, 23 * mm, 23 * mm, 32 * mm])
+    table = Table(rows, colWidths=[33 * mm, 17 * mm, 22 * mm, 19 * mm, 28 * mm, 23 * mm, 32 * mm])
     table.setStyle(_GRID)
     return table
 
@@ -460,8 +461,8 @@ def _numbers(q: dict[str, Any]) -> Table:
 def _published_count_head(q: dict[str, Any]) -> str:
     """The source prints percentages only: say how its counts were obtained."""
     if q["comparison"]["published_source"] == "scaled_printed":
-        return "Published count (printed % scaled)"
-    return "Published count (reconstructed)"
+        return "Published count, printed % scaled"
+    return "Published count, reconstructed"
 
 
 def _difference(c: dict[str, Any]) -> str:

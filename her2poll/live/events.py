@@ -25,7 +25,7 @@ from flask_socketio import SocketIO
 
 from ..core.access import Role
 from ..core.errors import BadRequest, Her2pollError, RateLimited
-from ..services import control, joining, qa, voting
+from ..services import control, joining, qa, sessions, voting
 from ..services.joining import JoinRequest, Member
 from . import protocol
 from .limiter import Limiter
@@ -204,6 +204,18 @@ def on_qa_settings(payload: object = None) -> Ack:
     return ack
 
 
+def on_room_language(payload: object = None) -> Ack:
+    """The moderator fixes the room's language; open phones and projector follow."""
+    svc = live()
+    _throttle(svc, svc.control_limiter)
+    member = svc.registry.require(_sid(), Role.MODERATOR)
+    if not isinstance(payload, dict) or "language" not in payload:
+        raise BadRequest('Send {"language": "de"}, or null for each device its own.')
+    chosen = sessions.set_room_language(svc.store, member.code, payload["language"])
+    svc.socketio.emit("language", {"language": chosen}, to=session_room(member.session_id))
+    return {"ok": True, "language": chosen}
+
+
 def on_disconnect(*_args: object) -> None:
     svc = live()
     member = svc.registry.remove(_sid())
@@ -223,4 +235,5 @@ def register(socketio: SocketIO, svc: Live) -> None:
     socketio.on_event("qa_upvote", acked(on_qa_upvote))
     socketio.on_event("qa_moderate", acked(on_qa_moderate))
     socketio.on_event("qa_settings", acked(on_qa_settings))
+    socketio.on_event("room_language", acked(on_room_language))
     socketio.on_event("disconnect", on_disconnect)

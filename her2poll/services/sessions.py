@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core import access
+from ..core import access, languages
 from ..core.access import Role, Secrets
 from ..core.questions import QuestionSet
 from ..core.session import SessionState, SessionSummary
@@ -40,3 +40,13 @@ def require_moderator(store: Store, code: str, secret: str | None) -> None:
 def screen_role(store: Store, code: str, token: str | None) -> Role:
     """The role a projector link opens: the projector's, or the moderator's own key."""
     return Role(access.screen_role(store.digests(code), token))
+
+
+def set_room_language(store: Store, code: str, language: object) -> str | None:
+    """Fix the language the room's phones and projector show (None: each its own).
+
+    The caller has checked that a moderator asks (a joined moderator connection).
+    """
+    chosen = languages.room_language(language)
+    store.set_room_language(code, chosen)
+    return chosen

@@ -81,6 +81,8 @@ class SessionRow(Base):
         ForeignKey("activities.id", ondelete="CASCADE"), nullable=True, index=True
     )
     archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The language the moderator fixed for phones and projector (None: each its own).
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class PollRow(Base):

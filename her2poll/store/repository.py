@@ -38,6 +38,12 @@ class SqlStore:
     def digests(self, code: str) -> Digests:
         return sessions.digests(self.db, code)
 
+    def room_language(self, code: str) -> str | None:
+        return sessions.room_language(self.db, code)
+
+    def set_room_language(self, code: str, language: str | None) -> None:
+        sessions.set_room_language(self.db, code, language)
+
     def create_session(
         self,
         questions: QuestionSet,

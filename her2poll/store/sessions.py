@@ -5,7 +5,7 @@ Secrets are made in :mod:`her2poll.core.access`; only their digests are stored.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, insert, select
+from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.access import Digests, Secrets
@@ -96,3 +96,26 @@ def digests(db: Database, code: str) -> Digests:
     if row is None:
         raise session_not_found(code)
     return Digests(moderator=row[0], screen=row[1])
+
+
+def room_language(db: Database, code: str) -> str | None:
+    """The language the moderator fixed for this session's room, or None."""
+    with db.begin() as conn:
+        row = conn.execute(
+            select(SessionRow.language).where(SessionRow.code == normalize_code(code))
+        ).first()
+    if row is None:
+        raise session_not_found(code)
+    return row[0]
+
+
+def set_room_language(db: Database, code: str, language: str | None) -> None:
+    """Fix (or with None, free) the language of this session's phones and projector."""
+    with db.begin() as conn:
+        done = conn.execute(
+            update(SessionRow)
+            .where(SessionRow.code == normalize_code(code))
+            .values(language=language)
+        )
+    if done.rowcount == 0:
+        raise session_not_found(code)

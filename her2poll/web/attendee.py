@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..core.session import normalize_code
 from ..store.repository import get_store
-from . import links
+from . import i18n, links
 
 bp = Blueprint("attendee", __name__)
 
@@ -23,14 +24,17 @@ def join() -> BaseResponse | tuple[str, int]:
     """The join form's target: normalise what was typed and go to the session."""
     code = normalize_code(request.args.get("code", ""))[:12]
     if not code:
-        return render_template("home.html", error="Type the code shown on screen.", code=""), 400
+        error = _("Type the code shown on screen.")
+        return render_template("home.html", error=error, code=""), 400
     return redirect(url_for("attendee.page", code=code))
 
 
 @bp.get("/j/<code>")
 def page(code: str) -> str | tuple[str, int]:
     """The phone page; everything after load happens over Socket.IO."""
-    state = get_store().session(code[:12])  # NotFound becomes a 404 page
+    store = get_store()
+    state = store.session(code[:12])  # NotFound becomes a 404 page
+    i18n.use_room_language(store.room_language(state.code))
     return render_template("attendee.html", code=state.code, title=state.title)
 
 

@@ -44,7 +44,8 @@ def home() -> str:
 @bp.get("/m/<code>")
 def panel(code: str) -> str:
     """The control panel; the secret comes from the URL fragment, read by the page."""
-    state = get_store().session(code[:12])
+    store = get_store()
+    state = store.session(code[:12])
     attendee_url = links.attendee_url(state.code)
     return render_template(
         "moderator.html",
@@ -53,4 +54,5 @@ def panel(code: str) -> str:
         attendee_url=attendee_url,
         # Opened on the laptop itself, the panel would hand phones a link they cannot open.
         loopback_host=links.is_loopback(attendee_url) and urlsplit(attendee_url).hostname,
+        room_language=store.room_language(state.code),
     )

@@ -5,14 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from ..store.repository import get_store
-from . import links
+from . import i18n, links
 
 bp = Blueprint("screen", __name__)
 
 
 @bp.get("/s/<code>")
 def page(code: str) -> str:
-    state = get_store().session(code[:12])
+    store = get_store()
+    state = store.session(code[:12])
+    i18n.use_room_language(store.room_language(state.code))
     return render_template(
         "screen.html",
         code=state.code,

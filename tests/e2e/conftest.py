@@ -74,8 +74,9 @@ def open_page(browser: Any) -> Iterator[Any]:
     contexts: list[Any] = []
     problems: list[str] = []
 
-    def open_(url: str, viewport: dict[str, int] | None = None) -> Any:
-        context = browser.new_context(viewport=viewport or LAPTOP)
+    def open_(url: str, viewport: dict[str, int] | None = None, **options: Any) -> Any:
+        """``options``: more of Playwright's context options (``locale="de-DE"``)."""
+        context = browser.new_context(viewport=viewport or LAPTOP, **options)
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda e: problems.append(f"{page.url}: {e}"))

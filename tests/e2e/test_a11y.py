@@ -89,7 +89,9 @@ def test_attendee_pages_in_every_state_break_no_wcag_rule(live_server: Any, open
     expect(phone.locator("#results")).to_be_visible()
     check(phone, "attendee, results revealed while open")
     pq6.get_by_role("button", name="Close").click()
-    expect(phone.locator("#status")).to_have_text("Voting is closed. Your answer was recorded.")
+    expect(phone.locator("#status")).to_have_text(
+        "Voting is closed. Your answer was recorded. Results shown below."
+    )
     check(phone, "attendee closed and revealed")
     pq6.get_by_role("button", name="Hide results").click()
     expect(phone.locator("#results")).to_be_hidden()
@@ -257,3 +259,128 @@ def test_a_whole_vote_and_its_control_by_keyboard_alone_with_what_a_screen_reade
     assert_focus_visible(moderator)
     expect(status).to_have_text("Voting is closed. Your answer was recorded. Results shown below.")
     moderator.screenshot(path=artifacts / "a11y-panel-keyboard-closed.png")
+
+
+# --- in German -----------------------------------------------------------------------
+
+GERMAN = {"locale": "de-DE"}  # the browser sends Accept-Language: de-DE
+SMALL_LAPTOP = {"width": 1024, "height": 768}
+
+
+def fits(page: Any) -> None:
+    """Nothing sticks out sideways: long German words wrap instead."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url}: {width} px wide"
+
+
+def test_the_room_language_turns_phones_and_projector_german_and_they_stay_accessible(
+    live_server: Any, open_page: Any, artifacts: Path
+) -> None:
+    session = live_server.create_session()
+    check = Checked()
+    moderator = connected(open_page(session["moderator_url"], LAPTOP))
+    phone = open_page(session["attendee_url"], PHONE)  # an English phone
+    screen = open_page(session["screen_url"], PROJECTOR)
+    expect(phone.locator("h1")).to_have_text("Waiting for the next question")
+    expect(screen.locator("#idle-title")).to_have_text("Join the poll on your phone")
+
+    moderator.get_by_label("Phones and projector show").select_option("de")
+    expect(moderator.locator("#room-language-status")).to_have_text(
+        "Phones and projector now show Deutsch."
+    )
+    expect(phone.locator("html")).to_have_attribute("lang", "de")  # reloaded in German
+    expect(phone.locator("h1")).to_have_text("Warten auf die nächste Frage")
+    expect(phone.locator(".lang-switch")).to_have_count(0)  # the room decides
+    expect(screen.locator("#idle-title")).to_have_text(
+        "Nehmen Sie mit Ihrem Handy an der Umfrage teil"
+    )
+    expect(moderator.locator("html")).to_have_attribute("lang", "en")  # the panel keeps its own
+    check(phone, "German phone waiting")
+    check(screen, "German projector idle")
+
+    pq6 = card(moderator, "PQ6")
+    pq6.get_by_role("button", name="Open", exact=True).click()
+    expect(phone.locator("#q-pos")).to_have_text("Frage 6 von 6")
+    expect(phone.locator("#q-text")).to_contain_text("tucatinib")  # the question as written
+    expect(phone.locator("#status")).to_have_text("Frage offen: Wählen Sie eine Antwort.")
+    phone.get_by_role("button", name="Likely", exact=True).click()
+    expect(phone.locator("#status")).to_have_text(
+        "Antwort gespeichert. Sie können sie ändern, solange die Frage offen ist."
+    )
+    pq6.get_by_role("button", name="Reveal results").click()
+    expect(phone.locator("#results-n")).to_have_text("1 Antwort")
+    expect(phone.locator("#results")).to_contain_text("Likely (Ihre Antwort)")
+    expect(screen.locator("#s-n")).to_have_text("1 Antwort")
+    expect(screen.locator("#s-status")).to_have_text(
+        "Abstimmung offen · Ergebnisse aktualisieren sich live"
+    )
+    expect(screen.locator("#s-verdict")).to_have_text(
+        "Zu wenige Antworten für eine Aussage (n = 1)."
+    )
+    check(phone, "German phone answered, results shown")
+    check(screen, "German projector revealed")
+    fits(phone)
+    phone.screenshot(path=artifacts / "a11y-de-phone-390-revealed.png", full_page=True)
+    screen.screenshot(path=artifacts / "a11y-de-projector-1920-revealed.png")
+
+    phone.get_by_role("tab", name="Fragen").click()
+    expect(phone.get_by_label("Ihre Frage an das Podium")).to_be_visible()
+    check(phone, "German phone Q&A")
+    fits(phone)
+    phone.screenshot(path=artifacts / "a11y-de-phone-390-qa.png", full_page=True)
+
+    moderator.get_by_label("Phones and projector show").select_option("")
+    expect(moderator.locator("#room-language-status")).to_have_text(
+        "Each phone and the projector now show their own language."
+    )
+    expect(phone.locator("html")).to_have_attribute("lang", "en")  # its browser's again
+    check.done()
+
+
+def test_the_panel_in_german_fits_a_laptop_and_breaks_no_wcag_rule(
+    live_server: Any, open_page: Any, artifacts: Path
+) -> None:
+    session = live_server.create_session()
+    check = Checked()
+    home = open_page(f"{live_server.url}/moderator", LAPTOP, **GERMAN)
+    expect(home.locator("h1")).to_have_text("Eine Live-Umfrage leiten")
+    check(home, "German moderator home")
+    for size, name in ((LAPTOP, "1280"), (SMALL_LAPTOP, "1024")):
+        moderator = open_page(session["moderator_url"], size, **GERMAN)
+        expect(moderator.locator("#connection")).to_have_text("Verbunden")
+        pq6 = card(moderator, "PQ6")
+        if name == "1280":
+            pq6.get_by_role("button", name="Öffnen", exact=True).click()
+            expect(pq6.locator(".badge").first).to_have_text("Offen für Antworten")
+        expect(pq6.get_by_role("button", name="Ergebnisse zeigen")).to_be_visible()
+        check(moderator, f"German moderator panel at {name} px")
+        fits(moderator)
+        moderator.evaluate("window.scrollTo(0, 0)")
+        moderator.screenshot(path=artifacts / f"a11y-de-panel-{name}.png")
+        pq6.screenshot(path=artifacts / f"a11y-de-panel-{name}-pq6.png")
+        moderator.get_by_role("tab", name="Fragen aus dem Publikum").click()
+        expect(moderator.locator("#qa-state")).to_have_text("Fragerunde offen")
+        check(moderator, f"German moderator Q&A at {name} px")
+        fits(moderator)
+        moderator.screenshot(path=artifacts / f"a11y-de-panel-{name}-qa.png")
+    check.done()
+
+
+def test_the_language_switch_on_the_phone(
+    live_server: Any, open_page: Any, artifacts: Path
+) -> None:
+    phone = open_page(f"{live_server.url}/", PHONE, **GERMAN)
+    expect(phone.locator("h1")).to_have_text("An der Umfrage teilnehmen")
+    expect(phone.get_by_role("navigation", name="Sprache")).to_be_visible()
+    a11y.assert_accessible(phone, "German start page")
+    fits(phone)
+    phone.screenshot(path=artifacts / "a11y-de-phone-390-home.png", full_page=True)
+    phone.get_by_role("link", name="English").click()
+    expect(phone.locator("h1")).to_have_text("Join the poll")
+    expect(phone.get_by_role("navigation", name="Language")).to_contain_text("Deutsch")
+    phone.goto(f"{live_server.url}/join?code=")
+    expect(phone.locator("html")).to_have_attribute("lang", "en")  # the choice is kept
+    phone.get_by_role("link", name="Deutsch").click()  # back to the same page, in German
+    expect(phone.locator("#code-error")).to_have_text(
+        "Geben Sie den Code ein, der auf der Leinwand steht."
+    )

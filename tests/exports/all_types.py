@@ -54,6 +54,8 @@ ANSWERS: dict[str, list[Any]] = {
 CONFIDENCE = [4, 3, 4, 2, 1, None]  # CASE1 only
 #: P4 first answered LAP, then changed to TDM1.
 FIRST_CASE1_OF_P4 = "LAP"
+#: Answered by the last learner first: the order given is not the join order.
+ANSWERED_LAST_FIRST = ("SHARE", "BARRIER")
 #: The moderator hides P4's text; P3's holds a filtered word and arrives hidden.
 HIDDEN_BY_MODERATOR = "Cost of MRI"
 
@@ -124,7 +126,10 @@ def run_all_types(db: Database, title: str | None = None) -> AllTypes:
         control.control(store, code, "open", q.id)
         if q.id == "CASE1":
             voting.cast_vote(sink, people[3], q.id, FIRST_CASE1_OF_P4, "first-p4")
-        for i, (member, answer) in enumerate(zip(people, ANSWERS[q.id], strict=True)):
+        given = list(enumerate(zip(people, ANSWERS[q.id], strict=True)))
+        if q.id in ANSWERED_LAST_FIRST:
+            given.reverse()
+        for i, (member, answer) in given:
             if answer is None:
                 continue
             fields = _field(qs, q.id, answer)

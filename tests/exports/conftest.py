@@ -24,6 +24,7 @@ from her2poll.store.models import (
 )
 from her2poll.store.repository import SqlStore
 from her2poll.store.votes import VoteIn, record_votes
+from testkit.servers import fresh_pg_database
 
 PARTICIPANTS = 12
 
@@ -184,3 +185,19 @@ def asked(sqlite_db: Database, questions: QuestionSet) -> Voted:
     v = vote_session(sqlite_db, questions)
     add_qa(sqlite_db, v.session_id)
     return v
+
+
+@pytest.fixture
+def other_db(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A second fresh database of the same backend as ``db``."""
+    drop = None
+    if db_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'other.db'}"
+    else:
+        url, drop = fresh_pg_database(request.getfixturevalue("pg_server"))
+    database = Database(url)
+    database.upgrade()
+    yield database
+    database.dispose()
+    if drop is not None:
+        drop()  # type: ignore[operator]

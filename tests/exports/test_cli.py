@@ -12,6 +12,7 @@ import pytest
 from her2poll.core.questions import QuestionSet
 from her2poll.store.db import Database
 from testkit.cli import her2poll
+from tests.exports.all_types import run_all_types
 from tests.exports.conftest import add_qa, vote_session
 
 
@@ -81,7 +82,7 @@ def test_mistakes_are_one_clear_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("fmt", "name", "says"),
     [
-        ("csv", "out.csv", "the CSV export is a zip of responses.csv, summary.csv and qa.csv"),
+        ("csv", "out.csv", "the CSV export is a zip of responses.csv, votes.csv, summary.csv"),
         ("pdf", "out.xlsx", "--format pdf writes PDF, not a .xlsx file: name it"),
         ("xlsx", "out.json", "or pass --format json"),
         ("json", "out.txt", "name it"),
@@ -124,3 +125,24 @@ def test_export_takes_a_matching_name_no_extension_or_stdout(
     )
     assert r.returncode == 0, r.stderr
     assert name == "-" or (tmp_path / name).stat().st_size > 0
+
+
+def test_every_item_type_round_trips_through_the_command_line(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    s = run_all_types(sqlite_db)
+    url, fresh = str(sqlite_db.url), f"sqlite:///{tmp_path / 'fresh.db'}"
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    assert her2poll("export", s.code, "--format", "json", "-o", str(first), "--db", url)
+    r = her2poll("import", str(first), "--db", fresh)
+    assert r.returncode == 0, r.stderr
+    assert "6 participants, 32 answers, 33 votes" in r.stdout
+    assert her2poll("export", s.code, "--format", "json", "-o", str(second), "--db", fresh)
+    assert second.read_bytes() == first.read_bytes()
+    zipped = tmp_path / "again.zip"
+    r = her2poll("export", s.code, "--format", "csv", "-o", str(zipped), "--db", fresh)
+    assert r.returncode == 0, r.stderr
+    with zipfile.ZipFile(zipped) as zf:
+        responses = zf.read("responses.csv").decode("utf-8-sig")
+    assert "1. Quality of life; 2. Progression-free survival; 3. Activity in the brain" in responses
+    assert ",stupid rules,stupid rules,,,true," in responses  # still hidden after the import

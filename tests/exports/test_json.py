@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -22,7 +20,6 @@ from her2poll.store.export import snapshot
 from her2poll.store.models import QAQuestionRow
 from her2poll.store.restore import CodeTaken
 from her2poll.store.snapshot import read_snapshot
-from testkit.servers import fresh_pg_database
 from tests.exports.conftest import (
     PARTICIPANTS,
     QA_ROWS,
@@ -41,22 +38,6 @@ DEFAULT_QA = {
 
 def export_json(db: Database, code: str) -> bytes:
     return b"".join(export_chunks(db, code, FORMATS["json"]))
-
-
-@pytest.fixture
-def other_db(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A second fresh database of the same backend as ``db``."""
-    drop = None
-    if db_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'other.db'}"
-    else:
-        url, drop = fresh_pg_database(request.getfixturevalue("pg_server"))
-    database = Database(url)
-    database.upgrade()
-    yield database
-    database.dispose()
-    if drop is not None:
-        drop()  # type: ignore[operator]
 
 
 def test_the_document_has_everything_and_matches_the_results_api(voted: Voted) -> None:

@@ -109,3 +109,16 @@ def test_poppler_reads_and_renders_the_audience_questions(asked: Voted, tmp_path
         check=True,
     )
     assert len(list(tmp_path.glob("q-*.png"))) == 1
+
+
+def test_published_percentages_are_printed_as_the_source_printed_them(voted: Voted) -> None:
+    """PQ1 prints 34%; its counts scaled to n = 12 are 4/12 (33%), labelled as such."""
+    text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(report(voted))).pages))
+    pq1 = text[text.index("PQ1. Which") : text.index("PQ2. ")]
+    assert "34% printed" in pq1 and "33% printed" not in pq1
+    assert "HER2CLIMB (NCT02614794) 2 (17%) 4.7 to 44.8 34% 4/12" in pq1
+    assert "Published count, printed % scaled" in pq1
+    assert "16% derived, not printed" in pq1  # the remainder the source does not print
+    pq4 = text[text.index("PQ4. ") : text.index("PQ5. ")]
+    assert "72% printed" in pq4 and "Published count, reconstructed" in pq4
+    assert "reconstructed counts, n = 11" in pq4

@@ -44,6 +44,7 @@ class _Session:
     participants: dict[str, int] = field(default_factory=dict)
     answers: dict[tuple[int, str], str] = field(default_factory=dict)
     vote_seq: int = 0
+    language: str | None = None
 
 
 class FakeStore(FakeQA):
@@ -84,6 +85,12 @@ class FakeStore(FakeQA):
 
     def digests(self, code: str) -> Digests:
         return self._get(code).digests
+
+    def room_language(self, code: str) -> str | None:
+        return self._get(code).language
+
+    def set_room_language(self, code: str, language: str | None) -> None:
+        self._get(code).language = language
 
     def create_session(
         self, questions: QuestionSet, secrets: Secrets, title: str | None

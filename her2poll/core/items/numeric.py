@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-import numpy as np
 from pydantic import Field, model_validator
 
 from .base import Answer, ItemBase, RawAnswer, Responses, ShortText, confidence_dict, refuse
@@ -43,6 +42,8 @@ class NumericSummary:
         """Equal bins over the item's own range, at most :data:`MAX_BINS` of them."""
         if not self.values:
             return []
+        import numpy as np  # here: a CLI command that never summarises should not load it
+
         data = np.asarray(self.values, dtype=float)
         bins = min(MAX_BINS, max(1, len(np.histogram_bin_edges(data, bins="auto")) - 1))
         counts, edges = np.histogram(data, bins=bins, range=(self.low, self.high))
@@ -58,6 +59,8 @@ class NumericSummary:
                 **body, "median": None, "q1": None, "q3": None, "iqr": None, "mean": None,
                 "min": None, "max": None, "outliers": [],
             }  # fmt: skip
+        import numpy as np
+
         data = np.asarray(self.values, dtype=float)
         q1, median, q3 = (float(v) for v in np.percentile(data, [25, 50, 75]))
         iqr = q3 - q1

@@ -5,7 +5,7 @@ figures); each session made from it points back to it, so an activity can be
 run again and its sessions listed together.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0007
 Create Date: 2026-12-02
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

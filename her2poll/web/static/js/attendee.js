@@ -7,6 +7,7 @@
  * so a retry after a reconnect or a reload is harmless (the server answers dup:true).
  * The connection itself (join, ack deadlines, backoff): live.js. Protocol: docs/protocol.md.
  */
+import { nt, t } from "./i18n.js";
 import { $ } from "./dom.js";
 import { ask, backoff, connect, joiner, newest, retryable } from "./live.js";
 import { mountQaPhone, mountTabs, qaPhone } from "./qa-phone.js";
@@ -87,6 +88,8 @@ socket.on("disconnect", () => {
   render();
 });
 socket.on("state", applyState);
+// The moderator fixed (or freed) the room's language: draw the page again in it.
+socket.on("language", (m) => (m && (m.language || "")) !== $("app").dataset.roomLanguage && location.reload());
 socket.on("qa", qa.apply);
 
 // The browser knows before the socket's ping does: say so now, reconnect at once.
@@ -171,7 +174,7 @@ function drop(vote, message) {
   if (!isCurrent(vote)) return;
   delete pending[vote.question_id];
   savePending();
-  notice = { text: `Your answer was not recorded: ${message}`, kind: "error" };
+  notice = { text: t("Your answer was not recorded: {reason}", { reason: message }), kind: "error" };
 }
 
 // --- rendering -----------------------------------------------------------
@@ -187,7 +190,7 @@ function render() {
 }
 
 function renderQuestion(q) {
-  $("q-pos").textContent = `Question ${q.position} of ${q.of}`;
+  $("q-pos").textContent = t("Question {position} of {of}", q);
   $("q-text").textContent = q.text;
   const box = $("options");
   if (box.dataset.question !== q.question_id) {
@@ -222,30 +225,30 @@ function statusOf(q) {
   const waiting = q && pending[q.question_id];
   if (notice) return [notice.text, notice.kind];
   if (!ready()) {
-    if (waiting) return ["Offline — your answer will be sent when you reconnect.", "pending"];
-    if (!everJoined) return ["Connecting…", ""];
-    return ["Offline — reconnecting…", "pending"];
+    if (waiting) return [t("Offline — your answer will be sent when you reconnect."), "pending"];
+    if (!everJoined) return [t("Connecting…"), ""];
+    return [t("Offline — reconnecting…"), "pending"];
   }
-  if (!q) return ["Connected.", ""];
-  if (waiting) return ["Sending…", "pending"];
+  if (!q) return [t("Connected."), ""];
+  if (waiting) return [t("Sending…"), "pending"];
   const answered = answers[q.question_id] !== undefined;
   // This line is the page's live region: a screen reader hears each change of it.
-  const shown = q.revealed ? " Results shown below." : "";
+  const shown = q.revealed ? " " + t("Results shown below.") : "";
   if (q.state === "open") {
     return answered
-      ? [`Answer recorded. You can change it while the question is open.${shown}`, "ok"]
-      : [`Question open: choose an answer.${shown}`, ""];
+      ? [t("Answer recorded. You can change it while the question is open.") + shown, "ok"]
+      : [t("Question open: choose an answer.") + shown, ""];
   }
   return answered
-    ? [`Voting is closed. Your answer was recorded.${shown}`, "ok"]
-    : [`Voting is closed.${shown}`, ""];
+    ? [t("Voting is closed. Your answer was recorded.") + shown, "ok"]
+    : [t("Voting is closed.") + shown, ""];
 }
 
 function renderResults(q) {
   $("results").hidden = !(q && q.results);
   if (!q || !q.results) return;
   const { n, counts, percent } = q.results;
-  $("results-n").textContent = `${n} ${n === 1 ? "answer" : "answers"}`;
+  $("results-n").textContent = nt("{n} answer", "{n} answers", n);
   const mine = answers[q.question_id];
   const rows = q.options.map((o) => bar(o, counts[o.id] || 0, percent[o.id] || 0, o.id === mine));
   $("bars").replaceChildren(...rows);
@@ -257,7 +260,7 @@ function bar(option, count, pct, mine) {
   const head = document.createElement("span");
   head.className = "bar-head";
   const label = document.createElement("span");
-  label.textContent = mine ? `${option.text} (your answer)` : option.text;
+  label.textContent = mine ? t("{option} (your answer)", { option: option.text }) : option.text;
   const value = document.createElement("span");
   value.textContent = `${pct}% (${count})`;
   head.append(label, value);

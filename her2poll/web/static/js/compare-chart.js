@@ -10,6 +10,7 @@
  * The bars sit at explicit numeric positions rather than plotly's grouped categories,
  * so each value label can be placed past the end of its error bar instead of on it.
  */
+import { t } from "./i18n.js";
 
 export const COLORS = { live: "#0a58a8", published: "#c05600", derived: "#8c98a4", ink: "#10202f" };
 const TICKS = [0, 25, 50, 75, 100];
@@ -96,11 +97,11 @@ export function figure(options, tally, comparison, { fontSize = 14, labelWidth =
   const yPub = rows.map((i) => i + SHIFT);
   const data = [
     {
-      type: "bar", orientation: "h", name: `Live (n = ${n})`, y: yLive, x: live, width: BAR,
+      type: "bar", orientation: "h", name: t("Live (n = {n})", { n }), y: yLive, x: live, width: BAR,
       marker: { color: COLORS.live }, error_x: errorBars(live, liveCi, fontSize),
     },
     {
-      type: "bar", orientation: "h", name: "Published", y: yPub, x: published, width: BAR,
+      type: "bar", orientation: "h", name: t("Published"), y: yPub, x: published, width: BAR,
       marker: {
         color: derived.map((d) => (d ? COLORS.derived : COLORS.published)),
         pattern: { shape: derived.map((d) => (d ? "/" : "")), fgcolor: "#ffffff", size: 8, solidity: 0.35 },
@@ -109,7 +110,7 @@ export function figure(options, tally, comparison, { fontSize = 14, labelWidth =
     },
     labels(yLive, live, liveCi, live.map((p, i) => `${p}% (${counts[i]})`), font),
     labels(yPub, published, pubCi,
-      published.map((p, i) => (p === null ? "not published" : `${p}%${derived[i] ? " (derived)" : ""}`)), font),
+      published.map((p, i) => (p === null ? t("not published") : p + "%" + (derived[i] ? " " + t("(derived)") : ""))), font),
   ];
   const layout = {
     barmode: "overlay",
@@ -141,7 +142,7 @@ export function draw(el, options, tally, comparison, style) {
 // --- words under the chart (both views; the verdict itself: verdict.js) -----------------
 
 function listed(items) {
-  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+  return items.length < 2 ? items.join("") : t("{items} and {last}", { items: items.slice(0, -1).join(", "), last: items.at(-1) });
 }
 
 /** The warning for figures no audience size reproduces, or "" (see published_source). */
@@ -151,7 +152,9 @@ export function inconsistencyNote(comparison) {
     .filter((o) => o.printed_percent !== null)
     .map((o) => `${Number(o.printed_percent.toFixed(1))}%`);
   const cap = comparison.published_n;
-  const together = printed.length > 1 ? " together" : "";
-  return `The article's figures for this question are inconsistent: no audience of ≤ ${cap} gives ` +
-    `${listed(printed)}${together} — compared against the printed percentages scaled to ${cap}.`;
+  const params = { cap, figures: listed(printed) };
+  // Literal strings in t(), so that pybabel finds both.
+  return printed.length > 1
+    ? t("The article's figures for this question are inconsistent: no audience of ≤ {cap} gives {figures} together — compared against the printed percentages scaled to {cap}.", params)
+    : t("The article's figures for this question are inconsistent: no audience of ≤ {cap} gives {figures} — compared against the printed percentages scaled to {cap}.", params);
 }

@@ -7,6 +7,7 @@
  * `state` (by version) and `tally` (by vote_seq) messages older than what the panel
  * already shows are ignored. The connection itself: live.js. Protocol: docs/protocol.md.
  */
+import { t } from "./i18n.js";
 import { columnsByOption, draw, inconsistencyNote } from "./compare-chart.js";
 import { $, el } from "./dom.js";
 import { ask, connect, joiner, newest, sessionStore, stored, takeSecret } from "./live.js";
@@ -17,15 +18,15 @@ const code = $("app").dataset.code;
 const KEY_SLOT = `her2poll:key:${code}`;
 const NEW_SLOT = `her2poll:new:${code}`;
 const BUTTONS = [
-  ["open", "Open"],
-  ["close", "Close"],
-  ["reopen", "Reopen"],
-  ["reveal", "Reveal results"],
-  ["hide", "Hide results"],
-  ["reset", "Reset…"],
+  ["open", t("Open")],
+  ["close", t("Close")],
+  ["reopen", t("Reopen")],
+  ["reveal", t("Reveal results")],
+  ["hide", t("Hide results")],
+  ["reset", t("Reset…")],
 ];
 const SUCCESSOR = { open: "close", close: "reopen", reopen: "close", reveal: "hide", hide: "reveal" };
-const STATE_LABEL = { pending: "Not asked yet", open: "Open for answers", closed: "Closed" };
+const STATE_LABEL = { pending: t("Not asked yet"), open: t("Open for answers"), closed: t("Closed") };
 
 let key = takeSecret("key", KEY_SLOT);
 let socket = null;
@@ -38,7 +39,7 @@ const cards = new Map(); // question_id -> {root, badge, buttons, n, rows, chart
 
 const qaPanel = mountQaPanel({
   send: (event, payload) => (joined ? ask(socket, event, payload) : null),
-  onCounts: (counts) => ($("qa-tab-count").textContent = counts.pending ? `(${counts.pending} pending)` : ""),
+  onCounts: (counts) => ($("qa-tab-count").textContent = counts.pending ? t("({n} pending)", { n: counts.pending }) : ""),
 });
 
 function session(name, value) {
@@ -61,7 +62,7 @@ function askForKey(problem = "") {
   $("panel").hidden = true;
   $("key-form").hidden = false;
   showAlert(problem);
-  setConnection("Needs the moderator key", "warn");
+  setConnection(t("Needs the moderator key"), "warn");
   $("key-input").focus();
 }
 
@@ -87,13 +88,13 @@ function start() {
     socket = connect();
     live = joiner(socket, {
       payload: () => ({ code, role: "moderator", secret: key }),
-      onAttempt: () => setConnection("Joining…"),
+      onAttempt: () => setConnection(t("Joining…")),
       onJoined: joinedWith,
       onRefused: refused,
     });
     socket.on("disconnect", () => {
       joined = false;
-      setConnection("Connection lost — reconnecting…", "warn");
+      setConnection(t("Connection lost — reconnecting…"), "warn");
     });
     socket.on("state", applyState);
     socket.on("tally", applyTally);
@@ -107,7 +108,7 @@ function refused(ack) {
   if (ack.code === "bad_secret") {
     session(KEY_SLOT, null);
     key = null;
-    askForKey("That key does not open this session. Check it and try again.");
+    askForKey(t("That key does not open this session. Check it and try again."));
   } else {
     showAlert(ack.message);
   }
@@ -116,7 +117,7 @@ function refused(ack) {
 function joinedWith(ack) {
   joined = true;
   showAlert("");
-  setConnection("Connected", "ok");
+  setConnection(t("Connected"), "ok");
   const set = Array.isArray(ack.questions) ? { questions: ack.questions } : ack.questions;
   build(set.questions);
   describePublished(set.published_n);
@@ -147,7 +148,7 @@ function describeReconstructions(results) {
     const c = cards.get(q.question_id);
     const rec = q.published && q.published.reconstruction;
     if (!c || !rec) continue;
-    c.summary.textContent = `Published counts: ${rec.summary}`;
+    c.summary.textContent = t("Published counts: {summary}", { summary: rec.summary });
     c.summary.hidden = false;
     if (!c.note.textContent) showNote(c, q.comparison); // before the question is asked
   }
@@ -156,16 +157,16 @@ function describeReconstructions(results) {
 // --- controls ----------------------------------------------------------------
 
 function control(action, questionId) {
-  if (action === "reset" && !confirm(`Reset ${questionId}? This deletes all its answers.`)) return;
+  if (action === "reset" && !confirm(t("Reset {id}? This deletes all its answers.", { id: questionId }))) return;
   if (!joined) {
-    showAlert("Not connected to the server: wait for “Connected” and try again.");
+    showAlert(t("Not connected to the server: wait for “Connected” and try again."));
     return;
   }
   const payload = questionId ? { action, question_id: questionId } : { action };
   document.body.classList.add("busy");
   ask(socket, "control", payload).then(({ err, ack }) => {
     document.body.classList.remove("busy");
-    if (err) showAlert("The server did not answer in time; check the connection and try again.");
+    if (err) showAlert(t("The server did not answer in time; check the connection and try again."));
     else if (!ack.ok) showAlert(ack.message);
     else {
       showAlert("");
@@ -181,8 +182,8 @@ function announce(message, action, questionId) {
   const c = cards.get(qid);
   const poll = message && message.polls.find((p) => p.question_id === qid);
   if (!c || !poll) return;
-  const what = action === "reveal" ? "Results shown" : action === "hide" ? "Results hidden" : STATE_LABEL[poll.state];
-  $("announce").textContent = `Question ${c.position}: ${what}.`;
+  const what = action === "reveal" ? t("Results shown") : action === "hide" ? t("Results hidden") : STATE_LABEL[poll.state];
+  $("announce").textContent = t("Question {position}: {what}.", { position: c.position, what });
 }
 
 $("next").addEventListener("click", () => control("next"));
@@ -197,14 +198,15 @@ function build(list) {
 
 function describePublished(publishedN) {
   if (!publishedN || $("published-n").textContent) return;
-  const caveat = publishedN.kind === "cap" ? ": an upper bound, not a count per question" : "";
   $("published-n").textContent =
-    `Published figures are the source's percentages; it gives N = ${publishedN.value} for the polls${caveat}.`;
+    publishedN.kind === "cap"
+      ? t("Published figures are the source's percentages; it gives N = {n} for the polls: an upper bound, not a count per question.", { n: publishedN.value })
+      : t("Published figures are the source's percentages; it gives N = {n} for the polls.", { n: publishedN.value });
 }
 
 function card(q, position) {
   const badge = el("span", { className: "badge" });
-  const shown = el("span", { className: "badge revealed", hidden: true, textContent: "Results shown" });
+  const shown = el("span", { className: "badge revealed", hidden: true, textContent: t("Results shown") });
   const buttons = new Map(
     BUTTONS.map(([action, label]) => {
       const button = el("button", { type: "button", textContent: label, hidden: true });
@@ -214,14 +216,14 @@ function card(q, position) {
   );
   const controls = el("div", { className: "controls" }, ...buttons.values());
   controls.setAttribute("role", "group");
-  controls.setAttribute("aria-label", `Controls for question ${position}`);
+  controls.setAttribute("aria-label", t("Controls for question {position}", { position }));
   const n = el("strong", { textContent: "0" });
   const rows = new Map(q.options.map((o) => [o.id, optionRow(o)]));
   const table = el(
     "table",
     { className: "tally" },
-    el("caption", { className: "visually-hidden", textContent: `Answers to question ${position}, live and published` }),
-    el("thead", {}, el("tr", {}, ...["Answer", "Live", "Live %", "Published"].map((h) => el("th", { scope: "col", textContent: h })))),
+    el("caption", { className: "visually-hidden", textContent: t("Answers to question {position}, live and published", { position }) }),
+    el("thead", {}, el("tr", {}, ...[t("Answer"), t("Live"), t("Live %"), t("Published")].map((h) => el("th", { scope: "col", textContent: h })))),
     el("tbody", {}, ...[...rows.values()].map((r) => r.tr)),
   );
   const chart = el("div", { className: "chart" });
@@ -233,7 +235,7 @@ function card(q, position) {
   const fine = el("p", { className: "fine" }, test, " ", summary);
   const title = el("h3", {}, el("span", { className: "q-id", textContent: `${position}.` }), ` ${q.text}`);
   const wording = q.text_status === "reconstructed"
-    ? el("p", { className: "hint", textContent: "Wording reconstructed from the source article." })
+    ? el("p", { className: "hint", textContent: t("Wording reconstructed from the source article.") })
     : "";
   const root = el(
     "li",
@@ -241,7 +243,7 @@ function card(q, position) {
     el("div", { className: "q-head" }, title, el("p", { className: "badges" }, badge, " ", shown)),
     wording,
     controls,
-    el("p", { className: "q-n" }, n, " answered"),
+    el("p", { className: "q-n" }, n, " ", t("answered")),
     el("div", { className: "q-body" }, table, el("div", { className: "q-chart" }, chart, verdict, note, fine)),
   );
   root.dataset.question = q.id;
@@ -258,7 +260,7 @@ function optionRow(o) {
   const published = el(
     "td",
     { className: `num${p && p.status === "derived" ? " derived" : ""}` },
-    p ? `${p.percent}%${p.status === "derived" ? " (derived)" : ""}` : "—",
+    p ? p.percent + "%" + (p.status === "derived" ? " " + t("(derived)") : "") : "—",
     pubCi,
   );
   const tr = el("tr", {}, el("th", { scope: "row", textContent: o.text }), count, el("td", { className: "num" }, share, liveCi), published);
@@ -266,7 +268,7 @@ function optionRow(o) {
 }
 
 function interval(ci) {
-  return ci ? `, 95% interval ${Math.round(ci[0])} to ${Math.round(ci[1])}%` : "";
+  return ci ? t(", {level} interval {low} to {high}%", { level: "95%", low: Math.round(ci[0]), high: Math.round(ci[1]) }) : "";
 }
 
 function allowed(poll) {
@@ -336,7 +338,9 @@ function showVerdict(c, comparison) {
   c.verdict.dataset.code = comparison ? comparison.verdict_code : "";
   if (comparison) showNote(c, comparison);
   const test = comparison && comparison.test;
-  c.test.textContent = test ? `${test.method}, ${pValues(comparison)}; n = ${comparison.live_n} vs ${comparison.published_n}.` : "";
+  c.test.textContent = test
+    ? t("{method}, {p}; n = {n} vs {published}.", { method: test.method, p: pValues(comparison), n: comparison.live_n, published: comparison.published_n })
+    : "";
 }
 
 function showNote(c, comparison) {
@@ -351,7 +355,7 @@ function pValues(comparison) {
   const range = comparison.p_range;
   const runs = comparison.sensitivity.length;
   if (!range || runs < 2 || formatP(range[0]) === formatP(range[1])) return main;
-  return `${main} (${formatP(range[0])}–${formatP(range[1])} over ${runs} reconstructions)`;
+  return t("{p} ({low}–{high} over {runs} reconstructions)", { p: main, low: formatP(range[0]), high: formatP(range[1]), runs });
 }
 
 // --- Polls / Audience Q&A tabs ---------------------------------------------------
@@ -408,7 +412,7 @@ async function failure(res) {
   } catch {
     /* not JSON: say what we know */
   }
-  return `the server answered ${res.status}.`;
+  return t("the server answered {status}.", { status: res.status });
 }
 
 function save(blob, name) {
@@ -424,7 +428,7 @@ async function exportAs(format) {
   if (exporting) return; // one at a time; buttons stay focusable (disabling would drop focus)
   exporting = true;
   $("export").setAttribute("aria-busy", "true");
-  exportStatus("Preparing…");
+  exportStatus(t("Preparing…"));
   try {
     const res = await fetch(`/api/sessions/${encodeURIComponent(code)}/export.${format}`, {
       headers: { Authorization: `Bearer ${key}` },
@@ -432,15 +436,32 @@ async function exportAs(format) {
     if (!res.ok) throw new Error(await failure(res));
     const name = filenameFrom(res.headers.get("Content-Disposition"), `her2poll-${code}.${EXTENSIONS[format]}`);
     save(await res.blob(), name);
-    exportStatus(`Saved ${name}.`, "ok");
+    exportStatus(t("Saved {name}.", { name }), "ok");
   } catch (e) {
-    const why = e instanceof TypeError ? "no connection to the server." : e.message;
-    exportStatus(`Export failed: ${why}`, "error");
+    const why = e instanceof TypeError ? t("no connection to the server.") : e.message;
+    exportStatus(t("Export failed: {reason}", { reason: why }), "error");
   } finally {
     exporting = false;
     $("export").removeAttribute("aria-busy");
   }
 }
+
+// --- room language -----------------------------------------------------------------
+
+$("room-language").addEventListener("change", async () => {
+  const select = $("room-language");
+  const language = select.value || null;
+  if (!joined) return ($("room-language-status").textContent = t("Not connected to the server: wait for “Connected” and try again."));
+  const { err, ack } = await ask(socket, "room_language", { language });
+  const name = language ? select.selectedOptions[0].textContent : "";
+  $("room-language-status").textContent = err
+    ? t("The server did not answer in time; check the connection and try again.")
+    : !ack.ok
+      ? ack.message
+      : name
+        ? t("Phones and projector now show {language}.", { language: name })
+        : t("Each phone and the projector now show their own language.");
+});
 
 for (const button of $("export").querySelectorAll("button[data-format]")) {
   button.addEventListener("click", () => exportAs(button.dataset.format));

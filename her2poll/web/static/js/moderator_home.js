@@ -3,6 +3,7 @@
  * The moderator key only ever travels in a URL fragment (/m/<code>#key=…), which
  * browsers do not send to the server, so it stays out of logs and Referer headers.
  */
+import { t } from "./i18n.js";
 import { $ } from "./dom.js";
 
 function showAlert(message) {
@@ -20,7 +21,7 @@ async function createSession(button) {
       body: "{}",
     });
     const body = await res.json();
-    if (!res.ok) throw new Error(body.message || `The server answered ${res.status}.`);
+    if (!res.ok) throw new Error(body.message || t("The server answered {status}.", { status: res.status }));
     try {
       sessionStorage.setItem(`her2poll:new:${body.code}`, "1"); // the panel shows the key once
     } catch {
@@ -28,7 +29,7 @@ async function createSession(button) {
     }
     location.assign(body.moderator_url);
   } catch (e) {
-    showAlert(`Could not create a session: ${e.message}`);
+    showAlert(t("Could not create a session: {reason}", { reason: e.message }));
     button.disabled = false;
   }
 }

@@ -7,15 +7,22 @@
  * The pure helpers come first (Node tests them); mountQaPanel() draws.
  * Protocol: docs/protocol.md, "Audience Q&A".
  */
+import { nt, t } from "./i18n.js";
 import { newest } from "./live.js";
 import { byTime, byVotes, countsOf, MAX_TEXT, votesLabel } from "./qa.js";
 
 export const TABS = [
-  ["pending", "Pending"],
-  ["approved", "Approved"],
-  ["answered", "Answered"],
-  ["dismissed", "Dismissed"],
+  ["pending", t("Pending")],
+  ["approved", t("Approved")],
+  ["answered", t("Answered")],
+  ["dismissed", t("Dismissed")],
 ];
+const NONE = {
+  pending: t("No pending questions."),
+  approved: t("No approved questions."),
+  answered: t("No answered questions."),
+  dismissed: t("No dismissed questions."),
+};
 
 /** The questions a tab lists: pending oldest first (first come, first reviewed); approved
  * pinned first, then by votes; merged ones under Dismissed. */
@@ -44,14 +51,14 @@ export function actionsFor(q) {
 }
 
 export const ACTION_LABEL = {
-  approve: "Approve",
-  dismiss: "Dismiss",
-  edit: "Edit",
-  merge: "Merge into…",
-  pin: "Pin “Now answering”",
-  unpin: "Unpin",
-  answered: "Mark answered",
-  restore: "Back to pending",
+  approve: t("Approve"),
+  dismiss: t("Dismiss"),
+  edit: t("Edit"),
+  merge: t("Merge into…"),
+  pin: t("Pin “Now answering”"),
+  unpin: t("Unpin"),
+  answered: t("Mark answered"),
+  restore: t("Back to pending"),
 };
 
 /** The questions `q` can be merged into: any other one still in play. */
@@ -73,13 +80,13 @@ export function metaLine(q, clock = (iso) => new Date(iso).toTimeString().slice(
   const parts = [votesLabel(q.votes || 0)];
   if (q.name) parts.push(q.name);
   if (q.created_at) parts.push(clock(q.created_at));
-  if (q.edited) parts.push("edited");
-  if (q.merged_into) parts.push(`merged into #${q.merged_into}`);
+  if (q.edited) parts.push(t("edited"));
+  if (q.merged_into) parts.push(t("merged into #{id}", { id: q.merged_into }));
   return parts.join(" · ");
 }
 
 export function countsLine(counts) {
-  return `${counts.pending} pending · ${counts.approved} approved · ${counts.answered} answered`;
+  return t("{pending} pending · {approved} approved · {answered} answered", counts);
 }
 
 // --- drawing -------------------------------------------------------------------------
@@ -110,11 +117,11 @@ export function mountQaPanel({ send, onCounts = () => {} }) {
   async function request(event, payload) {
     const answer = send(event, payload);
     if (!answer) {
-      alert("Not connected to the server: wait for “Connected” and try again.");
+      alert(t("Not connected to the server: wait for “Connected” and try again."));
       return null;
     }
     const { err, ack } = await answer;
-    if (err) alert("The server did not answer in time; check the connection and try again.");
+    if (err) alert(t("The server did not answer in time; check the connection and try again."));
     else if (!ack.ok) alert(ack.message || ack.code);
     else alert("");
     return err || !ack.ok ? null : ack;
@@ -135,7 +142,7 @@ export function mountQaPanel({ send, onCounts = () => {} }) {
     if (ack) {
       $("qa-filter").dataset.dirty = "";
       showSettings(ack.settings, true);
-      $("qa-filter-status").textContent = `Saved: ${ack.settings.filter.length} words.`;
+      $("qa-filter-status").textContent = nt("Saved: {n} word.", "Saved: {n} words.", ack.settings.filter.length);
     }
   });
   $("qa-filter").addEventListener("input", () => {
@@ -146,7 +153,7 @@ export function mountQaPanel({ send, onCounts = () => {} }) {
   function showSettings(settings, filterToo = false) {
     if (!settings) return;
     for (const key of ["open", "premoderate", "names"]) $(`qa-set-${key}`).checked = Boolean(settings[key]);
-    $("qa-state").textContent = settings.open ? "Q&A is open" : "Q&A is closed";
+    $("qa-state").textContent = settings.open ? t("Q&A is open") : t("Q&A is closed");
     $("qa-state").dataset.open = String(Boolean(settings.open));
     if (filterToo || !$("qa-filter").dataset.dirty) $("qa-filter").value = (settings.filter || []).join("\n");
   }
@@ -180,15 +187,15 @@ export function mountQaPanel({ send, onCounts = () => {} }) {
     const controls = el("div", { className: "qa-controls" });
     controls.setAttribute("role", "group");
     const editBox = el("textarea", { maxLength: MAX_TEXT, rows: 3, className: "qa-edit-text" });
-    editBox.setAttribute("aria-label", "Corrected question");
-    const save = el("button", { type: "submit", className: "primary", textContent: "Save" });
-    const cancel = el("button", { type: "button", textContent: "Cancel" });
+    editBox.setAttribute("aria-label", t("Corrected question"));
+    const save = el("button", { type: "submit", className: "primary", textContent: t("Save") });
+    const cancel = el("button", { type: "button", textContent: t("Cancel") });
     const editor = el("form", { className: "qa-editor", hidden: true }, editBox, el("div", { className: "qa-controls" }, save, cancel));
     const target = el("select", { className: "qa-merge-target" });
-    target.setAttribute("aria-label", "Merge into which question");
-    const doMerge = el("button", { type: "submit", className: "primary", textContent: "Merge" });
-    const cancelMerge = el("button", { type: "button", textContent: "Cancel" });
-    const merger = el("form", { className: "qa-merger", hidden: true }, el("label", {}, "Duplicate of ", target), doMerge, cancelMerge);
+    target.setAttribute("aria-label", t("Merge into which question"));
+    const doMerge = el("button", { type: "submit", className: "primary", textContent: t("Merge") });
+    const cancelMerge = el("button", { type: "button", textContent: t("Cancel") });
+    const merger = el("form", { className: "qa-merger", hidden: true }, el("label", {}, t("Duplicate of"), " ", target), doMerge, cancelMerge);
     const li = el("li", { className: "qa-row" }, flags, text, meta, controls, editor, merger);
     li.dataset.qa = q.id;
     const r = { li, text, meta, flags, buttons, controls, editor, editBox, merger, target, q };
@@ -223,7 +230,7 @@ export function mountQaPanel({ send, onCounts = () => {} }) {
     } else if (action === "merge") {
       const targets = mergeTargets(message.questions, r.q);
       r.target.replaceChildren(...targets.map((o) => el("option", { value: o.id, textContent: `#${o.id}: ${o.text.slice(0, 80)}` })));
-      if (!targets.length) return alert("There is no other question to merge it into.");
+      if (!targets.length) return alert(t("There is no other question to merge it into."));
       r.controls.hidden = true;
       r.merger.hidden = false;
       r.editor.dataset.from = "merge";
@@ -239,8 +246,8 @@ export function mountQaPanel({ send, onCounts = () => {} }) {
     r.li.classList.toggle("pinned", Boolean(q.pinned));
     r.text.replaceChildren(el("span", { className: "qa-id", textContent: `#${q.id} ` }), q.text);
     r.meta.textContent = metaLine(q);
-    const flags = [q.pinned ? "Now answering" : "", q.filtered ? "held: filtered word" : ""].filter(Boolean);
-    r.flags.replaceChildren(...flags.map((f) => el("span", { className: `qa-flag${f.startsWith("held") ? " held" : ""}`, textContent: f })));
+    const flags = [q.pinned && [t("Now answering"), ""], q.filtered && [t("held: filtered word"), " held"]].filter(Boolean);
+    r.flags.replaceChildren(...flags.map(([f, held]) => el("span", { className: `qa-flag${held}`, textContent: f })));
     r.flags.hidden = !flags.length;
     const allowed = actionsFor(q);
     if (r.controls.dataset.actions !== allowed.join()) {
@@ -271,7 +278,7 @@ export function mountQaPanel({ send, onCounts = () => {} }) {
       if (focused && box.contains(focused)) focused.focus();
     }
     $("qa-none").hidden = nodes.length > 0;
-    $("qa-none").textContent = `No ${tab} questions.`;
+    $("qa-none").textContent = NONE[tab];
     onCounts(counts);
   }
 

@@ -8,15 +8,16 @@
  * An upvote carries the wanted state, so a retry changes nothing either.
  * Protocol: docs/protocol.md, "Audience Q&A".
  */
+import { t } from "./i18n.js";
 import { ask, backoff, newest, retryable } from "./live.js";
 import { checkText, MAX_TEXT, newClientId, ordered, shownName, votesLabel } from "./qa.js";
 
 export const MINE_LABEL = {
-  pending: "Waiting for the moderator",
-  approved: "Shown to the room",
-  answered: "Answered",
-  dismissed: "Not taken up by the moderator",
-  merged: "Merged with a similar question",
+  pending: t("Waiting for the moderator"),
+  approved: t("Shown to the room"),
+  answered: t("Answered"),
+  dismissed: t("Not taken up by the moderator"),
+  merged: t("Merged with a similar question"),
 };
 
 /**
@@ -63,7 +64,7 @@ export function qaPhone(socket, options) {
     if (!draft) {
       const checked = checkText(text);
       if (!checked.ok) return say(checked.message, "error");
-      if (!isOpen()) return say("Q&A is closed: the moderator is not taking questions now.", "error");
+      if (!isOpen()) return say(t("Q&A is closed: the moderator is not taking questions now."), "error");
       const who = room && room.names ? String(name || "").trim() || null : null;
       saveDraft({ client_id: ids(), text: checked.text, name: who });
     }
@@ -73,7 +74,7 @@ export function qaPhone(socket, options) {
 
   function trySend() {
     if (!draft || sending) return changed();
-    if (!joined) return say("Offline — your question will be sent when you reconnect.", "pending");
+    if (!joined) return say(t("Offline — your question will be sent when you reconnect."), "pending");
     const mineNow = draft;
     sending = true;
     changed();
@@ -81,21 +82,21 @@ export function qaPhone(socket, options) {
       sending = false;
       if (draft !== mineNow) return changed();
       if (retryable(err, ack)) {
-        notice = { text: `${err ? "No answer from the server" : ack.message} — trying again…`, kind: "pending" };
+        notice = { text: t("{reason} — trying again…", { reason: err ? t("No answer from the server") : ack.message }), kind: "pending" };
         timers.setTimeout(() => draft === mineNow && trySend(), backoff(tries++, random));
       } else if (ack.ok) {
         tries = 0;
         sent++;
         mine = [ack.question, ...mine.filter((m) => m.id !== ack.question.id)];
         saveDraft(null);
-        notice = { text: ack.question.status === "pending" ? "Sent: the moderator will review it." : "Sent.", kind: "ok" };
+        notice = { text: ack.question.status === "pending" ? t("Sent: the moderator will review it.") : t("Sent."), kind: "ok" };
       } else if (ack.code === "not_joined") {
         joined = false;
         rejoin(); // the join re-sends it
       } else {
         tries = 0;
         saveDraft(null); // refused for good: the text stays in the box, to change or send again
-        notice = { text: `Your question was not sent: ${ack.message}`, kind: "error" };
+        notice = { text: t("Your question was not sent: {reason}", { reason: ack.message }), kind: "error" };
       }
       changed();
     });
@@ -104,7 +105,7 @@ export function qaPhone(socket, options) {
   const isUp = (id) => (wanted.has(id) ? wanted.get(id) : upvoted.has(id));
 
   function toggle(id) {
-    if (!isOpen()) return say("Q&A is closed: votes are not taken now.", "error");
+    if (!isOpen()) return say(t("Q&A is closed: votes are not taken now."), "error");
     wanted.set(id, !isUp(id));
     notice = null;
     sendUp(id);
@@ -129,7 +130,7 @@ export function qaPhone(socket, options) {
         rejoin();
       } else {
         wanted.delete(id);
-        notice = { text: `Your vote was not counted: ${ack.message}`, kind: "error" };
+        notice = { text: t("Your vote was not counted: {reason}", { reason: ack.message }), kind: "error" };
       }
       changed();
     });
@@ -254,7 +255,7 @@ export function mountQaPhone(qa) {
   function draw(q, open) {
     const p = items.get(q.id) || item(q);
     p.li.className = `qa-item${q.pinned ? " pinned" : ""}${q.answered ? " answered" : ""}`;
-    p.flag.textContent = q.pinned ? "Now answering" : q.answered ? "Answered" : "";
+    p.flag.textContent = q.pinned ? t("Now answering") : q.answered ? t("Answered") : "";
     p.flag.hidden = !p.flag.textContent;
     p.text.textContent = q.text;
     p.meta.textContent = q.name;
@@ -264,7 +265,7 @@ export function mountQaPhone(qa) {
     p.tally.textContent = votesLabel(q.votes);
     // The arrow is decoration: the name starts with a word and holds the visible number.
     p.vote.replaceChildren(arrow(), ` ${q.votes}`);
-    p.vote.setAttribute("aria-label", `Upvote, ${votesLabel(q.votes)}`);
+    p.vote.setAttribute("aria-label", t("Upvote, {votes}", { votes: votesLabel(q.votes) }));
     p.vote.setAttribute("aria-pressed", String(q.up));
     p.vote.disabled = !open;
     return p.li;
@@ -281,12 +282,12 @@ export function mountQaPhone(qa) {
     box.readOnly = Boolean(v.draft); // what waits to be sent is what is in the box
     box.disabled = $("qa-name").disabled = !v.open;
     $("qa-send").disabled = !v.open || v.sending;
-    $("qa-send").textContent = v.sending ? "Sending…" : v.draft ? "Send again" : "Send question";
+    $("qa-send").textContent = v.sending ? t("Sending…") : v.draft ? t("Send again") : t("Send question");
     $("qa-name-row").hidden = !v.names;
     $("qa-closed").hidden = v.open;
     const status = $("qa-status");
     // Offline after a join: said here too, the poll tab's status is out of sight.
-    const notice = v.notice || (v.ready && !v.joined ? { text: "Offline — reconnecting…", kind: "pending" } : null);
+    const notice = v.notice || (v.ready && !v.joined ? { text: t("Offline — reconnecting…"), kind: "pending" } : null);
     status.textContent = notice ? notice.text : "";
     status.className = `status ${notice ? notice.kind : ""}`;
     for (const order of ["votes", "time"]) $(`qa-sort-${order}`).setAttribute("aria-pressed", String(v.order === order));

@@ -2,6 +2,7 @@
  * pinned-first rule, counts and labels. Pure: no DOM, no socket, so Node can test it.
  * Protocol: docs/protocol.md, "Audience Q&A".
  */
+import { nt, t } from "./i18n.js";
 
 export const MAX_TEXT = 300;
 export const MAX_NAME = 40;
@@ -50,7 +51,7 @@ export function countsOf(message) {
   return counts;
 }
 
-export const votesLabel = (n) => `${n} ${n === 1 ? "vote" : "votes"}`;
+export const votesLabel = (n) => nt("{n} vote", "{n} votes", n);
 
 /** The name to show beside a question: only when the session allows names. */
 export const shownName = (q, names) => (names && q.name ? q.name : "");
@@ -63,8 +64,8 @@ export function newClientId(random = globalThis.crypto) {
 
 /** The text as the server will count it (1–300 after trimming), or an error message. */
 export function checkText(text) {
-  const t = String(text || "").trim();
-  if (!t) return { ok: false, message: "Type a question first." };
-  if (t.length > MAX_TEXT) return { ok: false, message: `At most ${MAX_TEXT} characters, please.` };
-  return { ok: true, text: t };
+  const trimmed = String(text || "").trim();
+  if (!trimmed) return { ok: false, message: t("Type a question first.") };
+  if (trimmed.length > MAX_TEXT) return { ok: false, message: t("At most {max} characters, please.", { max: MAX_TEXT }) };
+  return { ok: true, text: trimmed };
 }

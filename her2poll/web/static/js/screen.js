@@ -6,6 +6,7 @@
  * reveals them (the server sends this room tallies of revealed questions only), beside
  * the published figures. The connection itself: live.js. Protocol: docs/protocol.md.
  */
+import { nt, t } from "./i18n.js";
 import { draw, inconsistencyNote } from "./compare-chart.js";
 import { $ } from "./dom.js";
 import { connect, joiner, newest, takeSecret } from "./live.js";
@@ -43,7 +44,7 @@ function joined(ack) {
 function refused(ack) {
   problem(
     ack.code === "bad_secret"
-      ? "This projector link is not valid. Open it again from the moderator panel."
+      ? t("This projector link is not valid. Open it again from the moderator panel.")
       : ack.message,
   );
 }
@@ -51,11 +52,13 @@ function refused(ack) {
 if (token) {
   joiner(socket, { payload: () => ({ code, role: "screen", token }), onJoined: joined, onRefused: refused });
 } else {
-  problem("This projector link is incomplete. Open it from the moderator panel.");
+  problem(t("This projector link is incomplete. Open it from the moderator panel."));
 }
 socket.on("disconnect", () => $("app").classList.add("offline"));
 socket.on("connect", () => $("app").classList.remove("offline"));
 socket.on("state", applyState);
+// The moderator fixed (or freed) the room's language: draw the page again in it.
+socket.on("language", (m) => (m && (m.language || "")) !== $("app").dataset.roomLanguage && location.reload());
 socket.on("tally", applyTally);
 socket.on("qa", applyQa);
 
@@ -85,7 +88,7 @@ function render() {
   $("idle").hidden = mode !== "idle";
   $("live").hidden = mode !== "poll";
   if (mode !== "poll") return;
-  $("s-pos").textContent = `Question ${q.position} of ${q.of}`;
+  $("s-pos").textContent = t("Question {position} of {of}", q);
   $("s-text").textContent = q.text;
   $("s-status").textContent = statusOf(q);
   $("s-status").classList.toggle("open", q.state === "open");
@@ -98,8 +101,8 @@ function render() {
 }
 
 function statusOf(q) {
-  if (q.state === "open") return q.revealed ? "Voting is open · results update live" : "Voting is open — answer on your phone";
-  return "Voting is closed";
+  if (q.state === "open") return q.revealed ? t("Voting is open · results update live") : t("Voting is open — answer on your phone");
+  return t("Voting is closed");
 }
 
 function item(text) {
@@ -113,7 +116,7 @@ function renderResults(q) {
   const figures = published[q.question_id] || {};
   const options = q.options.map((o) => ({ ...o, published: figures[o.id] || null }));
   const n = tally ? tally.n : 0;
-  $("s-n").textContent = `${n} ${n === 1 ? "answer" : "answers"}`;
+  $("s-n").textContent = nt("{n} answer", "{n} answers", n);
   $("s-derived").hidden = !options.some((o) => o.published && o.published.status === "derived");
   $("s-table").replaceChildren(...options.map((o) => item(describe(o, tally))));
   // The comparison arrives with the next tally after the reveal; until then, bars only.
@@ -136,8 +139,8 @@ function renderResults(q) {
 function describe(o, tally) {
   const live = tally ? `${tally.percent[o.id] ?? 0}% (${tally.counts[o.id] ?? 0})` : "0%";
   const p = o.published;
-  const pub = p ? `${p.percent}%${p.status === "derived" ? " (derived)" : ""}` : "not published";
-  return `${o.text}: live ${live}, published ${pub}`;
+  const pub = p ? p.percent + "%" + (p.status === "derived" ? " " + t("(derived)") : "") : t("not published");
+  return t("{option}: live {live}, published {published}", { option: o.text, live, published: pub });
 }
 
 let resizeTimer = null;

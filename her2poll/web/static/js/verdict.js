@@ -3,6 +3,8 @@
  * English as the server's `verdict` (her2poll/core/stats.py), so a page never parses prose.
  * Pure functions: Node's test runner imports this module.
  */
+import { t } from "./i18n.js";
+
 
 const ALPHA = 0.05;
 
@@ -50,31 +52,38 @@ export function pText(low, high) {
 function numbers(params) {
   const { live_n: n, p_low: lo, p_high: hi, published_n_low: nLo, published_n_high: nHi } = params;
   const ns = nLo === nHi ? `${nLo}` : `${nLo}–${nHi}`;
-  return `(${pText(lo, hi)}, n = ${n} vs ${ns})`;
+  return t("({p}, n = {n} vs {published})", { p: pText(lo, hi), n, published: ns });
 }
 
 /** The option the room picks more than the panel did, or "other answers" (merged ones). */
 function leaning(params, options) {
   const ids = params.leaning_option_ids || [];
   const option = ids.length === 1 ? (options || []).find((o) => o.id === ids[0]) : null;
-  return option ? option.text : "other answers";
+  return option ? option.text : t("other answers");
 }
 
 const SENTENCES = {
-  differs: (p, options) => `This room leans more towards '${leaning(p, options)}' than the published panel ${numbers(p)}.`,
+  differs: (p, options) =>
+    t("This room leans more towards '{option}' than the published panel {numbers}.", {
+      option: leaning(p, options),
+      numbers: numbers(p),
+    }),
   depends_on_reconstruction: (p) =>
-    `Whether this room differs depends on how the published counts are reconstructed ${numbers(p)}.`,
-  no_clear_difference: (p) => `No clear difference from the published panel ${numbers(p)}.`,
-  too_few: (p) => `Too few answers to tell (n = ${p.live_n}).`,
-  no_answers: () => "No answers yet.",
-  no_published: () => "Nothing published to compare with.",
+    t("Whether this room differs depends on how the published counts are reconstructed {numbers}.", {
+      numbers: numbers(p),
+    }),
+  no_clear_difference: (p) => t("No clear difference from the published panel {numbers}.", { numbers: numbers(p) }),
+  too_few: (p) => t("Too few answers to tell (n = {n}).", { n: p.live_n }),
+  no_answers: () => t("No answers yet."),
+  no_published: () => t("Nothing published to compare with."),
 };
 
 /** The server's warning in front of a verdict whose published figures do not add up. */
 function withInconsistency(text, cap) {
-  const prefix =
-    `The published figures are inconsistent (no n ≤ ${cap} reproduces them); ` +
-    `against the printed percentages scaled to ${cap}: `;
+  const prefix = t(
+    "The published figures are inconsistent (no n ≤ {cap} reproduces them); against the printed percentages scaled to {cap}: ",
+    { cap },
+  );
   return prefix + text[0].toLowerCase() + text.slice(1);
 }
 
