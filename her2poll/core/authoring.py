@@ -280,7 +280,9 @@ def _message(err: Mapping[str, Any]) -> str:
     return plain or str(err["msg"]).removeprefix("Value error, ")
 
 
-def check_set(data: Mapping[str, Any], position: int | None) -> tuple[QuestionSet | None, dict[str, str]]:
+def check_set(
+    data: Mapping[str, Any], position: int | None
+) -> tuple[QuestionSet | None, dict[str, str]]:
     """Validate a whole set; errors of the item at ``position`` by form field.
 
     Errors of other items or of the set as a whole (a twin that no longer
@@ -396,7 +398,8 @@ def _option_edits(old: ChoiceItem, new: ChoiceItem, answered: frozenset[str]) ->
             refusals.append(
                 Refusal(
                     f"options-{i}-text",
-                    f"This rewording changes option {option.id}, which has answers: fix typos only.",
+                    f"This rewording changes option {option.id}, which has answers: "
+                    "fix typos only.",
                 )
             )
         if isinstance(old, Rating) and isinstance(new, Rating) and before is not None:
@@ -435,4 +438,3 @@ def _limit_edits(old: ItemBase, new: ItemBase) -> list[Refusal]:
 
 
 _ANS = "answers were checked against it."
-

@@ -17,7 +17,7 @@ from ..core.access import Secrets
 from ..core.authoring import Activity, ActivitySummary
 from ..core.errors import BadRequest
 from ..core.items import ItemBase
-from ..core.questions import QuestionSet
+from ..core.questions import FORMAT_VERSION, QuestionSet
 from . import sessions
 from .ports import Store
 
@@ -102,7 +102,7 @@ def create(store: ActivityStore, title: str, description: str = "") -> Activity:
 def import_set(store: ActivityStore, questions: QuestionSet, description: str = "") -> Activity:
     """A new activity holding a question set (a template or an imported file)."""
     document = questions.model_dump(mode="json", exclude_defaults=True)
-    document["format_version"] = authoring.FORMAT_VERSION
+    document["format_version"] = FORMAT_VERSION
     return store.create_activity(questions.title, description, document)
 
 

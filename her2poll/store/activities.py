@@ -20,8 +20,8 @@ from ..core.errors import Conflict, NotFound
 from ..core.items import ChoiceItem
 from ..core.polls import PollState
 from ..core.questions import QuestionSet
-from .models import ActivityRow, AnswerRow, ParticipantRow, PollRow, SessionRow, utc, utcnow
 from .db import Database
+from .models import ActivityRow, AnswerRow, ParticipantRow, PollRow, SessionRow, utc, utcnow
 from .rows import load_questions, session_not_found
 
 

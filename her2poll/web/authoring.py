@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as Redirect
 
 from ..config import DEFAULT_QUESTIONS
 from ..core import authoring as core
@@ -35,7 +36,12 @@ TYPE_LABELS = {
     "text": "Open text",
     "ranking": "Ranking",
 }
-PHASES = {"talk": "Live poll (talk)", "pre": "Pre-test", "post": "Post-test", "evaluation": "Evaluation"}
+PHASES = {
+    "talk": "Live poll (talk)",
+    "pre": "Pre-test",
+    "post": "Post-test",
+    "evaluation": "Evaluation",
+}
 
 
 def templates() -> dict[str, tuple[str, Path]]:
@@ -151,7 +157,7 @@ def settings(activity_id: int) -> ResponseReturnValue:
     return _back(activity_id, "Saved.")
 
 
-def _back(activity_id: int, notice: str, anchor: str = "") -> Response:
+def _back(activity_id: int, notice: str, anchor: str = "") -> Redirect:
     url = url_for(".edit", activity_id=activity_id, notice=notice)
     return redirect(url + (f"#{anchor}" if anchor else ""), 303)
 
@@ -276,14 +282,14 @@ def start(activity_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/activities/<int:activity_id>/archive")
-def archive(activity_id: int) -> Response:
+def archive(activity_id: int) -> Redirect:
     archived = request.form.get("archived") == "1"
     get_store().archive_activity(activity_id, archived)
     return redirect(url_for("moderator.home", notice="Archived." if archived else "Restored."), 303)
 
 
 @bp.post("/sessions/<code>/archive")
-def archive_session(code: str) -> Response:
+def archive_session(code: str) -> Redirect:
     archived = request.form.get("archived") == "1"
     get_store().archive_session(code, archived)
     notice = f"Session {code} " + ("archived." if archived else "restored.")

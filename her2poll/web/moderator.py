@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from flask import Blueprint, render_template, request
 

@@ -51,7 +51,9 @@ def test_a_number_that_is_not_one_is_named_at_its_field_with_the_typed_text_kept
 def test_option_errors_are_named_by_their_row() -> None:
     form = {"type": "rating", "id": "R", "text": "Likely?"}
     form |= {"options-0-text": "Low", "options-0-value": "1", "options-1-text": "High"}
-    _, errors = authoring.check_set(authoring.set_data("s", "S", (), [authoring.item_data(form)]), 0)
+    _, errors = authoring.check_set(
+        authoring.set_data("s", "S", (), [authoring.item_data(form)]), 0
+    )
     assert "options-1-value" in errors
 
 
@@ -92,9 +94,10 @@ def test_a_new_question_in_place_of_an_answered_one_is_refused_with_a_reason() -
 def test_removing_an_answered_option_is_refused_and_an_unanswered_one_too_is_reordering() -> None:
     old = _item(options=[{"id": k, "text": k * 3} for k in "ABC"])
     without_a = _item(options=[{"id": k, "text": k * 3} for k in "BC"])
-    assert "Option A cannot be removed" in authoring.answered_edit(
-        old, without_a, frozenset({"A"})
-    )[0].reason
+    assert (
+        "Option A cannot be removed"
+        in authoring.answered_edit(old, without_a, frozenset({"A"}))[0].reason
+    )
     reordered = _item(options=[{"id": k, "text": k * 3} for k in "BAC"])
     assert fields(authoring.answered_edit(old, reordered, frozenset({"A"}))) == {"options"}
 
@@ -110,7 +113,9 @@ def test_changing_the_type_or_deleting_an_answered_item_is_refused() -> None:
 def test_a_scale_value_of_an_answered_rating_cannot_change() -> None:
     def rating(top: int) -> Any:
         points = [{"id": "L", "text": "Low", "value": 1}, {"id": "H", "text": "High", "value": top}]
-        return _set({"id": "R", "type": "rating", "text": "Likely?", "options": points}).questions[0]
+        return _set({"id": "R", "type": "rating", "text": "Likely?", "options": points}).questions[
+            0
+        ]
 
     assert fields(authoring.answered_edit(rating(5), rating(4), frozenset({"L"}))) == {
         "options-1-value"
@@ -141,7 +146,9 @@ def test_the_key_and_rationale_of_an_answered_knowledge_check_can_be_corrected()
     st.integers(min_value=0, max_value=119),
     st.sampled_from("xyz"),
 )
-def test_a_one_letter_typo_of_any_wording_is_always_allowed(text: str, at: int, letter: str) -> None:
+def test_a_one_letter_typo_of_any_wording_is_always_allowed(
+    text: str, at: int, letter: str
+) -> None:
     text = text.strip() or "a question"
     at = at % len(text)
     fixed = text[:at] + letter + text[at + 1 :]

@@ -154,7 +154,9 @@ def answer(store: SqlStore, code: str, question_id: str, option_id: str) -> None
     state = store.session(code)
     store.apply_action(code, question_id, "open")
     person = store.join(state.id, None)
-    record_votes(store.db, [VoteIn(state.id, person.id, question_id, option_id, f"v-{question_id}")])
+    record_votes(
+        store.db, [VoteIn(state.id, person.id, question_id, option_id, f"v-{question_id}")]
+    )
     store.apply_action(code, question_id, "close")
 
 
@@ -184,7 +186,7 @@ def test_an_answered_item_takes_typo_fixes_but_not_a_removed_option(
 def _fields(html: str) -> dict[str, str]:
     """The values an item form shows, as a browser would submit them."""
     found: dict[str, str] = {}
-    for m in re.finditer(r'<input ([^>]*)>', html):
+    for m in re.finditer(r"<input ([^>]*)>", html):
         attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', m.group(1)))
         if "name" not in attrs or attrs.get("type") == "file":
             continue

@@ -33,7 +33,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("sessions") as batch:
         batch.add_column(sa.Column("activity_id", sa.Integer, nullable=True))
-        batch.add_column(sa.Column("archived", sa.Boolean, nullable=False, server_default=sa.false()))
+        batch.add_column(
+            sa.Column("archived", sa.Boolean, nullable=False, server_default=sa.false())
+        )
         batch.create_foreign_key(
             "fk_sessions_activity_id_activities", "activities", ["activity_id"], ["id"],
             ondelete="CASCADE",
