@@ -238,7 +238,9 @@ def _shown(value: Any) -> str:
 
 def field_of(loc: Sequence[int | str]) -> str:
     """The form field an error of one item is about (``""``: the item as a whole)."""
-    parts = [str(p) for p in loc if str(p) not in ITEM_TYPES]
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ITEM_TYPES:
+        parts = parts[1:]  # the union's tag (an item's own field may be named "text" too)
     if len(parts) >= 3 and parts[0] == "options":
         return f"options-{parts[1]}-{parts[2]}"
     if parts and parts[0] in ("options", "correct"):
