@@ -17,6 +17,7 @@ import pytest
 
 from her2poll.core.authoring import item_form
 from her2poll.core.questions import QuestionSet, load_question_set, parse_question_set
+from testkit import a11y
 from testkit.servers import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -38,6 +39,8 @@ def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
 
 
 def shoot(page: Any, artifacts: Path, name: str) -> None:
+    """Screenshots at laptop and phone sizes; axe finds no WCAG 2.2 AA violation either."""
+    a11y.assert_accessible(page, f"authoring {name}")
     for label, (width, height) in SIZES.items():
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=str(artifacts / f"authoring-{name}-{label}.png"), full_page=True)
