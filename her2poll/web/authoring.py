@@ -62,7 +62,7 @@ def templates() -> dict[str, tuple[str, Path]]:
 def _same_origin() -> None:
     """A form on another site cannot change anything here (until CSRF tokens arrive)."""
     origin = request.headers.get("Origin")
-    if request.method == "POST" and origin not in (None, "null", request.host_url.rstrip("/")):
+    if request.method == "POST" and origin not in (None, request.host_url.rstrip("/")):
         raise Forbidden("Cross-origin requests may not change state.", code="bad_origin")
 
 
