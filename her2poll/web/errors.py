@@ -14,11 +14,11 @@ from flask.typing import ResponseValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from ..core.errors import Forbidden, Her2pollError, NotFound, Unavailable
+from ..core.errors import Conflict, Forbidden, Her2pollError, NotFound, Unavailable
 
 log = logging.getLogger(__name__)
 
-_STATUS = {NotFound: 404, Forbidden: 403, Unavailable: 503}
+_STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Unavailable: 503}
 
 
 def status_of(error: Her2pollError) -> int:
