@@ -18,7 +18,9 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ..core.attendance import DEFAULT_THRESHOLD, Interval, Profession
 from ..core.errors import NotFound
+from ..core.items import Answer
 from ..core.learners import CONSENT_TEXT, Identity, IdentityMode
+from ..core.questions import QuestionSet
 from ..core.session import normalize_code
 from .db import Database
 from .models import (
@@ -240,3 +242,33 @@ def count_identified(db: Database, session_id: int) -> int:
                 IdentityRow.session_id == session_id, IdentityRow.purged_at.is_(None)
             )
         ).scalar_one()
+
+
+def learner_answers(
+    conn: Connection, session_id: int, questions: QuestionSet
+) -> tuple[dict[str, dict[str, Answer]], dict[str, dict[str, int]]]:
+    """Every learner's answers and "how sure" ratings, keyed by public id then question.
+
+    The outcomes report's input: core matches pre and post answers by this key.
+    """
+    answers: dict[str, dict[str, Answer]] = defaultdict(dict)
+    sure: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = conn.execute(
+        select(
+            ParticipantRow.public_id,
+            AnswerRow.question_id,
+            AnswerRow.option_id,
+            AnswerRow.value,
+            AnswerRow.confidence,
+        )
+        .join(ParticipantRow, ParticipantRow.id == AnswerRow.participant_id)
+        .where(AnswerRow.session_id == session_id)
+    )
+    for public_id, qid, option_id, value, confidence in rows:
+        item = questions.question(qid)
+        if item is None:
+            continue
+        answers[public_id][qid] = item.load_answer(option_id, value)
+        if confidence is not None:
+            sure[public_id][qid] = confidence
+    return dict(answers), dict(sure)
