@@ -444,6 +444,37 @@ def import_(file: Any, new_code: bool, db: str | None) -> None:
     click.echo("Keep the moderator key secret: it is shown only this once.")
 
 
+@cli.command("report")
+@click.argument("code")
+@click.option(
+    "--kind",
+    type=click.Choice(["outcomes"]),
+    default="outcomes",
+    show_default=True,
+    help="Which report: outcomes is the CME report by Moore's level.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "json", "xlsx"]),
+    help="File type (default: from the -o file's extension, else pdf).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write.")
+@db_option
+def report(code: str, kind: str, fmt: str | None, output: str | None, db: str | None) -> None:
+    """Write a session's CME outcomes report (PDF, JSON or XLSX: the same numbers)."""
+    from .services import outcomes
+
+    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+    fmt = fmt or (suffix if suffix in outcomes.KINDS else "pdf")
+    if output and suffix and suffix != fmt:
+        raise click.ClickException(f"--format {fmt} does not write a .{suffix} file")
+    found = outcomes.outcomes_file(_db(db), code, fmt)
+    target = output or found.filename
+    Path(target).write_bytes(found.data)
+    click.echo(f"Wrote {target}", err=True)
+
+
 @cli.group()
 def identities() -> None:
     """Learners' identities for CME credit (identified sessions)."""

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, request
 
 from ..core.errors import BadRequest
 from ..exports import credit_files
-from ..services import credit
+from ..services import credit, outcomes
 from ..store.db import get_db
 from .api import _same_origin
 from .auth import require_moderator
@@ -108,3 +108,11 @@ def certificates(code: str) -> Response:
     found = credit.report(get_db(), code)
     data, _count = credit_files.certificates_zip(found)
     return _file(data, "application/zip", f"certificates-{found.state.code}.zip")
+
+
+@bp.get("/sessions/<code>/outcomes.<fmt>")
+def outcomes_report(code: str, fmt: str) -> Response:
+    """The CME outcomes report by Moore's level as pdf, json or xlsx (moderator)."""
+    require_moderator(code)
+    found = outcomes.outcomes_file(get_db(), code, fmt)
+    return _file(found.data, found.mimetype, found.filename)
