@@ -291,7 +291,7 @@ function statusOf(q) {
   if (q.state === "open") {
     return answered
       ? [t("Answer recorded. You can change it while the question is open.") + shown, "ok"]
-      : [t("Question open: choose an answer.") + shown, ""];
+      : [renderer(q).waitingText() + shown, ""];
   }
   return answered
     ? [t("Voting is closed. Your answer was recorded.") + shown, "ok"]

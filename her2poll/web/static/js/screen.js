@@ -8,7 +8,7 @@
  */
 import { nt, t } from "./i18n.js";
 import { draw, inconsistencyNote } from "./compare-chart.js";
-import { $ } from "./dom.js";
+import { $, el } from "./dom.js";
 import { connect, joiner, newest, takeSecret } from "./live.js";
 import { drawQaStage, screenMode } from "./qa-screen.js";
 import { verdictText } from "./verdict.js";
@@ -107,7 +107,9 @@ function render() {
   $("s-count").hidden = q.revealed;
   $("s-count").textContent = nt("{n} answer", "{n} answers", answered[q.question_id] ?? 0);
   renderClock(q);
-  $("s-check").replaceChildren(q.revealed ? checkBox(q) : "");
+  const summary = tallies[q.question_id] || q.results;
+  const stats = q.revealed && view.stats && summary ? el("p", { className: "stats-line", textContent: view.stats(summary, q.options) }) : "";
+  $("s-check").replaceChildren(q.revealed ? checkBox(q) : "", stats);
   $("s-compare").hidden = !view.compare;
   $("s-custom").hidden = view.compare;
   if (q.revealed && view.compare) renderResults(q);

@@ -1,5 +1,5 @@
 /* What every item renderer shares: bars, the knowledge check, the confidence question,
- * the countdown's words. Pure functions first (tested in tests/js without a DOM), then
+ * the answer count. (The countdown: ../countdown.js.) Pure functions first (tested in tests/js without a DOM), then
  * the few that build elements. Strings in t("…") (i18n.js), one place per module.
  */
 import { nt, num, t } from "../i18n.js";
@@ -10,6 +10,15 @@ export const label = (option) => option.text;
 
 /** The option ids the knowledge check marks correct, once revealed (else empty). */
 export const correctSet = (q) => new Set(q.revealed && Array.isArray(q.correct) ? q.correct : []);
+
+/** Whether option `id` is a correct answer of a revealed knowledge check (null: no check shown). */
+export function isRight(q, id) {
+  if (!q.revealed || !Array.isArray(q.correct)) return null;
+  return q.correct.includes(id);
+}
+
+/** A number as the page's language writes it, at most 2 decimals ("—" for none). */
+export const fmt = (x, digits = 2) => (x === null || x === undefined ? "—" : num(x, { maximumFractionDigits: digits }));
 
 /** One bar's words: "Trastuzumab deruxtecan — correct answer (your answer)". */
 export function barLabel(text, { correct = false, mine = false } = {}) {
@@ -45,59 +54,49 @@ export function confidenceLine(summary) {
   return t("Confidence (1–4): mean {mean}, {counts} ({n} rated)", { mean: num(c.mean, { maximumFractionDigits: 1 }), counts, n: c.n });
 }
 
-/** "1:05" for 65 seconds. */
-export function clock(seconds) {
-  const s = Math.max(0, Math.ceil(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}
-
-/** The countdown's visible words. */
-export function countdownText(seconds) {
-  return seconds > 0 ? t("Time left: {clock}", { clock: clock(seconds) }) : t("Time is up");
-}
-
-/** Whether a screen reader should hear the countdown now: sparingly (at 30 s, 10 s, 0). */
-export const announceAt = (seconds) => [30, 10, 0].includes(Math.max(0, Math.ceil(seconds)));
-
-export const CONFIDENCE = [
-  [1, t("1 · guessing")],
-  [2, t("2 · unsure")],
-  [3, t("3 · fairly sure")],
-  [4, t("4 · certain")],
-];
-
 export const answersLine = (n) => nt("{n} answer", "{n} answers", n);
 
 // --- DOM --------------------------------------------------------------------------
 
-/** A list of horizontal bars: rows [{text, count, pct, correct, mine}], words and numbers as text. */
-export function bars(rows, { big = false } = {}) {
+/** Horizontal bars: rows [{label, value, percent, mine, right}]; the words carry the meaning
+ * (a tick and "correct answer", "(your answer)"), the bar's colour only repeats it. */
+export function barList(rows, className = "bars") {
   return el(
     "ol",
-    { className: big ? "bars big" : "bars" },
+    { className },
     ...rows.map((r) => {
       const fill = el("span", { className: "bar-fill" });
-      fill.style.width = `${Math.min(100, r.pct)}%`;
+      fill.style.width = `${Math.max(0, Math.min(100, r.percent))}%`; // CSSOM: allowed by the CSP
       const track = el("span", { className: "bar-track" }, fill);
       track.setAttribute("aria-hidden", "true");
       const head = el(
         "span",
         { className: "bar-head" },
-        el("span", { textContent: barLabel(r.text, r) }),
-        el("span", { className: "bar-value", textContent: r.value ?? `${r.pct}% (${r.count})` }),
+        el("span", { className: "bar-label", textContent: (r.right ? "✓ " : "") + barLabel(r.label, { correct: r.right, mine: r.mine }) }),
+        el("span", { className: "bar-value", textContent: r.value }),
       );
-      const li = el("li", { className: [r.mine ? "mine" : "", r.correct ? "correct" : ""].join(" ").trim() }, head, track);
-      if (r.correct) li.prepend(el("span", { className: "tick", textContent: "✓ " }));
-      return li;
+      return el("li", { className: [r.mine ? "mine" : "", r.right ? "right" : ""].join(" ").trim() }, head, track);
     }),
   );
 }
 
-/** The rationale of a revealed knowledge check (or nothing). */
-export function rationale(q) {
-  if (!q.revealed || !q.rationale) return "";
-  return el("p", { className: "rationale" }, el("strong", { textContent: t("Why: ") }), q.rationale);
+/** The knowledge check once revealed: the correct answer(s) in words and the rationale. */
+export function checkBox(q, mine) {
+  if (!q.revealed || !Array.isArray(q.correct)) return "";
+  const names = (q.options || []).filter((o) => q.correct.includes(o.id)).map(label);
+  const chosen = Array.isArray(mine) ? mine : mine === undefined ? null : [mine];
+  const right = chosen !== null && sameSet(chosen, q.correct);
+  const verdict = chosen === null ? "" : right ? t("You answered correctly.") : t("Your answer was not the correct one.");
+  return el(
+    "div",
+    { className: "check" },
+    el("p", {}, el("strong", { textContent: "✓ " + t("Correct answer:") }), " " + names.join("; ")),
+    verdict ? el("p", { className: right ? "verdict-right" : "verdict-wrong", textContent: (right ? "✓ " : "✗ ") + verdict }) : "",
+    q.rationale ? el("p", { className: "rationale" }, el("strong", { textContent: t("Why:") }), " " + q.rationale) : "",
+  );
 }
+
+const sameSet = (a, b) => a.length === b.length && a.every((x) => b.includes(x));
 
 /** Lines of small text, empty ones left out. */
 export function lines(className, ...texts) {

@@ -1,29 +1,28 @@
-/* Rating / Likert scale: answered like single choice, summarised with median and mean. */
-import { num, t } from "../i18n.js";
-import { el } from "../dom.js";
-import { confidenceLine, label, lines } from "./common.js";
+/* Rating / Likert scale: answered like single choice (one tap on a point), shown like it
+ * (with published figures when the source has them), plus median and mean with its 95% interval. */
+import { t } from "../i18n.js";
+import { fmt, label } from "./common.js";
 import * as single from "./single.js";
 
-export const { field, describe, rows, form, phoneResults, screen, waitingText } = single;
+export const { field, compare, form, answerText, waitingText, screen } = single;
 
-/** The point's label for a median that is a scale value (1-based positions when no values). */
-function pointName(q, value) {
-  const points = q.options || [];
-  const found = points.find((o, i) => (o.value ?? i + 1) === value);
-  return found ? label(found) : num(value, { maximumFractionDigits: 1 });
+/** The point a median falls on, by the points' values (their positions when they have none). */
+export function pointName(options, value) {
+  const found = options.find((o, i) => (o.value ?? i + 1) === value);
+  return found ? `${label(found)} (${fmt(value, 1)})` : fmt(value, 1);
 }
 
-export function stats(q, summary) {
-  if (!summary || !summary.n) return [confidenceLine(summary)].filter(Boolean);
-  const out = [t("Median: {median}", { median: summary.median == null ? "—" : pointName(q, summary.median) })];
-  if (summary.mean != null) {
-    const ci = summary.mean_ci95;
-    const f = (x) => num(x, { maximumFractionDigits: 2, minimumFractionDigits: 2 });
-    out.push(ci ? t("Mean {mean} (95% interval {low} to {high})", { mean: f(summary.mean), low: f(ci[0]), high: f(ci[1]) }) : t("Mean {mean}", { mean: f(summary.mean) }));
+/** "Median: Likely (3) · mean 2.83 (95% interval 2.10 to 3.56)": the moderator's numbers. */
+export function stats(tally, options) {
+  if (!tally || !tally.n) return "";
+  const parts = [t("Median: {median}", { median: tally.median === null || tally.median === undefined ? "—" : pointName(options, tally.median) })];
+  const ci = tally.mean_ci95;
+  if (tally.mean !== null && tally.mean !== undefined) {
+    parts.push(
+      ci
+        ? t("mean {mean} (95% interval {low} to {high})", { mean: fmt(tally.mean), low: fmt(ci[0]), high: fmt(ci[1]) })
+        : t("mean {mean} (an interval needs 2 answers)", { mean: fmt(tally.mean) }),
+    );
   }
-  return [...out, confidenceLine(summary)].filter(Boolean);
-}
-
-export function panel(q, summary) {
-  return el("div", { className: "item-panel" }, single.panel(q, summary).firstChild, ...lines("fine", ...stats(q, summary)));
+  return parts.join(" · ");
 }

@@ -1,50 +1,32 @@
-/* Open text (≤ max_length): a word cloud and the list; the moderator hides answers from the room. */
+/* Open text (≤ max_length, at most 280): a word cloud and the list. The moderator can hide
+ * an answer from the room (hide_answer); hidden ones stay on the panel, marked. */
 import { t } from "../i18n.js";
 import { el } from "../dom.js";
-import { answersLine, confidenceLine, lines } from "./common.js";
+import { answersLine, lines } from "./common.js";
 
 export const field = "text";
+export const compare = false;
+export const answerText = (q, answer) => answer || "";
 
-export const describe = (q, answer) => answer || "";
-
-/** The cloud's words with a size step 1–5 by count (most frequent first, at most 30). */
-export function cloud(summary, most = 30) {
-  const words = ((summary && summary.words) || []).slice(0, most);
+/** The cloud's words, most used first (at most `most`), each with a size step 1–5 by count. */
+export function cloud(tally, most = 30) {
+  const words = ((tally && tally.words) || []).slice(0, most);
   const top = Math.max(1, ...words.map((w) => w.count));
-  return words.map((w) => ({ ...w, size: 1 + Math.round((4 * (w.count - 1)) / Math.max(1, top - 1)) }));
+  const low = Math.min(top, ...words.map((w) => w.count));
+  return words.map((w) => ({ ...w, size: top === low ? 3 : 1 + Math.round((4 * (w.count - low)) / (top - low)) }));
 }
 
-export function stats(q, summary) {
-  if (!summary) return [];
-  const hidden = summary.hidden ? t("{n} hidden from the room", { n: summary.hidden }) : "";
-  return [t("{n} answers, {shown} shown to the room", { n: summary.n, shown: summary.shown ?? summary.n }), hidden, confidenceLine(summary)].filter(Boolean);
+/** The panel's line: how many answers, how many the room sees. */
+export function shownLine(tally) {
+  if (!tally) return "";
+  const hidden = tally.hidden || 0;
+  return hidden ? t("{n} answers; {hidden} hidden from the room.", { n: tally.n, hidden }) : "";
 }
 
-export function form(q, { answer, disabled, submit }) {
-  const id = `text-${q.question_id}`;
-  const max = q.max_length || 280;
-  const area = el("textarea", { id, maxLength: max, rows: 3, value: answer || "", disabled });
-  const count = el("p", { className: "qa-count", id: `${id}-count` });
-  const error = el("p", { className: "field-error", hidden: true });
-  area.setAttribute("aria-describedby", count.id);
-  const show = () => (count.textContent = `${area.value.length} / ${max}`);
-  area.addEventListener("input", show);
-  show();
-  const send = el("button", { type: "submit", className: "primary", textContent: t("Send answer"), disabled });
-  const box = el("form", { className: "options text-answer", noValidate: true }, el("label", { htmlFor: id, textContent: t("Your answer") }), area, count, error, send);
-  box.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const text = area.value.trim();
-    error.textContent = text ? "" : t("Type an answer first.");
-    error.hidden = Boolean(text);
-    if (text) submit(text);
-  });
-  return box;
-}
-
-function cloudBox(summary) {
-  const words = cloud(summary);
-  const box = el("p", { className: "cloud" }, ...words.map((w) => el("span", { className: `w${w.size}`, textContent: w.word, title: String(w.count) })));
+function cloudBox(tally) {
+  const words = cloud(tally);
+  if (!words.length) return "";
+  const box = el("ul", { className: "word-cloud" }, ...words.map((w) => el("li", { className: `w${w.size}`, textContent: w.word })));
   box.setAttribute("aria-label", t("Most used words: {words}", { words: words.map((w) => `${w.word} (${w.count})`).join(", ") }));
   return box;
 }
@@ -52,14 +34,14 @@ function cloudBox(summary) {
 function list(answers, hide) {
   return el(
     "ul",
-    { className: "answers" },
+    { className: "text-answers" },
     ...answers.map((a) => {
-      const li = el("li", { className: a.hidden ? "hidden-answer" : "" }, el("span", { textContent: a.text }));
+      const li = el("li", { className: a.hidden ? "hidden-answer" : "" }, el("span", { className: "answer-text", textContent: a.text }));
       li.dataset.answer = a.id;
       if (hide) {
-        if (a.hidden) li.append(" ", el("span", { className: "badge", textContent: t("hidden") }));
+        if (a.hidden) li.append(" ", el("span", { className: "tag", textContent: t("hidden from the room") }));
         const b = el("button", { type: "button", className: "small", textContent: a.hidden ? t("Show") : t("Hide") });
-        b.setAttribute("aria-label", (a.hidden ? t("Show to the room: {text}") : t("Hide from the room: {text}")).replace("{text}", a.text));
+        b.setAttribute("aria-label", a.hidden ? t("Show to the room: {text}", { text: a.text }) : t("Hide from the room: {text}", { text: a.text }));
         b.addEventListener("click", () => hide(a.id, !a.hidden));
         li.append(" ", b);
       }
@@ -68,17 +50,46 @@ function list(answers, hide) {
   );
 }
 
-export function phoneResults(q, summary, mine) {
-  return el("div", {}, el("p", { className: "muted", textContent: answersLine(summary.shown ?? summary.n) }), cloudBox(summary), list(summary.answers || []), mine ? el("p", { className: "fine", textContent: t("Your answer: {answer}", { answer: mine }) }) : "");
+export function form(q, ctx) {
+  const id = `text-${q.question_id}`;
+  const max = Math.min(q.max_length || 280, 280);
+  const area = el("textarea", { id, maxLength: max, rows: 3 });
+  const count = el("p", { className: "qa-count", id: `${id}-count` });
+  const error = el("p", { className: "field-error", hidden: true });
+  error.setAttribute("role", "alert");
+  area.setAttribute("aria-describedby", count.id);
+  const show = () => (count.textContent = `${area.value.length} / ${max}`);
+  area.addEventListener("input", show);
+  const send = el("button", { type: "submit", className: "primary send", textContent: t("Send answer") });
+  const root = el("form", { className: "options text-answer", noValidate: true }, el("label", { htmlFor: id, textContent: t("Your answer") }), area, count, error, send);
+  root.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = area.value.trim();
+    error.textContent = text ? "" : t("Type an answer first.");
+    error.hidden = Boolean(text);
+    if (text) ctx.submit(text);
+  });
+  let shown;
+  return {
+    root,
+    update(answer, disabled) {
+      area.disabled = send.disabled = disabled;
+      if (answer !== undefined && answer !== shown && document.activeElement !== area) area.value = answer;
+      shown = answer;
+      show();
+    },
+  };
 }
 
-/** ctx.hide(answer_id, hidden): the Hide/Show buttons (hide_answer event). */
-export function panel(q, summary, ctx = {}) {
-  return el("div", { className: "item-panel" }, cloudBox(summary), list(summary.answers || [], ctx.hide), ...lines("fine", ...stats(q, summary)));
+export function results(q, tally) {
+  return el("div", {}, el("p", { className: "muted", textContent: answersLine(tally.shown ?? tally.n) }), cloudBox(tally), list(tally.answers || []));
 }
 
-export function screen(q, summary) {
-  return el("div", { className: "item-screen" }, cloudBox(summary), list((summary.answers || []).slice(0, 8)));
+/** ctx.hide(answer_id, hidden): the Hide/Show button of each answer. */
+export function panel(q, ctx = {}) {
+  const root = el("div", { className: "item-panel" });
+  return { root, update: (tally) => root.replaceChildren(cloudBox(tally), list((tally && tally.answers) || [], ctx.hide), ...lines("stats-line", shownLine(tally))) };
 }
 
+export const screen = (q, tally) => el("div", { className: "s-text-answers" }, cloudBox(tally), list((tally.answers || []).slice(0, 6)));
 export const waitingText = () => t("Question open: type your answer, then send.");
