@@ -235,8 +235,8 @@ def _methods(doc: dict[str, Any]) -> list[Any]:
         f"An item needs at least {m['min_matched']} matched learners to be tested: below that no "
         "result could reach the 5% level; the report says “too few matched learners to tell”.",
         f"Across items: Holm-adjusted p-values (alpha = {m['alpha']}) decide each verdict; the "
-        f"pooled effect is a Mantel–Haenszel odds ratio, reported when at least {m['min_items']} items "
-        "were tested (outcomes teams aggregate at least 4).",
+        "pooled effect is a Mantel–Haenszel odds ratio, reported when at least "
+        f"{m['min_items']} items were tested (outcomes teams aggregate at least 4).",
         f"When learners are identified, a count under {m['min_cell']} in an aggregate table is "
         "shown as “<5”. Names never appear in this report.",
         "Level 5 items are those whose wording asks about change (a commitment statement and an "
