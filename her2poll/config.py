@@ -42,6 +42,9 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     #: Seconds between two tally broadcasts of one session (at most 10 a second).
     tally_interval: float = 0.1
+    #: Seconds the vote writer waits after a batch's first vote for more before it
+    #: commits: a steady stream shares commits too (each ack still follows its commit).
+    commit_linger: float = 0.005
     #: Largest Socket.IO message a client may send; votes are under 200 bytes.
     max_message_bytes: int = 4096
     #: Votes and joins a connection may send per second, and the burst above it.

@@ -17,8 +17,7 @@ from ..core.items import Summary
 from ..core.session import Participant, SessionState, normalize_code
 from . import identities, participants, qa, votes
 from .db import Database
-from .models import SessionRow
-from .rows import session_not_found
+from .rows import STAMPS_BY_CODE, session_not_found
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ def attendee_join(
     :param with_tallies: whether the attendee's view of a state shows the tallies.
     """
     with db.begin() as conn:
-        found = db.states.current(conn, SessionRow.code == normalize_code(code))
+        found = db.states.current(conn, STAMPS_BY_CODE, {"code": normalize_code(code)})
         if not found:
             raise session_not_found(code)
         ((state, _polls, qa_seq, stamp),) = found.values()

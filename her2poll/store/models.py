@@ -36,6 +36,21 @@ class Base(DeclarativeBase):
     pass
 
 
+class ActivityRow(Base):
+    """What a provider authors: its question set (items in order, settings), run as sessions."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The question-set document (format 2); its ``questions`` may still be empty.
+    questions_json: Mapped[str] = mapped_column(Text)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class SessionRow(Base):
     """One live session: a join code, its question-set snapshot and its secrets."""
 
@@ -62,6 +77,11 @@ class SessionRow(Base):
     #: Filtered words, one per line.
     qa_filter: Mapped[str] = mapped_column(Text, default="", server_default="")
     qa_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The activity this session is a run of (None: made from a file).
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: The language the moderator fixed for phones and projector (None: each its own).
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 

@@ -89,7 +89,9 @@ def test_attendee_pages_in_every_state_break_no_wcag_rule(live_server: Any, open
     expect(phone.locator("#results")).to_be_visible()
     check(phone, "attendee, results revealed while open")
     pq6.get_by_role("button", name="Close").click()
-    expect(phone.locator("#status")).to_have_text("Voting is closed. Your answer was recorded.")
+    expect(phone.locator("#status")).to_have_text(
+        "Voting is closed. Your answer was recorded. Results shown below."
+    )
     check(phone, "attendee closed and revealed")
     pq6.get_by_role("button", name="Hide results").click()
     expect(phone.locator("#results")).to_be_hidden()
