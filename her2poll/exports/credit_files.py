@@ -21,7 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from ..core.errors import Forbidden, NotFound
-from ..services.credit import AttendanceReport, LearnerRecord
+from ..store.identities import AttendanceReport, LearnerRecord
 from .pdf_chart import LIVE
 from .pdf_fonts import BOLD, ITALIC, REGULAR
 

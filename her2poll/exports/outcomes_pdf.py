@@ -82,6 +82,9 @@ def _pair(block: dict[str, Any]) -> list[Any]:
         s = block["share_right"]
         lines += f" Right: pre {_pct(s['pre'])}, post {_pct(s['post'])}."
     parts.append(_p(lines))
+    if not (block["answered"]["pre"] or block["answered"]["post"]):
+        parts.append(_p(block.get("verdict", "No answers."), "verdict"))
+        return [KeepTogether(parts)]
     chart = _chart(block)
     if chart is not None:
         parts.append(chart)
@@ -110,9 +113,9 @@ def _test_table(test: dict[str, Any], p_holm: float | None) -> Table:
             est + interval if odds else "–",
             _num(odds.get("cohens_d")),
         ]]  # fmt: skip
-        head = ["matched", "right→wrong / wrong→right", "McNemar exact p", "mid-p", "Holm p",
+        head = ["matched", "right to wrong / wrong to right", "McNemar exact p", "mid-p", "Holm p",
                 "odds ratio c/b (95% CI)", "Cohen's d"]  # fmt: skip
-        return _table(head, rows, [16 * mm, 30 * mm, 24 * mm, 18 * mm, 18 * mm, 40 * mm, 20 * mm])
+        return _table(head, rows, [18 * mm, 30 * mm, 24 * mm, 16 * mm, 16 * mm, 40 * mm, 20 * mm])
     sm = test.get("stuart_maxwell") or {}
     rows = [[
         str(test.get("n_matched", "–")),
@@ -120,7 +123,7 @@ def _test_table(test: dict[str, Any], p_holm: float | None) -> Table:
         format_p(sm["p_value"]) if sm.get("p_value") is not None else "–",
         format_p(p_holm) if p_holm is not None else "–",
     ]]  # fmt: skip
-    head = ["matched", "Stuart–Maxwell χ²", "df", "p", "Holm p"]
+    head = ["matched", "Stuart–Maxwell chi-square", "df", "p", "Holm p"]
     return _table(head, rows, [25 * mm, 35 * mm, 15 * mm, 30 * mm, 30 * mm])
 
 
@@ -143,8 +146,8 @@ def _single(block: dict[str, Any]) -> list[Any]:
         ]  # fmt: skip
         parts.append(_table(["answer", "learners", "share"], rows, [110 * mm, 25 * mm, 25 * mm]))
     if "statements" in block:
-        parts.append(_p(f"{block['statements']} written statement(s), listed per learner in the "
-                        "XLSX export (never beside a name in an aggregate sheet)."))  # fmt: skip
+        parts.append(_p(f"{block['statements']} written statement(s), listed by learner pseudonym "
+                        "in the session's answer export, never beside a name."))  # fmt: skip
     return [KeepTogether(parts)]
 
 
@@ -162,7 +165,10 @@ def _level1(doc: dict[str, Any]) -> list[Any]:
         ["PARS: physician learners", str(pars.get("physicians", "–"))],
         ["PARS: other learners", str(pars.get("other_learners", "–"))],
     ]  # fmt: skip
-    return [_p("Level 1 · Participation", "h2"), _table(["", "count"], rows, [120 * mm, 40 * mm])]
+    return [
+        _p("Level 1 · Participation", "h2_next"),
+        _table(["", "count"], rows, [120 * mm, 40 * mm]),
+    ]
 
 
 def write_pdf(doc: dict[str, Any], title: str, code: str, out: IO[bytes]) -> None:
@@ -179,18 +185,18 @@ def write_pdf(doc: dict[str, Any], title: str, code: str, out: IO[bytes]) -> Non
         ),
         _p(doc["summary_verdict"], "verdict"),
         *_level1(doc),
-        _p("Level 2 · Satisfaction (evaluation)", "h2"),
+        _p("Level 2 · Satisfaction (evaluation)", "h2_next"),
     ]
     for b in doc["level2_satisfaction"] or []:
         story.extend(_single(b))
     if not doc["level2_satisfaction"]:
         story.append(_p("No evaluation items in this activity."))
-    story.append(_p("Level 3 · Knowledge (pre/post knowledge checks)", "h2"))
+    story.append(_p("Level 3 · Knowledge (pre/post knowledge checks)", "h2_next"))
     for b in doc["level3_knowledge"]:
         story.extend(_pair(b))
     if not doc["level3_knowledge"]:
         story.append(_p("No pre/post items with a correct answer."))
-    story.append(_p("Level 4 · Competence and confidence", "h2"))
+    story.append(_p("Level 4 · Competence and confidence", "h2_next"))
     for b in doc["level4_competence"]["items"]:
         story.extend(_pair(b))
     conf = doc["level4_competence"]["confidence"]
@@ -200,8 +206,8 @@ def write_pdf(doc: dict[str, Any], title: str, code: str, out: IO[bytes]) -> Non
                  str(c["n_matched"])] for c in conf]  # fmt: skip
         story.append(_p("“How sure are you?” (1–4) on the knowledge checks, pre vs post", "h3"))
         story.append(_table(["item", "mean pre", "mean post", "mean change (matched)", "matched"],
-                            rows, [70 * mm, 24 * mm, 24 * mm, 26 * mm, 16 * mm]))  # fmt: skip
-    story.append(_p("Level 5 · Commitment to change", "h2"))
+                            rows, [66 * mm, 24 * mm, 24 * mm, 26 * mm, 20 * mm]))  # fmt: skip
+    story.append(_p("Level 5 · Commitment to change", "h2_next"))
     for b in doc["level5_commitment"] or []:
         story.extend(_single(b))
     if not doc["level5_commitment"]:
@@ -223,17 +229,18 @@ def _methods(doc: dict[str, Any]) -> list[Any]:
         "before and after. Counts of matched, pre-only and post-only learners are stated per item.",
         "Right/wrong items: McNemar's exact test (two-sided binomial on the discordant pairs) "
         "decides; the mid-p (Fagerland et al. 2013) is shown beside it. The odds ratio is c/b "
-        "(wrong→right over right→wrong) with an exact interval; Cohen's d = ln(OR)/1.81 "
+        "(wrong to right over right to wrong) with an exact interval; Cohen's d = ln(OR)/1.81 "
         "(Chinn 2000).",
         "Items answered on a k-point scale: Stuart–Maxwell test of marginal homogeneity.",
         f"An item needs at least {m['min_matched']} matched learners to be tested: below that no "
         "result could reach the 5% level; the report says “too few matched learners to tell”.",
-        f"Across items: Holm-adjusted p-values (α = {m['alpha']}) decide each verdict; the pooled "
-        f"effect is a Mantel–Haenszel odds ratio, reported when at least {m['min_items']} items "
-        "were tested (outcomes teams aggregate at least 4).",
+        f"Across items: Holm-adjusted p-values (alpha = {m['alpha']}) decide each verdict; the "
+        "pooled effect is a Mantel–Haenszel odds ratio, reported when at least "
+        f"{m['min_items']} items were tested (outcomes teams aggregate at least 4).",
         f"When learners are identified, a count under {m['min_cell']} in an aggregate table is "
         "shown as “<5”. Names never appear in this report.",
         "Level 5 items are those whose wording asks about change (a commitment statement and an "
-        "intent-to-change scale); statements themselves are in the per-learner export.",
+        "intent-to-change scale); the statements are in the session's answer export, by "
+        "learner pseudonym.",
     ]
-    return [_p("Methods", "h2"), *[_p(t, "para") for t in text]]
+    return [_p("Methods", "h2_next"), *[_p(t, "para") for t in text]]

@@ -6,54 +6,19 @@ are read only here and in the certificate; the answer exports never see them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from ..core.attendance import Attendance, Profession, attendance, pars_counts
+from ..core.attendance import attendance
 from ..core.errors import BadRequest, Forbidden, NotFound
 from ..core.learners import Identity, IdentityMode, parse_identity
 from ..core.session import SessionState, normalize_code
 from ..store import identities
 from ..store.db import Database
-from ..store.identities import Credit, Learner
+from ..store.identities import AttendanceReport, Credit, LearnerRecord
 from ..store.sessions import get_session
 from . import identity as tokens
 
-
-@dataclass(frozen=True)
-class LearnerRecord:
-    """One learner's attendance, with their identity when they gave one."""
-
-    learner: Learner
-    attendance: Attendance
-
-    @property
-    def public_id(self) -> str:
-        return self.learner.public_id
-
-
-@dataclass(frozen=True)
-class AttendanceReport:
-    """A session's attendance as of ``now``: settings, items asked, every learner."""
-
-    state: SessionState
-    credit: Credit
-    asked: tuple[str, ...]
-    records: tuple[LearnerRecord, ...]
-    now: datetime
-
-    @property
-    def identified(self) -> bool:
-        return self.credit.mode is IdentityMode.IDENTIFIED
-
-    def pars(self) -> dict[str, int]:
-        """PARS learner counts: in an identified session, the learners who identified."""
-        people: list[Profession | None]
-        if self.identified:
-            people = [r.learner.profession for r in self.records if r.learner.profession]
-        else:  # no professions known: everyone who took part counts as an other learner
-            people = [None for r in self.records if r.attendance.items_answered]
-        return pars_counts(people)
+__all__ = ["AttendanceReport", "LearnerRecord", "purge", "report", "set_mode"]
 
 
 def set_mode(db: Database, code: str, mode: object, threshold: object = None) -> Credit:

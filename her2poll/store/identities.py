@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from ..core.attendance import DEFAULT_THRESHOLD, Interval, Profession
+from ..core.attendance import DEFAULT_THRESHOLD, Attendance, Interval, Profession, pars_counts
 from ..core.errors import NotFound
 from ..core.items import Answer
 from ..core.learners import CONSENT_TEXT, Identity, IdentityMode
 from ..core.questions import QuestionSet
-from ..core.session import normalize_code
+from ..core.session import SessionState, normalize_code
 from .db import Database
 from .models import (
     AnswerRow,
@@ -58,6 +58,42 @@ class Learner:
     intervals: tuple[Interval, ...]
     answered: frozenset[str]
     purged: bool = False
+
+
+@dataclass(frozen=True)
+class LearnerRecord:
+    """One learner's attendance, with their identity when they gave one."""
+
+    learner: Learner
+    attendance: Attendance
+
+    @property
+    def public_id(self) -> str:
+        return self.learner.public_id
+
+
+@dataclass(frozen=True)
+class AttendanceReport:
+    """A session's attendance as of ``now``: settings, items asked, every learner."""
+
+    state: SessionState
+    credit: Credit
+    asked: tuple[str, ...]
+    records: tuple[LearnerRecord, ...]
+    now: datetime
+
+    @property
+    def identified(self) -> bool:
+        return self.credit.mode is IdentityMode.IDENTIFIED
+
+    def pars(self) -> dict[str, int]:
+        """PARS learner counts: in an identified session, the learners who identified."""
+        people: list[Profession | None]
+        if self.identified:
+            people = [r.learner.profession for r in self.records if r.learner.profession]
+        else:  # no professions known: everyone who took part counts as an other learner
+            people = [None for r in self.records if r.attendance.items_answered]
+        return pars_counts(people)
 
 
 def _session_id(conn: Connection, code: str) -> int:

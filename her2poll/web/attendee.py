@@ -6,7 +6,10 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..core.learners import CONSENT_TEXT, IdentityMode
 from ..core.session import normalize_code
+from ..services import credit
+from ..store.db import get_db
 from ..store.repository import get_store
 from . import i18n, links
 
@@ -35,7 +38,11 @@ def page(code: str) -> str | tuple[str, int]:
     store = get_store()
     state = store.session(code[:12])  # NotFound becomes a 404 page
     i18n.use_room_language(store.room_language(state.code))
-    return render_template("attendee.html", code=state.code, title=state.title)
+    identified = credit.credit_of(get_db(), state.code).mode is IdentityMode.IDENTIFIED
+    return render_template(
+        "attendee.html", code=state.code, title=state.title, identified=identified,
+        consent_text=CONSENT_TEXT,
+    )  # fmt: skip
 
 
 @bp.get("/qr/<code>.svg")
