@@ -195,7 +195,7 @@ def test_every_item_type_on_phone_panel_and_projector(
     # --- open text: counter, words, hide an answer ----------------------------------------
     act(moderator, "BARRIER", "Open")
     a.get_by_label("Your answer").fill("No MRI slots")
-    expect(a.locator(".qa-count")).to_have_text("12 / 280")
+    expect(a.locator("#text-BARRIER-count")).to_have_text("12 / 280")
     a.get_by_role("button", name="Send answer").click()
     b.get_by_label("Your answer").fill("Scanner time is short for MRI")
     b.get_by_role("button", name="Send answer").click()
@@ -229,10 +229,11 @@ def test_every_item_type_on_phone_panel_and_projector(
     for phone in (a, b):
         expect(phone.locator("#status")).to_contain_text("Answer recorded")
     expect(b.locator("#sent")).to_contain_text(
-        "1. Activity in the brain; 2. Quality of life; 3. Progression-free survival"
+        "1. Activity in the brain  2. Quality of life  3. Progression-free survival"
     )
     priority = card(moderator, "PRIORITY")
-    expect(priority.locator(".item-panel li").first).to_contain_text("1. Quality of life")
+    expect(priority.locator(".item-panel li").first).to_contain_text("Quality of life")
+    expect(priority.locator(".item-panel li").first).to_contain_text("Borda 5")
     expect(priority.locator(".item-panel li").first).to_contain_text("mean rank 1.5")
     act(moderator, "PRIORITY", "Close")
     act(moderator, "PRIORITY", "Reveal results")

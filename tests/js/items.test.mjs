@@ -172,3 +172,17 @@ describe("the countdown", () => {
     assert.equal(countdownText(0), "Time is up");
   });
 });
+
+describe("ranking with up/down buttons", () => {
+  it("moves an option up or down, never past the ends", () => {
+    assert.deepEqual(ranking.move(["a", "b", "c"], 2, -1), ["a", "c", "b"]);
+    assert.deepEqual(ranking.move(["a", "b", "c"], 0, 1), ["b", "a", "c"]);
+    assert.deepEqual(ranking.move(["a", "b", "c"], 0, -1), ["a", "b", "c"]);
+    assert.deepEqual(ranking.move(["a", "b", "c"], 2, 1), ["a", "b", "c"]);
+  });
+  it("starts from the sent ranking, the rest after it in the question's order", () => {
+    assert.deepEqual(ranking.startOrder(["a", "b", "c", "d"], ["c", "a"]), ["c", "a", "b", "d"]);
+    assert.deepEqual(ranking.startOrder(["a", "b"], undefined), ["a", "b"]);
+    assert.deepEqual(ranking.startOrder(["a", "b"], ["x", "b"]), ["b", "a"]);
+  });
+});
