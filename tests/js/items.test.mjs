@@ -82,9 +82,9 @@ describe("rating", () => {
   it("names the median's point and gives the mean with its 95% interval", () => {
     assert.equal(
       rating.stats({ n: 3, median: 2, mean: 2, mean_ci95: [0.5, 3.5] }, points),
-      "Median: Somewhat unlikely (2) · mean 2 (95% interval 0.5 to 3.5)",
+      "Median: Somewhat unlikely (2) · mean 2.00 (95% interval 0.50 to 3.50)",
     );
-    assert.equal(rating.stats({ n: 1, median: 3, mean: 3, mean_ci95: null }, points), "Median: Likely (3) · mean 3 (an interval needs 2 answers)");
+    assert.equal(rating.stats({ n: 1, median: 3, mean: 3, mean_ci95: null }, points), "Median: Likely (3) · mean 3.00 (an interval needs 2 answers)");
     assert.equal(rating.stats({ n: 0 }, points), "");
   });
   it("a median between two points is a number", () => {
@@ -122,6 +122,8 @@ describe("numeric", () => {
     const tally = { n: 4, histogram: [{ lo: 0, hi: 50, count: 3 }, { lo: 50, hi: 100, count: 1 }], median: 20, q1: 10, q3: 30, min: 5, max: 95, mean: 33.75, outliers: [95] };
     const rows = numeric.histogramRows(q, tally, 100);
     assert.deepEqual(rows.map((r) => [r.label, r.value, r.percent, r.mine]), [["0–50%", "3", 100, false], ["50–100%", "1", 33, true]]);
+    const thirds = numeric.histogramRows(q, { histogram: [{ lo: 0, hi: 33.333, count: 1 }] });
+    assert.equal(thirds[0].label, "0–33%");
     const lines = numeric.summaryLines(q, tally);
     assert.equal(lines[0], "Median 20% (IQR 10% to 30%)");
     assert.equal(lines[2], "Outliers (kept in the histogram): 95%");
