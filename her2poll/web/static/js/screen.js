@@ -129,7 +129,9 @@ function renderClock(q) {
 /** The live answers of a type without the published chart: big bars, words, numbers. */
 function renderCustom(q, view) {
   const tally = tallies[q.question_id] || q.results || null;
-  $("s-n").textContent = nt("{n} answer", "{n} answers", tally ? tally.n : 0);
+  // Open text: the answers the room may see (hidden ones are not counted on the projector).
+  const n = tally ? tally.shown ?? tally.n : 0;
+  $("s-n").textContent = nt("{n} answer", "{n} answers", n);
   const signature = JSON.stringify([q.question_id, tally, q.correct]);
   if (signature === drawn) return;
   drawn = signature;
