@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { RENDERERS, renderer } from "../../her2poll/web/static/js/items/index.js";
+import { load, loadAll, renderer } from "../../her2poll/web/static/js/items/index.js";
 import { barLabel, confidenceLine, correctLine, isRight, label } from "../../her2poll/web/static/js/items/common.js";
 import { choiceRows } from "../../her2poll/web/static/js/items/choice.js";
 import * as multiple from "../../her2poll/web/static/js/items/multiple.js";
@@ -17,6 +17,8 @@ const options = [
   { id: "A", text: "Trastuzumab deruxtecan" },
   { id: "B", text: "Trastuzumab emtansine", note: "Not itemised in the source." },
 ];
+
+const RENDERERS = await loadAll();
 
 describe("the registry", () => {
   it("has one renderer per item type, each with its vote field", () => {
@@ -36,6 +38,11 @@ describe("the registry", () => {
         assert.equal(typeof r.panel, "function", type);
       }
     }
+  });
+
+  it("loads a type's renderer on demand, once", async () => {
+    assert.equal(await load({ type: "text" }), RENDERERS.text);
+    assert.equal(await load({ type: "no-such-type" }), RENDERERS.single);
   });
 
   it("reads an untyped question (question-set format 1) as single choice", () => {

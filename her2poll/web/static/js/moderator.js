@@ -14,8 +14,10 @@ import { ask, connect, joiner, newest, sessionStore, stored, takeSecret } from "
 import { mountQaPanel } from "./qa-panel.js";
 import { formatP, verdictText } from "./verdict.js";
 import { countdownText, deadlineOf, secondsLeft, ticker } from "./countdown.js";
-import { renderer } from "./items/index.js";
+import { loadAll, renderer } from "./items/index.js";
 import { fmt } from "./items/common.js";
+
+await loadAll(); // the panel and the projector draw every type
 
 const code = $("app").dataset.code;
 const KEY_SLOT = `her2poll:key:${code}`;

@@ -13,8 +13,10 @@ import { connect, joiner, newest, takeSecret } from "./live.js";
 import { drawQaStage, screenMode } from "./qa-screen.js";
 import { verdictText } from "./verdict.js";
 import { countdownText, deadlineOf, secondsLeft, ticker } from "./countdown.js";
-import { renderer } from "./items/index.js";
+import { loadAll, renderer } from "./items/index.js";
 import { checkBox } from "./items/common.js";
+
+await loadAll(); // the panel and the projector draw every type
 
 const code = $("app").dataset.code;
 
