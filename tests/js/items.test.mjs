@@ -110,7 +110,7 @@ describe("multiple choice", () => {
     assert.equal(multiple.valid(q, ["A", "B", "C"]), false);
   });
   it("says the percent is of respondents", () => {
-    assert.match(multiple.respondentsLine({ n: 4, selections: 7 }), /^4 respondents ticked 7 answers; each bar is the % of respondents/);
+    assert.match(multiple.respondentsLine({ n: 4, selections: 7 }), /^4 respondents ticked 7 answers; each bar is the share of respondents/);
     assert.equal(multiple.answerText(q, ["C", "A"]), "Trastuzumab deruxtecan; C");
   });
 });
