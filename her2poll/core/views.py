@@ -106,8 +106,7 @@ def screen_tally(snap: Snapshot, connected: int, moderator: View | None = None) 
     return {
         **full,
         "tallies": {q: t.room_dict() for q, t in snap.tallies.items() if q in revealed},
-        # How many have answered, of every question: the projector shows it while a
-        # question is open, without its results.
+        # Every question's number of answers (the projector shows it while voting runs).
         "answered": {q: t.n for q, t in snap.tallies.items()},
         "comparison": {q: c for q, c in full["comparison"].items() if q in revealed},
     }

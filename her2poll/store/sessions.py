@@ -18,7 +18,11 @@ from .rows import find_session, session_not_found
 
 
 def create_session(
-    db: Database, questions: QuestionSet, secrets: Secrets, title: str | None = None
+    db: Database,
+    questions: QuestionSet,
+    secrets: Secrets,
+    title: str | None = None,
+    activity_id: int | None = None,
 ) -> SessionState:
     """Create a session with a fresh join code, all polls pending."""
     for _attempt in range(10):
@@ -36,6 +40,7 @@ def create_session(
                         "version": 1,
                         "vote_seq": 0,
                         "created_at": utcnow(),
+                        "activity_id": activity_id,
                     },
                 ).scalar_one()
                 insert_polls(conn, session_id, questions)

@@ -6,7 +6,19 @@ from flask import Flask, Response
 from flask.sessions import SessionInterface, SessionMixin
 from flask_compress import Compress
 
-from . import api, attendee, errors, exports, health, i18n, moderator, screen, vendor
+from . import (
+    api,
+    attendee,
+    authoring,
+    credit,
+    errors,
+    exports,
+    health,
+    i18n,
+    moderator,
+    screen,
+    vendor,
+)
 
 #: No inline script or style anywhere: a script injected into a page cannot run.
 CSP = "; ".join(
@@ -66,7 +78,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
     Compress(app)
-    for module in (health, attendee, moderator, screen, api, exports):
+    for module in (health, attendee, moderator, authoring, screen, api, exports, credit):
         app.register_blueprint(module.bp)
     vendor.init_app(app)
     i18n.init_app(app)
