@@ -6,6 +6,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..core.errors import NotFound
 from ..core.learners import CONSENT_TEXT, IdentityMode
 from ..core.session import normalize_code
 from ..services import credit
@@ -29,6 +30,16 @@ def join() -> BaseResponse | tuple[str, int]:
     if not code:
         error = _("Type the code shown on screen.")
         return render_template("home.html", error=error, code=""), 400
+    typed = request.args.get("code", "")[:16]
+    try:
+        get_store().session(code)
+    except NotFound:
+        # The same page, what was typed still in the box, and why it did not work.
+        error = _(
+            "No session has the code %(code)s. Check the code on the screen and try again.",
+            code=code,
+        )
+        return render_template("home.html", error=error, code=typed), 404
     return redirect(url_for("attendee.page", code=code))
 
 

@@ -63,8 +63,9 @@ def test_the_front_door_and_error_pages_break_no_wcag_rule(
     expect(home.locator("#code-error")).to_be_visible()
     check(home, "home, no code typed")
     home.goto(f"{live_server.url}/join?code=NOPE99")
-    expect(home.get_by_role("heading", level=1)).to_have_text("Not found")
-    check(home, "join with a wrong code (404 page)")
+    expect(home.locator("#code-error")).to_contain_text("NOPE99")  # the same page, code kept
+    expect(home.get_by_label("Join code")).to_have_value("NOPE99")
+    check(home, "join with a wrong code")
     home.goto(f"{live_server.url}/no/such/page")
     check(home, "unknown address (404 page)")
     check.done()

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { RENDERERS, renderer } from "../../her2poll/web/static/js/items/index.js";
+import { load, loadAll, renderer } from "../../her2poll/web/static/js/items/index.js";
 import { barLabel, confidenceLine, correctLine, isRight, label } from "../../her2poll/web/static/js/items/common.js";
 import { choiceRows } from "../../her2poll/web/static/js/items/choice.js";
 import * as multiple from "../../her2poll/web/static/js/items/multiple.js";
@@ -17,6 +17,8 @@ const options = [
   { id: "A", text: "Trastuzumab deruxtecan" },
   { id: "B", text: "Trastuzumab emtansine", note: "Not itemised in the source." },
 ];
+
+const RENDERERS = await loadAll();
 
 describe("the registry", () => {
   it("has one renderer per item type, each with its vote field", () => {
@@ -36,6 +38,11 @@ describe("the registry", () => {
         assert.equal(typeof r.panel, "function", type);
       }
     }
+  });
+
+  it("loads a type's renderer on demand, once", async () => {
+    assert.equal(await load({ type: "text" }), RENDERERS.text);
+    assert.equal(await load({ type: "no-such-type" }), RENDERERS.single);
   });
 
   it("reads an untyped question (question-set format 1) as single choice", () => {
@@ -82,9 +89,9 @@ describe("rating", () => {
   it("names the median's point and gives the mean with its 95% interval", () => {
     assert.equal(
       rating.stats({ n: 3, median: 2, mean: 2, mean_ci95: [0.5, 3.5] }, points),
-      "Median: Somewhat unlikely (2) · mean 2 (95% interval 0.5 to 3.5)",
+      "Median: Somewhat unlikely (2) · mean 2.00 (95% interval 0.50 to 3.50)",
     );
-    assert.equal(rating.stats({ n: 1, median: 3, mean: 3, mean_ci95: null }, points), "Median: Likely (3) · mean 3 (an interval needs 2 answers)");
+    assert.equal(rating.stats({ n: 1, median: 3, mean: 3, mean_ci95: null }, points), "Median: Likely (3) · mean 3.00 (an interval needs 2 answers)");
     assert.equal(rating.stats({ n: 0 }, points), "");
   });
   it("a median between two points is a number", () => {
@@ -103,7 +110,7 @@ describe("multiple choice", () => {
     assert.equal(multiple.valid(q, ["A", "B", "C"]), false);
   });
   it("says the percent is of respondents", () => {
-    assert.match(multiple.respondentsLine({ n: 4, selections: 7 }), /^4 respondents ticked 7 answers; each bar is the % of respondents/);
+    assert.match(multiple.respondentsLine({ n: 4, selections: 7 }), /^4 respondents ticked 7 answers; each bar is the share of respondents/);
     assert.equal(multiple.answerText(q, ["C", "A"]), "Trastuzumab deruxtecan; C");
   });
 });
@@ -122,6 +129,8 @@ describe("numeric", () => {
     const tally = { n: 4, histogram: [{ lo: 0, hi: 50, count: 3 }, { lo: 50, hi: 100, count: 1 }], median: 20, q1: 10, q3: 30, min: 5, max: 95, mean: 33.75, outliers: [95] };
     const rows = numeric.histogramRows(q, tally, 100);
     assert.deepEqual(rows.map((r) => [r.label, r.value, r.percent, r.mine]), [["0–50%", "3", 100, false], ["50–100%", "1", 33, true]]);
+    const thirds = numeric.histogramRows(q, { histogram: [{ lo: 0, hi: 33.333, count: 1 }] });
+    assert.equal(thirds[0].label, "0–33%");
     const lines = numeric.summaryLines(q, tally);
     assert.equal(lines[0], "Median 20% (IQR 10% to 30%)");
     assert.equal(lines[2], "Outliers (kept in the histogram): 95%");
@@ -170,5 +179,19 @@ describe("the countdown", () => {
     assert.equal(clock(75), "1:15");
     assert.equal(countdownText(42), "Time left 0:42");
     assert.equal(countdownText(0), "Time is up");
+  });
+});
+
+describe("ranking with up/down buttons", () => {
+  it("moves an option up or down, never past the ends", () => {
+    assert.deepEqual(ranking.move(["a", "b", "c"], 2, -1), ["a", "c", "b"]);
+    assert.deepEqual(ranking.move(["a", "b", "c"], 0, 1), ["b", "a", "c"]);
+    assert.deepEqual(ranking.move(["a", "b", "c"], 0, -1), ["a", "b", "c"]);
+    assert.deepEqual(ranking.move(["a", "b", "c"], 2, 1), ["a", "b", "c"]);
+  });
+  it("starts from the sent ranking, the rest after it in the question's order", () => {
+    assert.deepEqual(ranking.startOrder(["a", "b", "c", "d"], ["c", "a"]), ["c", "a", "b", "d"]);
+    assert.deepEqual(ranking.startOrder(["a", "b"], undefined), ["a", "b"]);
+    assert.deepEqual(ranking.startOrder(["a", "b"], ["x", "b"]), ["b", "a"]);
   });
 });

@@ -12,7 +12,7 @@ import { $, el } from "./dom.js";
 import { ask, backoff, connect, joiner, newest, retryable } from "./live.js";
 import { mountQaPhone, mountTabs, qaPhone } from "./qa-phone.js";
 import { countdownText, deadlineOf, secondsLeft, ticker } from "./countdown.js";
-import { renderer } from "./items/index.js";
+import { load, renderer } from "./items/index.js";
 import { checkBox } from "./items/common.js";
 
 const app = document.getElementById("app");
@@ -210,6 +210,8 @@ function drop(vote, message) {
 
 function render() {
   const q = state && state.current;
+  // The renderer of this item's type, fetched the first time such an item is shown.
+  if (q && !renderer(q)) return void load(q).then(render, () => renderStatus(null));
   const showing = q && q.state !== "pending";
   $("waiting").hidden = Boolean(showing);
   $("question").hidden = !showing;

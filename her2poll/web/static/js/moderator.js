@@ -14,8 +14,10 @@ import { ask, connect, joiner, newest, sessionStore, stored, takeSecret } from "
 import { mountQaPanel } from "./qa-panel.js";
 import { formatP, verdictText } from "./verdict.js";
 import { countdownText, deadlineOf, secondsLeft, ticker } from "./countdown.js";
-import { renderer } from "./items/index.js";
+import { loadAll, renderer } from "./items/index.js";
 import { fmt } from "./items/common.js";
+
+await loadAll(); // the panel and the projector draw every type
 
 const code = $("app").dataset.code;
 const KEY_SLOT = `her2poll:key:${code}`;
@@ -243,7 +245,7 @@ function card(q, position) {
     : "";
   const panelView = view.compare ? null : view.panel(q, { hide: hideAnswer });
   const body = view.compare
-    ? el("div", { className: "q-body" }, table, el("div", { className: "q-chart" }, chart, verdict, note, fine))
+    ? el("div", { className: "q-body" }, el("div", { className: "q-table" }, table, optionNotes(q)), el("div", { className: "q-chart" }, chart, verdict, note, fine))
     : el("div", { className: "q-body single-col" }, panelView.root);
   const stats = el("p", { className: "stats-line", hidden: true });
   const check = el("p", { className: "check-line", hidden: true });
@@ -275,6 +277,18 @@ function card(q, position) {
   root.dataset.type = q.type || "single";
   cards.set(q.id, { q, view, panelView, position, root, badge, shown, buttons, n, rows, chart, verdict, note, test, summary, stats, check, sure, clock, clockText, drawn: null });
   return root;
+}
+
+/** The editor's notes on options ("Not itemised in the source."), apart from the labels:
+ * for the moderator only, never part of what a phone or the projector shows. */
+function optionNotes(q) {
+  const noted = (q.options || []).filter((o) => o.note);
+  if (!noted.length) return "";
+  return el(
+    "ul",
+    { className: "hint option-notes" },
+    ...noted.map((o) => el("li", {}, el("strong", { textContent: t("Note on “{option}”:", { option: o.text }) }), " " + o.note)),
+  );
 }
 
 /** The answer key of a knowledge check, for the moderator (the room sees it on reveal). */

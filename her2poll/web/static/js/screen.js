@@ -13,8 +13,10 @@ import { connect, joiner, newest, takeSecret } from "./live.js";
 import { drawQaStage, screenMode } from "./qa-screen.js";
 import { verdictText } from "./verdict.js";
 import { countdownText, deadlineOf, secondsLeft, ticker } from "./countdown.js";
-import { renderer } from "./items/index.js";
+import { loadAll, renderer } from "./items/index.js";
 import { checkBox } from "./items/common.js";
+
+await loadAll(); // the panel and the projector draw every type
 
 const code = $("app").dataset.code;
 
@@ -129,7 +131,9 @@ function renderClock(q) {
 /** The live answers of a type without the published chart: big bars, words, numbers. */
 function renderCustom(q, view) {
   const tally = tallies[q.question_id] || q.results || null;
-  $("s-n").textContent = nt("{n} answer", "{n} answers", tally ? tally.n : 0);
+  // Open text: the answers the room may see (hidden ones are not counted on the projector).
+  const n = tally ? tally.shown ?? tally.n : 0;
+  $("s-n").textContent = nt("{n} answer", "{n} answers", n);
   const signature = JSON.stringify([q.question_id, tally, q.correct]);
   if (signature === drawn) return;
   drawn = signature;

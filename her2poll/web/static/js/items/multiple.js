@@ -30,7 +30,7 @@ export function valid(q, ids) {
 
 /** The moderator's and the room's line under the bars. */
 export function respondentsLine(tally) {
-  return tally && tally.n ? t("{n} respondents ticked {selections} answers; each bar is the % of respondents who ticked it.", tally) : "";
+  return tally && tally.n ? t("{n} respondents ticked {selections} answers; each bar is the share of respondents who ticked it.", tally) : "";
 }
 
 export function form(q, ctx) {

@@ -1,4 +1,4 @@
-/* Ranking: put rank_count options in order (tap them in order, tap again to take back);
+/* Ranking: put the options in order with up/down buttons (the top rank_count are the answer);
  * summarised by Borda score (highest first) and mean rank. */
 import { t } from "../i18n.js";
 import { el } from "../dom.js";
@@ -42,46 +42,81 @@ export function bordaLine(q) {
   return t("Borda score: ranked 1st of {k} scores {k}, 2nd {k1}, and so on; not ranked 0.", { k, k1: k - 1 });
 }
 
+/** A copy of `order` with the item at `index` moved by `delta` (-1 up, +1 down), never past the ends. */
+export function move(order, index, delta) {
+  const to = index + delta;
+  if (to < 0 || to >= order.length) return order.slice();
+  const next = order.slice();
+  [next[index], next[to]] = [next[to], next[index]];
+  return next;
+}
+
+/** The order to show: the sent ranking first, then the rest in the question's order. */
+export function startOrder(optionIds, answer) {
+  const first = (answer || []).filter((id) => optionIds.includes(id));
+  return [...first, ...optionIds.filter((id) => !first.includes(id))];
+}
+
+/** Every option in a list with up/down buttons (keyboard and screen-reader friendly); the
+ * first rank_count places are the answer. The focus stays on the moved option's button. */
 export function form(q, ctx) {
   const most = howMany(q);
-  let order = [];
+  const ids = q.options.map((o) => o.id);
+  const byId = new Map(q.options.map((o) => [o.id, o]));
+  let order = ids.slice();
   let closed = false;
-  const status = el("p", { className: "muted hint-line" });
-  status.setAttribute("aria-live", "polite");
-  const send = el("button", { type: "button", className: "primary send", textContent: t("Send ranking") });
-  const items = q.options.map((o) => {
-    const rank = el("span", { className: "rank", textContent: "" });
-    rank.setAttribute("aria-hidden", "true");
-    const b = el("button", { type: "button", className: "option rankable", value: o.id }, rank, el("span", { textContent: label(o) }));
-    b.addEventListener("click", () => {
-      order = toggle(order, o.id, most);
-      draw();
-    });
-    return { b, rank, o };
-  });
-  const draw = () => {
-    for (const { b, rank, o } of items) {
-      const i = order.indexOf(o.id);
-      rank.textContent = i >= 0 ? String(i + 1) : "";
-      b.setAttribute("aria-pressed", String(i >= 0));
-      b.setAttribute("aria-label", i >= 0 ? t("{option}: rank {rank}", { option: label(o), rank: i + 1 }) : label(o));
-      b.disabled = closed || (i < 0 && order.length >= most);
-    }
-    status.textContent = order.length < most
-      ? t("Tap your choices in order, most important first: {left} of {k} to go.", { left: most - order.length, k: most })
-      : t("Your order is complete: send it, or tap one to change it.");
-    send.disabled = closed || order.length !== most;
-  };
-  send.addEventListener("click", () => order.length === most && ctx.submit([...order]));
-  const root = el("div", { className: "options" }, status, ...items.map((x) => x.b), send);
   let shown;
+  const list = el("ol", { className: "rank-list" });
+  const said = el("p", { className: "visually-hidden" });
+  said.setAttribute("aria-live", "polite");
+  const moveButton = (arrow, name, i, delta, dir) => {
+    const b = el("button", { type: "button", className: "rank-move", textContent: arrow });
+    b.setAttribute("aria-label", t(name, { option: label(byId.get(order[i])) }));
+    b.dataset.move = dir;
+    b.disabled = closed || i + delta < 0 || i + delta >= order.length;
+    b.addEventListener("click", () => step(i, delta, dir));
+    return b;
+  };
+  const draw = (focus) => {
+    list.replaceChildren(
+      ...order.map((id, i) =>
+        el(
+          "li",
+          { className: i < most ? "ranked" : "unranked" },
+          el("span", { className: "rank-n", textContent: i < most ? `${i + 1}.` : "–" }),
+          el("span", { className: "rank-text", textContent: label(byId.get(id)) }),
+          moveButton("↑", "Move {option} up", i, -1, "up"),
+          moveButton("↓", "Move {option} down", i, 1, "down"),
+        ),
+      ),
+    );
+    if (focus) {
+      const row = list.children[focus[0]];
+      const target = row && row.querySelector(`[data-move="${focus[1]}"]`);
+      (target && !target.disabled ? target : row && row.querySelector("button:not([disabled])"))?.focus();
+    }
+    send.disabled = closed;
+  };
+  const step = (i, delta, dir) => {
+    order = move(order, i, delta);
+    said.textContent = t("{option}: rank {rank}", { option: label(byId.get(order[i + delta])), rank: i + delta + 1 });
+    draw([i + delta, dir]);
+  };
+  const hint = most < ids.length
+    ? t("Put them in order with the arrows, most important first; the top {k} count.", { k: most })
+    : t("Put them in order with the arrows, most important first.");
+  const send = el("button", { type: "button", className: "primary send", textContent: t("Send ranking") });
+  send.addEventListener("click", () => ctx.submit(order.slice(0, most)));
+  const root = el("div", { className: "options" }, el("p", { className: "muted hint-line", textContent: hint }), list, said, send);
   return {
     root,
     update(answer, disabled) {
+      const key = JSON.stringify(answer ?? null);
+      if (key === shown && closed === disabled) return; // keep the focus where it is
+      if (key !== shown) order = startOrder(ids, answer);
+      shown = key;
       closed = disabled;
-      if (answer !== undefined && JSON.stringify(answer) !== JSON.stringify(shown)) order = [...answer];
-      shown = answer;
-      draw();
+      draw(null);
     },
   };
 }

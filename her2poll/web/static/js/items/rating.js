@@ -1,6 +1,6 @@
 /* Rating / Likert scale: answered like single choice (one tap on a point), shown like it
  * (with published figures when the source has them), plus median and mean with its 95% interval. */
-import { t } from "../i18n.js";
+import { num, t } from "../i18n.js";
 import { fmt, label } from "./common.js";
 import * as single from "./single.js";
 
@@ -17,11 +17,12 @@ export function stats(tally, options) {
   if (!tally || !tally.n) return "";
   const parts = [t("Median: {median}", { median: tally.median === null || tally.median === undefined ? "—" : pointName(options, tally.median) })];
   const ci = tally.mean_ci95;
+  const two = (x) => num(x, { minimumFractionDigits: 2, maximumFractionDigits: 2 }); // 1.90, not 1.9 beside 4.77
   if (tally.mean !== null && tally.mean !== undefined) {
     parts.push(
       ci
-        ? t("mean {mean} (95% interval {low} to {high})", { mean: fmt(tally.mean), low: fmt(ci[0]), high: fmt(ci[1]) })
-        : t("mean {mean} (an interval needs 2 answers)", { mean: fmt(tally.mean) }),
+        ? t("mean {mean} (95% interval {low} to {high})", { mean: two(tally.mean), low: two(ci[0]), high: two(ci[1]) })
+        : t("mean {mean} (an interval needs 2 answers)", { mean: two(tally.mean) }),
     );
   }
   return parts.join(" · ");

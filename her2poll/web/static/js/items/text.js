@@ -31,10 +31,10 @@ function cloudBox(tally) {
   return box;
 }
 
-function list(answers, hide) {
+function list(answers, hide, className = "text-answers") {
   return el(
     "ul",
-    { className: "text-answers" },
+    { className },
     ...answers.map((a) => {
       const li = el("li", { className: a.hidden ? "hidden-answer" : "" }, el("span", { className: "answer-text", textContent: a.text }));
       li.dataset.answer = a.id;
@@ -91,5 +91,5 @@ export function panel(q, ctx = {}) {
   return { root, update: (tally) => root.replaceChildren(cloudBox(tally), list((tally && tally.answers) || [], ctx.hide), ...lines("stats-line", shownLine(tally))) };
 }
 
-export const screen = (q, tally) => el("div", { className: "s-text-answers" }, cloudBox(tally), list((tally.answers || []).slice(0, 6)));
+export const screen = (q, tally) => el("div", { className: "s-text-answers" }, cloudBox(tally), list((tally.answers || []).slice(0, 6), null, "text-answers big"));
 export const waitingText = () => t("Question open: type your answer, then send.");
