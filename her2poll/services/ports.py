@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from ..core.accounts import Organiser
 from ..core.access import Digests, Secrets
 from ..core.polls import Action
 from ..core.qa import ModAction, Settings
@@ -55,10 +56,14 @@ class Store(QAStore, Protocol):
     def digests(self, code: str) -> Digests: ...
 
     def create_session(
-        self, questions: QuestionSet, secrets: Secrets, title: str | None
+        self,
+        questions: QuestionSet,
+        secrets: Secrets,
+        title: str | None,
+        owner_id: int | None = None,
     ) -> SessionState: ...
 
-    def list_sessions(self) -> list[SessionSummary]: ...
+    def list_sessions(self, viewer: Organiser | None = None) -> list[SessionSummary]: ...
 
     def join(self, session_id: int, public_id: str | None) -> Participant: ...
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..core.access import Digests, Secrets
+from ..core.accounts import Organiser
 from ..core.polls import Action
 from ..core.qa import ModAction, Settings
 from ..core.questions import QuestionSet
@@ -42,12 +43,16 @@ class SqlStore:
         sessions.set_room_language(self.db, code, language)
 
     def create_session(
-        self, questions: QuestionSet, secrets: Secrets, title: str | None
+        self,
+        questions: QuestionSet,
+        secrets: Secrets,
+        title: str | None,
+        owner_id: int | None = None,
     ) -> SessionState:
-        return sessions.create_session(self.db, questions, secrets, title)
+        return sessions.create_session(self.db, questions, secrets, title, owner_id)
 
-    def list_sessions(self) -> list[SessionSummary]:
-        return sessions.list_sessions(self.db)
+    def list_sessions(self, viewer: Organiser | None = None) -> list[SessionSummary]:
+        return sessions.list_sessions(self.db, viewer)
 
     def join(self, session_id: int, public_id: str | None) -> Participant:
         return participants.join(self.db, session_id, public_id)

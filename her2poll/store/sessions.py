@@ -9,8 +9,10 @@ from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.access import Digests, Secrets
+from ..core.accounts import Organiser
 from ..core.questions import QuestionSet
 from ..core.session import SessionState, SessionSummary, new_join_code, normalize_code
+from .accounts import visible_to
 from .db import Database
 from .models import AnswerRow, ParticipantRow, SessionRow, utc, utcnow
 from .polls import insert_polls
@@ -18,7 +20,11 @@ from .rows import find_session, session_not_found
 
 
 def create_session(
-    db: Database, questions: QuestionSet, secrets: Secrets, title: str | None = None
+    db: Database,
+    questions: QuestionSet,
+    secrets: Secrets,
+    title: str | None = None,
+    owner_id: int | None = None,
 ) -> SessionState:
     """Create a session with a fresh join code, all polls pending."""
     for _attempt in range(10):
@@ -36,6 +42,7 @@ def create_session(
                         "version": 1,
                         "vote_seq": 0,
                         "created_at": utcnow(),
+                        "owner_id": owner_id,
                     },
                 ).scalar_one()
                 insert_polls(conn, session_id, questions)
@@ -59,8 +66,8 @@ def _load(db: Database, where: ColumnElement[bool], label: str) -> SessionState:
         return find_session(conn, where, label)[1]
 
 
-def list_sessions(db: Database) -> list[SessionSummary]:
-    """Every session, newest first, with how many joined and answered."""
+def list_sessions(db: Database, viewer: Organiser | None = None) -> list[SessionSummary]:
+    """Every session (or those ``viewer`` may see), newest first, with joins and answers."""
     participants = (
         select(func.count(ParticipantRow.id))
         .where(ParticipantRow.session_id == SessionRow.id)
@@ -71,12 +78,13 @@ def list_sessions(db: Database) -> list[SessionSummary]:
         .where(AnswerRow.session_id == SessionRow.id)
         .scalar_subquery()
     )
+    query = select(
+        SessionRow.code, SessionRow.title, SessionRow.created_at, participants, answers
+    ).order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
+    if viewer is not None:
+        query = query.where(visible_to(viewer))
     with db.begin() as conn:
-        rows = conn.execute(
-            select(
-                SessionRow.code, SessionRow.title, SessionRow.created_at, participants, answers
-            ).order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
-        ).all()
+        rows = conn.execute(query).all()
     return [SessionSummary(c, t, utc(created).isoformat(), p, a) for c, t, created, p, a in rows]
 
 

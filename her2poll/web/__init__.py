@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response
-from flask.sessions import SessionInterface, SessionMixin
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_compress import Compress
 
-from . import api, attendee, errors, exports, health, i18n, moderator, screen, vendor
+from . import api, attendee, auth, errors, exports, health, i18n, moderator, screen, vendor
 
 #: No inline script or style anywhere: a script injected into a page cannot run.
 CSP = "; ".join(
@@ -25,19 +27,23 @@ CSP = "; ".join(
 )
 
 
-class NoSessions(SessionInterface):
-    """her2poll keeps nothing in cookie sessions: every role proves itself per request.
+class PagesOnlySessions(SecureCookieSessionInterface):
+    """A signed cookie session for pages (an organiser's sign-in, CSRF tokens), none for Socket.IO.
 
     Flask opens the session for every request context, and Flask-SocketIO makes
-    one per Socket.IO event; skipping the signed-cookie machinery halves the
-    framework's cost of each vote.
+    one per Socket.IO event; live roles prove themselves per event, so skipping
+    the signed-cookie machinery there halves the framework's cost of each vote.
     """
 
-    def open_session(self, app: Flask, request: object) -> SessionMixin:
-        return self.make_null_session(app)
+    def open_session(self, app: Flask, request: Any) -> SessionMixin | None:
+        if request.path.startswith("/socket.io"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        return None
+        if self.is_null_session(session):
+            return None
+        super().save_session(app, session, response)
 
 
 def _security_headers(response: Response) -> Response:
@@ -50,7 +56,7 @@ def _security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.session_interface = NoSessions()
+    app.session_interface = PagesOnlySessions()
     app.config.setdefault(
         "COMPRESS_MIMETYPES",
         [
@@ -68,6 +74,7 @@ def init_app(app: Flask) -> None:
     Compress(app)
     for module in (health, attendee, moderator, screen, api, exports):
         app.register_blueprint(module.bp)
+    auth.init_app(app)
     vendor.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)

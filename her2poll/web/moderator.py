@@ -5,18 +5,22 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, render_template
+from flask_login import login_required
 
 from ..services import sessions
 from ..store.repository import get_store
 from . import links
+from .auth import require_organiser
 
 bp = Blueprint("moderator", __name__)
 
 
 @bp.get("/moderator")
+@login_required
 def home() -> str:
-    """Create a session from the default question set, or open an existing one."""
-    return render_template("moderator_home.html", sessions=sessions.summaries(get_store()))
+    """A signed-in organiser's sessions (and their organisation's), and a new one."""
+    viewer = require_organiser()
+    return render_template("moderator_home.html", sessions=sessions.summaries(get_store(), viewer))
 
 
 @bp.get("/m/<code>")
