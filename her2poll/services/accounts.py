@@ -32,7 +32,9 @@ def add_user(
     """
     address = core.normalize_email(email)
     digest = _hasher.hash(core.check_password(password)) if password is not None else None
-    return rows.add_user(db, address, name.strip()[:200], digest, core.organisation_name(organisation))
+    return rows.add_user(
+        db, address, name.strip()[:200], digest, core.organisation_name(organisation)
+    )
 
 
 def authenticate(db: Database, email: str, password: str) -> Organiser | None:

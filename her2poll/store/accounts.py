@@ -55,7 +55,9 @@ def add_user(
                     },
                 )
         except IntegrityError:
-            raise AccountError(f"An organiser {email} already exists.", code="user_exists") from None
+            raise AccountError(
+                f"An organiser {email} already exists.", code="user_exists"
+            ) from None
     found = user_by_email(db, email)
     assert found is not None
     return found

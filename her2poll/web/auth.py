@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
@@ -114,7 +115,9 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _login_page(form: LoginForm, error: str | None = None, status: int = 200) -> ResponseReturnValue:
+def _login_page(
+    form: LoginForm, error: str | None = None, status: int = 200
+) -> ResponseReturnValue:
     settings = _settings()
     return (
         render_template(
@@ -138,10 +141,10 @@ def login() -> ResponseReturnValue:
     if request.method == "GET":
         return _login_page(form)
     if not form.validate_on_submit():
-        return _login_page(form, "Enter your e-mail address and password.", 400)
+        return _login_page(form, _("Enter your e-mail address and password."), 400)
     user = accounts.authenticate(get_db(), form.email.data or "", form.password.data or "")
     if user is None:
-        return _login_page(form, "That e-mail address and password do not match.", 401)
+        return _login_page(form, _("That e-mail address and password do not match."), 401)
     login_user(User(user))
     return redirect(_safe_next(request.args.get("next")))
 
@@ -180,7 +183,11 @@ def oidc_callback() -> ResponseReturnValue:
     try:
         token = client.authorize_access_token()
     except OAuthError as e:
-        return _login_page(LoginForm(), f"Single sign-on failed: {e.description or e.error}.", 401)
+        return _login_page(
+            LoginForm(),
+            _("Single sign-on failed: %(reason)s", reason=e.description or e.error),
+            401,
+        )
     claims = token.get("userinfo") or {}
     try:
         user = accounts.single_sign_on(get_db(), claims.get("email"), claims.get("email_verified"))
@@ -234,10 +241,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(TooManyRequests)
     def too_many(e: TooManyRequests) -> ResponseReturnValue:
-        message = (
-            "Too many sign-in attempts from this address. "
-            "Wait a minute, then try again."
-        )
+        message = _("Too many sign-in attempts from this address. Wait a minute, then try again.")
         if request.path.startswith("/api/"):
             return {"ok": False, "code": "too_many_requests", "message": message}, 429
         return render_template("error.html", status=429, message=message), 429

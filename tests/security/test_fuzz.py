@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from her2poll.store import sessions
 from her2poll.store.db import get_db
 from her2poll.store.snapshot import read_snapshot
+from testkit.accounts import organiser_client
 
 EXAMPLES = int(os.environ.get("HER2POLL_FUZZ_EXAMPLES", "1500"))
 KNOWN_CODES = {
@@ -60,7 +61,7 @@ class Target:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
-        c = app.test_client()
+        c = organiser_client(app)
         self.a = c.post("/api/sessions", json={}).get_json()
         self.b = c.post("/api/sessions", json={}).get_json()
         sio = app.extensions["socketio"]

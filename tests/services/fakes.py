@@ -7,8 +7,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from her2poll.core import polls as core_polls
-from her2poll.core.accounts import Organiser
 from her2poll.core.access import Digests, Secrets
+from her2poll.core.accounts import Organiser
 from her2poll.core.errors import NotFound
 from her2poll.core.items import Responses
 from her2poll.core.polls import Action, Poll, PollState
