@@ -80,7 +80,7 @@ def ensure_organiser(db_url: str) -> None:
 
 
 def organiser_http(url: str, db_url: str) -> Any:
-    """A ``requests.Session`` of the test organiser on the server at ``url`` (database ``db_url``)."""
+    """A ``requests.Session`` of the test organiser at ``url`` (its database: ``db_url``)."""
     import requests
 
     ensure_organiser(db_url)

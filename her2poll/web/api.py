@@ -27,7 +27,7 @@ def _same_origin() -> None:
 
 @bp.post("/sessions")
 def create_session() -> tuple[dict[str, object], int]:
-    """A signed-in organiser creates a session from the server's question set; the secret is shown once."""
+    """An organiser creates a session from the server's question set; the secret is shown once."""
     owner = require_organiser()
     _same_origin()
     body = request.get_json(silent=True)
