@@ -3,7 +3,7 @@
 It serves discovery, an authorization endpoint that approves at once (as a user
 who is already signed in at the provider would see it), a token endpoint that
 checks the client's secret and code, and its signing key. ID tokens are RS256,
-signed with Authlib's JOSE.
+signed with joserfc (Authlib's JOSE library).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from authlib.jose import JsonWebKey, jwt
 from flask import Flask, jsonify, redirect, request
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 from werkzeug.serving import make_server
 
 from .servers import free_port
@@ -34,7 +35,7 @@ class FakeProvider:
     def __post_init__(self) -> None:
         self.port = free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
-        self.key = JsonWebKey.generate_key("RSA", 2048, is_private=True, options={"kid": "k1"})
+        self.key = RSAKey.generate_key(2048, parameters={"kid": "k1"}, private=True)
         self.app = self._app()
         self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -65,7 +66,7 @@ class FakeProvider:
 
         @app.get("/jwks")
         def jwks() -> Any:
-            return jsonify(keys=[self.key.as_dict(is_private=False)])
+            return jsonify(keys=[self.key.as_dict(private=False)])
 
         @app.get("/authorize")
         def authorize() -> Any:
@@ -101,7 +102,7 @@ class FakeProvider:
                 "email": self.email,
                 "email_verified": self.email_verified,
             }
-            id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, claims, self.key).decode()
+            id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, claims, self.key)
             self.tokens_issued += 1
             return jsonify(
                 access_token=secrets.token_urlsafe(16),

@@ -97,7 +97,7 @@ def test_the_screen_and_panel_show_the_public_join_link(public_app: Flask) -> No
 def test_the_panel_warns_when_its_join_link_is_a_loopback_address(
     app: Flask, public_app: Flask
 ) -> None:
-    client = app.test_client()
+    client = organiser_client(app)
     code = client.post("/api/sessions", json={}).get_json()["code"]
     local = client.get(f"/m/{code}", base_url="http://127.0.0.1:5000").get_data(as_text=True)
     assert 'id="loopback-note"' in local and "Phones cannot open 127.0.0.1" in local
