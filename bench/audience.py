@@ -50,6 +50,7 @@ class Outcome:
     latencies: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
     sent: int = 0
+    retried: int = 0  # joins refused as retryable and sent again (not errors)
     first_send: float | None = None
     last_send: float | None = None
     last_ack: float | None = None
@@ -86,7 +87,7 @@ class Audience:
                 client = SioClient(self.http, self.part.url, deflate=self.part.deflate)
                 try:
                     await client.connect(timeout)
-                    ack = await client.call("join", {"code": self.part.code}, timeout)
+                    ack = await self._join(client, timeout, out)
                 except Exception as e:  # noqa: BLE001 - every failure is a counted error
                     out.errors[_error_code(e)] += 1
                     await client.close()
@@ -101,6 +102,29 @@ class Audience:
         await asyncio.gather(*(one(i) for i in range(self.part.count)))
         out.sent = self.part.count
         return out.to_dict() | {"connected": len(self.attendees)}
+
+    async def _join(self, client: SioClient, timeout: float, out: Outcome) -> Any:
+        """Join; a retryable refusal is sent again with backoff, as the pages do.
+
+        ``static/js/live.js``: ``unavailable`` and ``rate_limited`` (or ``retryable``)
+        are tried again after 1 s, 2 s, 4 s … (capped at 30 s), times 0.5 to 1.
+        Each retry is counted in ``join_retried``, not as an error.
+        """
+        for attempt in range(6):
+            ack = await client.call("join", {"code": self.part.code}, timeout)
+            retry = (
+                isinstance(ack, dict)
+                and not ack.get("ok")
+                and (
+                    ack.get("retryable") is True
+                    or ack.get("code") in ("unavailable", "rate_limited")
+                )
+            )
+            if not retry:
+                return ack
+            out.retried += 1
+            await asyncio.sleep(min(30.0, 2.0**attempt) * (0.5 + self.rng.random() / 2))
+        return ack
 
     async def _vote(self, a: Attendee, question: str, option: str, out: Outcome) -> None:
         if a.client.closed:  # dropped earlier: nothing is sent, so nothing is unknown

@@ -135,6 +135,7 @@ async def _connect(fleet: Fleet, plan: Plan, pids: list[int]) -> dict[str, Any]:
         "n": plan.n,
         "connected": joined,
         "errors": raw["errors"],
+        "join_retried": raw["retried"],
         "seconds": round(seconds, 2),
         "join_ms": latency_summary(raw["latencies"]),
         "rss_before_mb": round(before, 1),

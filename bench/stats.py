@@ -46,6 +46,7 @@ def merge(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "last_send": pick("last_send", max),
         "last_ack": pick("last_ack", max),
         "connected": sum(p.get("connected", 0) for p in parts),
+        "retried": sum(p.get("retried", 0) for p in parts),
     }
 
 

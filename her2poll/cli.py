@@ -147,6 +147,7 @@ def serve(
 
     app = _app(db)
     get_db(app).dispose()  # migrate now; fail early and clearly
+    _purge_on_start(app)
     if not port_free(port, host):
         raise click.ClickException(f"port {port} on {host} is already in use")
     every = host in ("0.0.0.0", "::")
@@ -240,6 +241,19 @@ def user_list(db: str | None) -> None:
     for u in people:
         kind = "password" if u.has_password else "single sign-on"
         click.echo(f"{u.email}  {u.organisation}  ({kind})")
+
+
+def _purge_on_start(app: Any) -> None:
+    """The retention setting's purge, run by every ``serve`` (and by cron with the CLI)."""
+    days = app.config["HER2POLL"].identity_retention_days
+    if days is None:
+        return
+    from .services import credit
+    from .store.db import get_db
+
+    purged = credit.purge(get_db(app), days)
+    if purged:
+        click.echo(f"Deleted {purged} learner identities older than {days} days (retention).")
 
 
 @cli.group()
@@ -508,6 +522,123 @@ def import_(file: Any, new_code: bool, db: str | None) -> None:
     )
     click.echo(f"Moderator key: {new.moderator_secret}")
     click.echo("Keep the moderator key secret: it is shown only this once.")
+
+
+@cli.command("report")
+@click.argument("code")
+@click.option(
+    "--kind",
+    type=click.Choice(["outcomes"]),
+    default="outcomes",
+    show_default=True,
+    help="Which report: outcomes is the CME report by Moore's level.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "json", "xlsx"]),
+    help="File type (default: from the -o file's extension, else pdf).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write.")
+@db_option
+def report(code: str, kind: str, fmt: str | None, output: str | None, db: str | None) -> None:
+    """Write a session's CME outcomes report (PDF, JSON or XLSX: the same numbers)."""
+    from .services import outcomes
+
+    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+    fmt = fmt or (suffix if suffix in outcomes.KINDS else "pdf")
+    if output and suffix and suffix != fmt:
+        raise click.ClickException(f"--format {fmt} does not write a .{suffix} file")
+    found = outcomes.outcomes_file(_db(db), code, fmt)
+    target = output or found.filename
+    Path(target).write_bytes(found.data)
+    click.echo(f"Wrote {target}", err=True)
+
+
+@cli.group()
+def identities() -> None:
+    """Learners' identities for CME credit (identified sessions)."""
+
+
+@identities.command("purge")
+@click.option(
+    "--days",
+    type=click.IntRange(0),
+    help="Delete identities given more than this many days ago "
+    "(default: HER2POLL_IDENTITY_RETENTION_DAYS; 0 deletes all now).",
+)
+@db_option
+def identities_purge(days: int | None, db: str | None) -> None:
+    """Delete learners' names, e-mails and licence IDs; answers and attendance stay."""
+    from .config import load_settings
+    from .services import credit
+
+    if days is None:
+        days = load_settings().identity_retention_days
+    if days is None:
+        raise click.UsageError(
+            "say how long identities are kept: --days N, or set HER2POLL_IDENTITY_RETENTION_DAYS"
+        )
+    purged = credit.purge(_db(db), days)
+    click.echo(f"Deleted {purged} identit{'y' if purged == 1 else 'ies'} older than {days} days.")
+
+
+@cli.group("credit")
+def credit_group() -> None:
+    """A session's CME credit: identity mode, attendance, certificates."""
+
+
+@credit_group.command("mode")
+@click.argument("code")
+@click.argument("mode", type=click.Choice(["anonymous", "identified"]))
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1, min_open=True),
+    help="Share of the items asked a learner must answer (default 0.75).",
+)
+@db_option
+def credit_mode(code: str, mode: str, threshold: float | None, db: str | None) -> None:
+    """Make a session anonymous or identified for credit."""
+    from .services import credit
+
+    settings = credit.set_mode(_db(db), code, mode, threshold)
+    click.echo(f"{code}: {settings.mode.value}, threshold {settings.threshold:.0%}")
+
+
+@credit_group.command("attendance")
+@click.argument("code")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="CSV file to write (default: stdout).",
+)
+@db_option
+def credit_attendance(code: str, output: str, db: str | None) -> None:
+    """Write every learner's attendance record as CSV."""
+    from .exports.credit_files import attendance_csv
+    from .services import credit
+
+    data = attendance_csv(credit.report(_db(db), code))
+    with click.open_file(output, "wb", atomic=output != "-") as out:
+        out.write(data)
+
+
+@credit_group.command("certificates")
+@click.argument("code")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), required=True, help="Zip file to write."
+)
+@db_option
+def credit_certificates(code: str, output: str, db: str | None) -> None:
+    """Write every eligible learner's certificate (and the attendance sheet) as a zip."""
+    from .exports.credit_files import certificates_zip
+    from .services import credit
+
+    data, count = certificates_zip(credit.report(_db(db), code))
+    Path(output).write_bytes(data)
+    click.echo(f"Wrote {count} certificate{'' if count == 1 else 's'} to {output}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -42,6 +42,9 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     #: Seconds between two tally broadcasts of one session (at most 10 a second).
     tally_interval: float = 0.1
+    #: Seconds the vote writer waits after a batch's first vote for more before it
+    #: commits: a steady stream shares commits too (each ack still follows its commit).
+    commit_linger: float = 0.005
     #: Largest Socket.IO message a client may send; votes are under 200 bytes.
     max_message_bytes: int = 4096
     #: Votes and joins a connection may send per second, and the burst above it.
@@ -62,6 +65,9 @@ class Settings:
     oidc_client_secret: str | None = None
     #: The sign-in button's label: "Sign in with <name>".
     oidc_name: str = "single sign-on"
+    #: Days a learner's identity (name, e-mail, licence ID) is kept before the purge
+    #: deletes it, keeping answers, attendance and PARS counts. None: kept until purged.
+    identity_retention_days: int | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -114,6 +120,18 @@ def _secret_key(instance: Path) -> str:
     return key
 
 
+def _days(value: str) -> int:
+    try:
+        days = int(value)
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise SettingError(
+            f"HER2POLL_IDENTITY_RETENTION_DAYS {value!r}: give a whole number of days, e.g. 365"
+        )
+    return days
+
+
 def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
     """Settings from the environment, then from ``overrides`` (tests, the CLI)."""
     env = os.environ
@@ -134,6 +152,8 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
             values[name] = env[f"HER2POLL_{name.upper()}"]
     if env.get("HER2POLL_PUBLIC_URL"):
         values["public_url"] = env["HER2POLL_PUBLIC_URL"]
+    if env.get("HER2POLL_IDENTITY_RETENTION_DAYS"):
+        values["identity_retention_days"] = _days(env["HER2POLL_IDENTITY_RETENTION_DAYS"])
     values.update(overrides or {})
     public_url = values.get("public_url")
     if isinstance(public_url, str):

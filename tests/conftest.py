@@ -73,6 +73,9 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "secret_key": "test-secret-key",
             "rate_per_second": 1000.0,
             "rate_burst": 1000,
+            # The writer commits each vote at once: a test's votes then never wait long
+            # enough for the tally broadcaster's own tick (tests/live/unit cover the linger).
+            "commit_linger": 0.0,
         }
     )
     flask_app.testing = True

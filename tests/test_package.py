@@ -34,6 +34,8 @@ for path in ("/", "/moderator", "/healthz", "/static/js/attendee.js",
     r = client.get(path)
     assert r.status_code == 200, (path, r.status_code)
     r.close()
+german = client.get("/", headers={{"Accept-Language": "de"}}).get_data(as_text=True)
+assert "An der Umfrage teilnehmen" in german, german[:500]
 get_db(app).dispose()
 print("ok", config.INSTANCE)
 """
@@ -60,9 +62,12 @@ def test_the_wheel_carries_templates_questions_and_static_files(wheel: Path) -> 
     templates = {p.name for p in (ROOT / "templates").glob("*.html")}
     assert templates and {f"her2poll/templates/{t}" for t in templates} <= names
     assert "her2poll/questions.json" in names
+    assert "her2poll/examples/all-item-types.json" in names  # a template to author from
     assert "her2poll/web/static/js/attendee.js" in names
     assert "her2poll/web/static/vendor/socket.io.min.js" in names
     assert "her2poll/store/migrations/versions/0001_initial.py" in names
+    assert {"her2poll/translations/de/LC_MESSAGES/messages.mo"} <= names
+    assert {"her2poll/translations/de/LC_MESSAGES/js.mo"} <= names
 
 
 def test_an_unpacked_wheel_serves_its_pages_from_anywhere(wheel: Path, tmp_path: Path) -> None:

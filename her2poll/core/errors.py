@@ -76,6 +76,12 @@ class NotFound(Her2pollError):
     code = "not_found"
 
 
+class Conflict(Her2pollError):
+    """The request is fine but the thing's state refuses it now (e.g. a live session)."""
+
+    code = "conflict"
+
+
 class Forbidden(Her2pollError):
     """A valid request from a role that may not make it."""
 

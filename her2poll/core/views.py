@@ -106,6 +106,8 @@ def screen_tally(snap: Snapshot, connected: int, moderator: View | None = None) 
     return {
         **full,
         "tallies": {q: t.room_dict() for q, t in snap.tallies.items() if q in revealed},
+        # Every question's number of answers (the projector shows it while voting runs).
+        "answered": {q: t.n for q, t in snap.tallies.items()},
         "comparison": {q: c for q, c in full["comparison"].items() if q in revealed},
     }
 

@@ -103,7 +103,12 @@ def init_app(app: Flask) -> SocketIO:
         registry.sessions,
         interval=settings.tally_interval,
     )
-    writer = VoteWriter(store.db, socketio.server, broadcaster.mark_dirty)
+    writer = VoteWriter(
+        store.db,
+        socketio.server,
+        broadcaster.mark_dirty,
+        linger=settings.commit_linger,
+    )
     qa_moderator = Broadcaster(
         socketio,
         lambda session_id: qa_service.moderator_message(store, session_id),

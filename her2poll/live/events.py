@@ -25,7 +25,7 @@ from flask_socketio import SocketIO
 
 from ..core.access import Role
 from ..core.errors import BadRequest, Her2pollError, RateLimited
-from ..services import control, joining, qa, sessions, voting
+from ..services import control, credit, joining, qa, sessions, voting
 from ..services.joining import JoinRequest, Member
 from . import protocol
 from .limiter import Limiter
@@ -223,6 +223,8 @@ def on_disconnect(*_args: object) -> None:
     svc.control_limiter.forget(_sid())
     if member is not None:
         svc.broadcaster.mark_dirty(member.session_id)
+        if member.connection_id is not None:
+            credit.disconnected(svc.store.db, member.connection_id)
 
 
 def register(socketio: SocketIO, svc: Live) -> None:

@@ -42,6 +42,10 @@ class VoteWriter:
         background-task primitives follow the async mode (gevent in production).
     :param on_commit: called with the session ids that gained or changed votes.
     :param record: records one batch in one transaction; tests pass a fake.
+    :param linger: after the first vote of a batch, wait this long (seconds) for
+        more before committing: at a steady 1,000 votes a second a commit then
+        carries a few votes instead of one, for a few milliseconds more per ack
+        (PostgreSQL's ``commit_delay``, here). A burst never waits: its queue is full.
     """
 
     def __init__(
@@ -52,6 +56,7 @@ class VoteWriter:
         max_batch: int = 2000,
         timeout: float = 30.0,
         record: Callable[[Database, Sequence[Any]], list[VoteResult]] = record_votes,
+        linger: float = 0.0,
     ) -> None:
         self.db = db
         self.server = server
@@ -59,6 +64,7 @@ class VoteWriter:
         self.max_batch = max_batch
         self.timeout = timeout
         self.record = record
+        self.linger = linger
         self.queue = server.eio.create_queue()
         self._task: Any = None
         self.batches = 0
@@ -79,6 +85,8 @@ class VoteWriter:
     def _run(self) -> None:
         while True:
             batch = [self.queue.get()]
+            if self.linger and self.queue.qsize() < self.max_batch:
+                self.server.eio.sleep(self.linger)
             while len(batch) < self.max_batch and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
             self._commit(batch)

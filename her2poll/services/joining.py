@@ -27,6 +27,8 @@ class Member:
     session_id: int
     code: str
     participant_id: int | None = None
+    #: An attendee connection's attendance interval (closed on disconnect).
+    connection_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def _attendee(store: Store, key: str, code: str, token: str | None) -> Joined:
     found = store.attendee_join(code, public_id, views.shows_results)
     state, participant, asked = found.state, found.participant, found.qa
     return _joined(
-        Member(Role.ATTENDEE, state.id, state.code, participant.id),
+        Member(Role.ATTENDEE, state.id, state.code, participant.id, found.connection_id),
         views.attendee_state(state, found.tallies or {}, now=datetime.now(UTC)),
         participant=participant.public_id,
         participant_token=identity.sign(key, state.code, participant.public_id),

@@ -60,6 +60,7 @@ class Store(QAStore, Protocol):
         questions: QuestionSet,
         secrets: Secrets,
         title: str | None,
+        activity_id: int | None = None,
         owner_id: int | None = None,
     ) -> SessionState: ...
 

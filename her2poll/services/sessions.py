@@ -32,7 +32,7 @@ def create(
     A session without an owner (made from the shell) is listed by the CLI only.
     """
     keys = Secrets.new()
-    state = store.create_session(questions, keys, title, owner.id if owner else None)
+    state = store.create_session(questions, keys, title, owner_id=owner.id if owner else None)
     return Created(state, keys.moderator_secret, keys.screen_token)
 
 

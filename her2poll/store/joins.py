@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 from ..core.items import Summary
 from ..core.session import Participant, SessionState, normalize_code
-from . import participants, qa, votes
+from . import identities, participants, qa, votes
 from .db import Database
-from .models import SessionRow
-from .rows import session_not_found
+from .rows import STAMPS_BY_CODE, session_not_found
 
 
 @dataclass(frozen=True)
@@ -35,6 +34,8 @@ class AttendeeJoin:
     qa_mine: dict[str, object]
     #: Whether the participant joined before (their token named them).
     returning: bool
+    #: This connection's attendance interval, closed by the disconnect.
+    connection_id: int | None = None
 
 
 def attendee_join(
@@ -49,11 +50,12 @@ def attendee_join(
     :param with_tallies: whether the attendee's view of a state shows the tallies.
     """
     with db.begin() as conn:
-        found = db.states.current(conn, SessionRow.code == normalize_code(code))
+        found = db.states.current(conn, STAMPS_BY_CODE, {"code": normalize_code(code)})
         if not found:
             raise session_not_found(code)
         ((state, _polls, qa_seq, stamp),) = found.values()
         participant, returning = participants.find_or_add(conn, state.id, public_id)
+        connection_id = identities.connect(conn, state.id, participant.id)
         tallies = votes.tallies(conn, state) if with_tallies(state) else None
         # Q&A changes bump qa_seq in their transaction: the room's view is kept per seq.
         room_qa = db.states.memo(("qa", stamp, qa_seq), lambda: qa.read_in(conn, state.id))
@@ -62,4 +64,6 @@ def attendee_join(
             mine = qa.mine_in(conn, state.id, participant.id)
         else:
             answers, mine = {}, {"upvoted": [], "asked": []}
-    return AttendeeJoin(state, participant, tallies, room_qa, answers, mine, returning)
+    return AttendeeJoin(
+        state, participant, tallies, room_qa, answers, mine, returning, connection_id
+    )

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -33,6 +34,21 @@ def utc(value: datetime) -> datetime:
 
 class Base(DeclarativeBase):
     pass
+
+
+class ActivityRow(Base):
+    """What a provider authors: its question set (items in order, settings), run as sessions."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The question-set document (format 2); its ``questions`` may still be empty.
+    questions_json: Mapped[str] = mapped_column(Text)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class SessionRow(Base):
@@ -61,6 +77,11 @@ class SessionRow(Base):
     #: Filtered words, one per line.
     qa_filter: Mapped[str] = mapped_column(Text, default="", server_default="")
     qa_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The activity this session is a run of (None: made from a file).
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: The language the moderator fixed for phones and projector (None: each its own).
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     #: The organiser who created it (None: made from the shell, or before accounts).
@@ -222,3 +243,59 @@ class QAUpvoteRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_qa_upvotes_session", "session_id", "question_id"),)
+
+
+class CreditSettingsRow(Base):
+    """A session's credit settings: whether learners identify, and the threshold."""
+
+    __tablename__ = "credit_settings"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: ``anonymous`` or ``identified`` (:class:`~her2poll.core.learners.IdentityMode`).
+    identity_mode: Mapped[str] = mapped_column(String(12), default="anonymous")
+    #: Share of the items asked a learner must answer for a certificate.
+    threshold: Mapped[float] = mapped_column(Float, default=0.75)
+
+
+class IdentityRow(Base):
+    """Who a participant is, kept apart from their answers (one per participant).
+
+    The retention purge blanks ``name``, ``email`` and ``licence`` and sets
+    ``purged_at``; ``profession`` stays, so the PARS counts stay true.
+    """
+
+    __tablename__ = "identities"
+
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    profession: Mapped[str] = mapped_column(String(12))
+    licence: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    #: The consent line the learner ticked, word for word.
+    consent_text: Mapped[str] = mapped_column(Text)
+    consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (Index("ix_identities_session", "session_id"),)
+
+
+class ConnectionRow(Base):
+    """One attendee connection, from join to disconnect (attendance, Moore level 1)."""
+
+    __tablename__ = "connections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    connected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: None while connected, or when the server stopped without seeing the disconnect.
+    disconnected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: Last time the server knew the connection alive (bounds an interval left open).
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_connections_session", "session_id", "participant_id"),)

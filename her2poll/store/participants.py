@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from ..core.session import Participant
 from .db import Database
@@ -26,23 +26,27 @@ def join(db: Database, session_id: int, public_id: str | None) -> Participant:
         return find_or_add(conn, session_id, public_id)[0]
 
 
+#: Built once (the join is the hot path; building a statement costs more than running it).
+_FIND = select(ParticipantRow.id).where(
+    ParticipantRow.public_id == bindparam("public_id"),
+    ParticipantRow.session_id == bindparam("session_id"),
+)
+_ADD = insert(ParticipantRow).returning(ParticipantRow.id)
+
+
 def find_or_add(
     conn: Connection, session_id: int, public_id: str | None
 ) -> tuple[Participant, bool]:
     """:func:`join` in the caller's transaction; also whether the participant was known."""
     if public_id:
         row = conn.execute(
-            select(ParticipantRow.id).where(
-                ParticipantRow.public_id == public_id,
-                ParticipantRow.session_id == session_id,
-            )
+            _FIND, {"public_id": public_id, "session_id": session_id}
         ).scalar_one_or_none()
         if row is not None:
             return Participant(row, session_id, public_id), True
     new_public = secrets.token_urlsafe(12)
     pid = conn.execute(
-        insert(ParticipantRow).returning(ParticipantRow.id),
-        {"session_id": session_id, "public_id": new_public, "created_at": utcnow()},
+        _ADD, {"session_id": session_id, "public_id": new_public, "created_at": utcnow()}
     ).scalar_one()
     return Participant(pid, session_id, new_public), False
 

@@ -7,16 +7,18 @@ tested with a fake of this one class.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..core.access import Digests, Secrets
 from ..core.accounts import Organiser
+from ..core.authoring import Activity, ActivitySummary
 from ..core.polls import Action
 from ..core.qa import ModAction, Settings
 from ..core.questions import QuestionSet
 from ..core.session import Participant, SessionState, SessionSummary, Snapshot
-from . import joins, participants, polls, qa, sessions, snapshot, votes
+from . import activities, joins, participants, polls, qa, sessions, snapshot, votes
 from .db import Database, get_db
 
 
@@ -47,9 +49,43 @@ class SqlStore:
         questions: QuestionSet,
         secrets: Secrets,
         title: str | None,
+        activity_id: int | None = None,
         owner_id: int | None = None,
     ) -> SessionState:
-        return sessions.create_session(self.db, questions, secrets, title, owner_id)
+        return sessions.create_session(self.db, questions, secrets, title, activity_id, owner_id)
+
+    # -- activities (:mod:`.activities`) -------------------------------------------------
+
+    def create_activity(
+        self, title: str, description: str, document: Mapping[str, Any]
+    ) -> Activity:
+        return activities.create_activity(self.db, title, description, document)
+
+    def activity(self, activity_id: int) -> Activity:
+        return activities.get_activity(self.db, activity_id)
+
+    def save_activity(
+        self, activity_id: int, title: str, description: str, document: Mapping[str, Any]
+    ) -> Activity:
+        return activities.save_activity(self.db, activity_id, title, description, document)
+
+    def answered(self, activity_id: int) -> dict[str, frozenset[str]]:
+        return activities.answered(self.db, activity_id)
+
+    def list_activities(self) -> list[ActivitySummary]:
+        return activities.list_activities(self.db)
+
+    def archive_activity(self, activity_id: int, archived: bool) -> None:
+        activities.set_archived(self.db, activity_id, archived)
+
+    def archive_session(self, code: str, archived: bool) -> None:
+        activities.set_session_archived(self.db, code, archived)
+
+    def delete_activity(self, activity_id: int) -> None:
+        activities.delete_activity(self.db, activity_id)
+
+    def delete_session(self, code: str) -> None:
+        activities.delete_session(self.db, code)
 
     def list_sessions(self, viewer: Organiser | None = None) -> list[SessionSummary]:
         return sessions.list_sessions(self.db, viewer)

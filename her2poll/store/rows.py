@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
 from cachetools import LRUCache
-from sqlalchemy import ColumnElement, Connection, Row, select
+from sqlalchemy import ColumnElement, Connection, Executable, Row, bindparam, select
 
 from ..core.errors import NotFound
 from ..core.polls import Poll, PollState
@@ -97,6 +97,14 @@ STAMP_COLUMNS = (SessionRow.id, SessionRow.version, SessionRow.created_at)
 Stamp = tuple[int, int, object]
 
 
+_STAMPS = select(*STAMP_COLUMNS, SessionRow.qa_seq)
+#: Built once: a statement built per call costs more than running it (SQLAlchemy
+#: constructs and coerces every clause in Python); these compile once and are cached.
+STAMPS_BY_IDS = _STAMPS.where(SessionRow.id.in_(bindparam("ids", expanding=True)))
+STAMPS_BY_CODE = _STAMPS.where(SessionRow.code == bindparam("code"))
+_ROWS_BY_IDS = select(SessionRow).where(SessionRow.id.in_(bindparam("ids", expanding=True)))
+
+
 class Current(NamedTuple):
     """A session as of the caller's transaction: its state, polls and Q&A version."""
 
@@ -120,9 +128,14 @@ class SessionStates:
         self._states: LRUCache[int, tuple[Stamp, SessionState, dict[str, Poll]]] = LRUCache(size)
         self._memo: LRUCache[tuple[Any, ...], Any] = LRUCache(size)
 
-    def current(self, conn: Connection, where: ColumnElement[bool]) -> dict[int, Current]:
-        """The current state of each session ``where`` selects, by id."""
-        rows = conn.execute(select(*STAMP_COLUMNS, SessionRow.qa_seq).where(where)).all()
+    def current(
+        self, conn: Connection, stamps: Executable, params: dict[str, Any]
+    ) -> dict[int, Current]:
+        """The current state of each session ``stamps`` selects, by id.
+
+        :param stamps: :data:`STAMPS_BY_IDS` (``ids=[…]``) or :data:`STAMPS_BY_CODE` (``code=``).
+        """
+        rows = conn.execute(stamps, params).all()
         found: dict[int, Current] = {}
         stale: dict[int, int] = {}
         for sid, version, created_at, qa_seq in rows:
@@ -133,7 +146,7 @@ class SessionStates:
                 stale[sid] = qa_seq
         if stale:
             polls = polls_of(conn, stale)
-            for row in conn.execute(select(SessionRow).where(SessionRow.id.in_(list(stale)))):
+            for row in conn.execute(_ROWS_BY_IDS, {"ids": list(stale)}):
                 state = session_of(row, polls[row.id])
                 by_id = {p.question_id: p for p in state.polls}
                 stamp = (row.id, row.version, row.created_at)

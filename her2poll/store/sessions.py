@@ -24,6 +24,7 @@ def create_session(
     questions: QuestionSet,
     secrets: Secrets,
     title: str | None = None,
+    activity_id: int | None = None,
     owner_id: int | None = None,
 ) -> SessionState:
     """Create a session with a fresh join code, all polls pending."""
@@ -42,6 +43,7 @@ def create_session(
                         "version": 1,
                         "vote_seq": 0,
                         "created_at": utcnow(),
+                        "activity_id": activity_id,
                         "owner_id": owner_id,
                     },
                 ).scalar_one()

@@ -13,6 +13,7 @@ person, a new ``vote_id`` replacing the previous answer while the poll is open.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +30,7 @@ from ..core.questions import QuestionSet
 from ..core.session import SessionState, normalize_code
 from .db import Database
 from .models import AnswerRow, SessionRow, VoteReceiptRow, utcnow
-from .rows import SessionStates, find_session, load_questions
+from .rows import STAMPS_BY_IDS, SessionStates, find_session, load_questions
 
 _CHUNK = 400  # rows per IN (...) clause; far below SQLite's variable limit
 
@@ -161,7 +162,7 @@ def _load_sessions(
     ids = sorted(set(ids))
     found = {
         sid: (now.state.questions, now.polls)
-        for sid, now in states.current(conn, SessionRow.id.in_(ids)).items()
+        for sid, now in states.current(conn, STAMPS_BY_IDS, {"ids": ids}).items()
     }
     missing = set(ids) - found.keys()
     if missing:
@@ -182,10 +183,16 @@ def existing_pairs(
 ) -> set[tuple[Any, Any]]:
     """Which of these two-column keys are rows already, read in bounded ``IN`` clauses."""
     found: set[tuple[Any, Any]] = set()
+    stmt = _pairs_in(columns)
     for chunk in chunks(sorted(set(keys))):
-        rows = conn.execute(select(*columns).where(tuple_(*columns).in_(chunk)))
-        found.update((a, b) for a, b in rows)
+        found.update((a, b) for a, b in conn.execute(stmt, {"keys": list(chunk)}))
     return found
+
+
+@functools.cache
+def _pairs_in(columns: tuple[InstrumentedAttribute[Any], InstrumentedAttribute[Any]]) -> Any:
+    """``SELECT a, b WHERE (a, b) IN (…)``, built once per pair of columns."""
+    return select(*columns).where(tuple_(*columns).in_(bindparam("keys", expanding=True)))
 
 
 def _existing_receipts(conn: Connection, votes: Sequence[VoteIn]) -> set[tuple[int, str]]:
@@ -194,6 +201,10 @@ def _existing_receipts(conn: Connection, votes: Sequence[VoteIn]) -> set[tuple[i
 
 
 _Existing = dict[tuple[int, str, int], tuple[int, int, tuple[str | None, str | None]]]
+_ANSWER_KEY = (AnswerRow.session_id, AnswerRow.question_id, AnswerRow.participant_id)
+_ANSWERS_IN = select(
+    *_ANSWER_KEY, AnswerRow.id, AnswerRow.changed_count, AnswerRow.option_id, AnswerRow.value
+).where(tuple_(*_ANSWER_KEY).in_(bindparam("keys", expanding=True)))
 
 
 def _existing_answers(conn: Connection, votes: Sequence[VoteIn]) -> _Existing:
@@ -201,21 +212,7 @@ def _existing_answers(conn: Connection, votes: Sequence[VoteIn]) -> _Existing:
     keys = sorted({(v.session_id, v.question_id, v.participant_id) for v in votes})
     found: _Existing = {}
     for chunk in chunks(keys):
-        rows = conn.execute(
-            select(
-                AnswerRow.session_id,
-                AnswerRow.question_id,
-                AnswerRow.participant_id,
-                AnswerRow.id,
-                AnswerRow.changed_count,
-                AnswerRow.option_id,
-                AnswerRow.value,
-            ).where(
-                tuple_(AnswerRow.session_id, AnswerRow.question_id, AnswerRow.participant_id).in_(
-                    chunk
-                )
-            )
-        )
+        rows = conn.execute(_ANSWERS_IN, {"keys": list(chunk)})
         found.update(
             {(s, q, p): (aid, changed, (oid, val)) for s, q, p, aid, changed, oid, val in rows}
         )
@@ -246,6 +243,30 @@ def _answer(v: VoteIn, fields: dict[str, object], now: object) -> dict[str, obje
     }
 
 
+_INSERT_RECEIPTS = insert(VoteReceiptRow)
+_INSERT_ANSWERS = insert(AnswerRow)
+_answer_cols = AnswerRow.__table__.c
+#: A Core update by primary key: an "executemany" of one statement.
+_UPDATE_ANSWERS = (
+    update(AnswerRow.__table__)  # type: ignore[arg-type]
+    .where(_answer_cols.id == bindparam("b_id"))
+    .values(
+        option_id=bindparam("option_id"),
+        value=bindparam("value"),
+        hidden=bindparam("hidden"),
+        confidence=bindparam("confidence"),
+        changed_count=bindparam("changed_count"),
+        updated_at=bindparam("updated_at"),
+    )
+    .execution_options(synchronize_session=False)
+)
+_BUMP_VOTE_SEQ = (
+    update(SessionRow)
+    .where(SessionRow.id.in_(bindparam("ids", expanding=True)))
+    .values(vote_seq=SessionRow.vote_seq + 1)
+)
+
+
 def _write(
     conn: Connection,
     receipts: list[dict[str, object]],
@@ -254,36 +275,17 @@ def _write(
 ) -> None:
     if not receipts:
         return
-    conn.execute(insert(VoteReceiptRow), receipts)
+    conn.execute(_INSERT_RECEIPTS, receipts)
     if inserts:
-        conn.execute(insert(AnswerRow), list(inserts.values()))
+        conn.execute(_INSERT_ANSWERS, list(inserts.values()))
     if updates:
-        answers = AnswerRow.__table__.c
-        conn.execute(
-            # A Core update by primary key: an "executemany" of one statement.
-            update(AnswerRow.__table__)  # type: ignore[arg-type]
-            .where(answers.id == bindparam("b_id"))
-            .values(
-                option_id=bindparam("option_id"),
-                value=bindparam("value"),
-                hidden=bindparam("hidden"),
-                confidence=bindparam("confidence"),
-                changed_count=bindparam("changed_count"),
-                updated_at=bindparam("updated_at"),
-            )
-            .execution_options(synchronize_session=False),
-            list(updates.values()),
-        )
+        conn.execute(_UPDATE_ANSWERS, list(updates.values()))
     bump_vote_seq(conn, (int(r["session_id"]) for r in receipts))  # type: ignore[call-overload]
 
 
 def bump_vote_seq(conn: Connection, session_ids: Iterable[int]) -> None:
     """Mark a new tally version of these sessions, in the transaction that changed it."""
-    conn.execute(
-        update(SessionRow)
-        .where(SessionRow.id.in_(sorted(set(session_ids))))
-        .values(vote_seq=SessionRow.vote_seq + 1)
-    )
+    conn.execute(_BUMP_VOTE_SEQ, {"ids": sorted(set(session_ids))})
 
 
 def delete_answers(conn: Connection, session_id: int, question_id: str) -> None:

@@ -8,7 +8,20 @@ from flask import Flask, Response
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_compress import Compress
 
-from . import api, attendee, auth, errors, exports, health, i18n, moderator, screen, vendor
+from . import (
+    api,
+    attendee,
+    auth,
+    authoring,
+    credit,
+    errors,
+    exports,
+    health,
+    i18n,
+    moderator,
+    screen,
+    vendor,
+)
 
 #: No inline script or style anywhere: a script injected into a page cannot run.
 CSP = "; ".join(
@@ -72,7 +85,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
     Compress(app)
-    for module in (health, attendee, moderator, screen, api, exports):
+    for module in (health, attendee, moderator, authoring, screen, api, exports, credit):
         app.register_blueprint(module.bp)
     auth.init_app(app)
     vendor.init_app(app)

@@ -44,6 +44,8 @@ bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 login_manager = LoginManager()
+#: Blueprints whose every page and form needs a signed-in organiser.
+ORGANISER_BLUEPRINTS = frozenset({"authoring"})
 
 # -- the moderator key (unchanged: guests run one session with it) ---------------------
 
@@ -227,6 +229,13 @@ def init_app(app: Flask) -> None:
     if oidc_enabled(settings):
         _init_oidc(app, settings)
     app.register_blueprint(bp)
+
+    @app.before_request
+    def organisers_only() -> ResponseReturnValue | None:
+        """Authoring (activities, starting runs, archiving, deleting) is an organiser's."""
+        if request.blueprint in ORGANISER_BLUEPRINTS and organiser() is None:
+            return login_manager.unauthorized()  # type: ignore[no-any-return]
+        return None
 
     @login_manager.user_loader
     def load(user_id: str) -> User | None:

@@ -11,13 +11,14 @@ import secrets
 
 from flask import Flask, render_template, request
 from flask.typing import ResponseValue
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from ..core.errors import Forbidden, Her2pollError, NotFound, Unavailable
+from ..core.errors import Conflict, Forbidden, Her2pollError, NotFound, Unavailable
 
 log = logging.getLogger(__name__)
 
-_STATUS = {NotFound: 404, Forbidden: 403, Unavailable: 503}
+_STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Unavailable: 503}
 
 
 def status_of(error: Her2pollError) -> int:
@@ -28,10 +29,20 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
+def _page_message(code: str, message: str) -> str:
+    """What a person reads on the error page, in the page's language where we know it."""
+    if code == "session_not_found":
+        return str(_("No session has this code. Check the code shown on the screen."))
+    if code == "not_found":
+        return str(_("This page does not exist."))
+    return message
+
+
 def _respond(status: int, code: str, message: str) -> tuple[ResponseValue, int]:
     if _wants_json():
         return {"ok": False, "code": code, "message": message}, status
-    return render_template("error.html", status=status, message=message), status
+    page = render_template("error.html", status=status, message=_page_message(code, message))
+    return page, status
 
 
 def init_app(app: Flask) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from ..services import sessions
@@ -15,12 +16,33 @@ from .auth import require_organiser
 bp = Blueprint("moderator", __name__)
 
 
+def render_home(
+    errors: Mapping[str, str] | None = None, form: Mapping[str, str] | None = None
+) -> str:
+    """The start page; a refused form comes back with its errors and what was typed."""
+    from .authoring import templates
+
+    store = get_store()
+    activities = store.list_activities()
+    in_activities = {s.code for a in activities for s in a.sessions}
+    return render_template(
+        "moderator_home.html",
+        sessions=[
+            s for s in sessions.summaries(store, require_organiser()) if s.code not in in_activities
+        ],
+        activities=activities,
+        templates={name: label for name, (label, _path) in templates().items()},
+        errors=errors or {},
+        form=form or {},
+        notice=request.args.get("notice"),
+    )
+
+
 @bp.get("/moderator")
 @login_required
 def home() -> str:
-    """A signed-in organiser's sessions (and their organisation's), and a new one."""
-    viewer = require_organiser()
-    return render_template("moderator_home.html", sessions=sessions.summaries(get_store(), viewer))
+    """Author or run an activity, or open an existing session."""
+    return render_home()
 
 
 @bp.get("/m/<code>")

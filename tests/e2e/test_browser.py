@@ -148,11 +148,15 @@ def test_a_live_session_from_open_to_reveal(
     expect(screen.locator("#s-status")).to_have_text("Voting is closed")
 
 
+@pytest.mark.parametrize(
+    ("locale", "connected"), [("en-US", "Connected."), ("de-DE", "Verbunden.")]
+)
 def test_the_attendee_page_transfers_at_most_50_kb(
-    live_server: Any, browser: Any, artifacts: Path
+    live_server: Any, browser: Any, artifacts: Path, locale: str, connected: str
 ) -> None:
+    """In German too: the page then carries its modules' German strings."""
     session = live_server.create_session()
-    context = browser.new_context(viewport=PHONE)
+    context = browser.new_context(viewport=PHONE, locale=locale)
     page = context.new_page()
     finished: list[Any] = []
     frames: list[int] = []
@@ -162,7 +166,7 @@ def test_the_attendee_page_transfers_at_most_50_kb(
         lambda ws: ws.on("framereceived", lambda payload: frames.append(len(payload))),
     )
     page.goto(session["attendee_url"], wait_until="networkidle")
-    expect(page.locator("#status")).to_have_text("Connected.")
+    expect(page.locator("#status")).to_have_text(connected)
 
     rows = []
     for request in finished:
@@ -178,7 +182,7 @@ def test_the_attendee_page_transfers_at_most_50_kb(
     http = sum(r["bytes"] for r in rows)
     total = http + sum(frames)
     report = {"total_bytes": total, "http_bytes": http, "ws_bytes": sum(frames), "rows": rows}
-    (artifacts / "attendee-weight.json").write_text(json.dumps(report, indent=2))
+    (artifacts / f"attendee-weight-{locale}.json").write_text(json.dumps(report, indent=2))
     context.close()
 
     assert {r["url"].rsplit("/", 1)[-1] for r in rows} >= {"socket.io.min.js", "attendee.js"}

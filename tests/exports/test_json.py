@@ -188,3 +188,22 @@ def test_a_damaged_document_is_refused_with_the_reason(
 def test_not_json_is_refused() -> None:
     with pytest.raises(InvalidExport, match="not valid JSON"):
         load_document(io.BytesIO(b"PK\x03\x04"))
+
+
+def test_a_version_1_document_still_imports(voted: Voted) -> None:
+    """Version 1 had one option per answer, as ``option_id``; it imports as version 2."""
+    doc = json.loads(export_json(voted.db, voted.code))
+    old = {**doc, "version": 1}
+    old["responses"] = [
+        {k: v for k, v in r.items() if k not in ("answer", "confidence", "hidden")}
+        | {"option_id": r["answer"]}
+        for r in doc["responses"]
+    ]
+    old["votes"] = [
+        {k: v for k, v in r.items() if k != "answer"} | {"option_id": r["answer"]}
+        for r in doc["votes"]
+    ]
+    new = restore(voted.db, load_document(io.BytesIO(json.dumps(old).encode())), new_code=True)
+    again = json.loads(export_json(voted.db, new.state.code))
+    assert again["version"] == 2
+    assert again["responses"] == doc["responses"] and again["votes"] == doc["votes"]

@@ -20,6 +20,9 @@ from her2poll.store.snapshot import read_snapshot
 from testkit.accounts import organiser_client
 
 EXAMPLES = int(os.environ.get("HER2POLL_FUZZ_EXAMPLES", "1500"))
+#: pytest-timeout's 300 s fits the default count; the full run needs room in proportion
+#: (10,000 events took over 300 s on a loaded 2-core machine).
+RUN_TIMEOUT = max(300, EXAMPLES // 5)
 KNOWN_CODES = {
     "bad_request",
     "not_joined",
@@ -167,6 +170,7 @@ def check_ack(ack: object) -> None:
         assert isinstance(ack["message"], str) and "Traceback" not in ack["message"]
 
 
+@pytest.mark.timeout(RUN_TIMEOUT)
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

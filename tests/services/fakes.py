@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from her2poll.core import polls as core_polls
 from her2poll.core.access import Digests, Secrets
@@ -99,6 +100,7 @@ class FakeStore(FakeQA):
         questions: QuestionSet,
         secrets: Secrets,
         title: str | None,
+        activity_id: Any = None,
         owner_id: int | None = None,
     ) -> SessionState:
         code = f"CODE{self._next_id:02d}"
@@ -191,3 +193,45 @@ class FakeSink:
         )
         self.votes.append(vote)
         return VoteResult(ok=True, dup=dup)
+
+
+class FakeActivities(FakeStore):
+    """Activities in a dict on top of :class:`FakeStore`; ``answered`` is set by the test."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.activities: dict[int, Any] = {}
+        self.answered_items: dict[str, frozenset[str]] = {}
+        self.runs: list[tuple[int | None, str]] = []
+
+    def create_activity(self, title: str, description: str, document: Any) -> Any:
+        from her2poll.core.authoring import Activity
+
+        activity_id = len(self.activities) + 1
+        self.activities[activity_id] = Activity(activity_id, title, description, dict(document))
+        return self.activities[activity_id]
+
+    def activity(self, activity_id: int) -> Any:
+        if activity_id not in self.activities:
+            raise NotFound(f"No activity {activity_id}.", code="activity_not_found")
+        return self.activities[activity_id]
+
+    def save_activity(self, activity_id: int, title: str, description: str, document: Any) -> Any:
+        self.activity(activity_id)
+        return self.create_activity_at(activity_id, title, description, document)
+
+    def create_activity_at(self, activity_id: int, title: str, description: str, doc: Any) -> Any:
+        from her2poll.core.authoring import Activity
+
+        self.activities[activity_id] = Activity(activity_id, title, description, dict(doc))
+        return self.activities[activity_id]
+
+    def answered(self, activity_id: int) -> dict[str, frozenset[str]]:
+        return dict(self.answered_items)
+
+    def create_session(  # type: ignore[override]
+        self, questions: QuestionSet, secrets: Secrets, title: str | None, activity_id: Any = None
+    ) -> SessionState:
+        state = super().create_session(questions, secrets, title)
+        self.runs.append((activity_id, state.code))
+        return state

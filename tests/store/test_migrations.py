@@ -12,7 +12,7 @@ from her2poll.store.models import Base
 
 def test_migrations_create_every_table_the_models_declare(db: Database) -> None:
     tables = set(inspect(db.engine).get_table_names())
-    assert {"sessions", "polls", "participants", "answers", "vote_receipts"} <= tables
+    assert {"sessions", "polls", "participants", "answers", "vote_receipts", "activities"} <= tables
     assert "alembic_version" in tables
 
 
@@ -44,3 +44,22 @@ def test_an_exhausted_pool_is_a_retryable_busy_error(pg_server: str) -> None:
                 pass
     assert e.value.retryable and "busy" in e.value.message
     db.dispose()
+
+
+def test_every_migration_downgrades_and_upgrades_again(db: Database) -> None:
+    """Down to the start and up again: each downgrade undoes its upgrade exactly."""
+    from alembic import command
+    from alembic.config import Config
+
+    from her2poll.store.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    assert "activities" not in set(inspect(db.engine).get_table_names())
+    db.upgrade()
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []

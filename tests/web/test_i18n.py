@@ -149,7 +149,11 @@ def test_the_room_language_wins_on_phone_and_projector_not_on_the_panel(
 def test_a_wrong_code_answers_in_the_visitors_language(client: FlaskClient) -> None:
     response = client.get("/j/NOPE99", headers=DE)
     assert response.status_code == 404
-    assert "<h1>Nicht gefunden</h1>" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "<h1>Nicht gefunden</h1>" in page
+    assert "Keine Sitzung hat diesen Code. Prüfen Sie den Code auf der Leinwand." in page
+    english = client.get("/j/NOPE99", headers=EN).get_data(as_text=True)
+    assert "No session has this code. Check the code shown on the screen." in english
     empty = client.get("/join?code=", headers=DE)
     assert empty.status_code == 400
     assert "Geben Sie den Code ein, der auf der Leinwand steht." in empty.get_data(as_text=True)

@@ -123,6 +123,20 @@ def test_votes_queued_during_a_commit_share_the_next_transaction(harness: Harnes
     assert all(g.value == VoteResult(ok=True) for g in submitters)
 
 
+def test_with_a_linger_a_vote_just_behind_another_shares_its_commit(
+    server: GeventServer, recorder: FakeRecorder
+) -> None:
+    harness = Harness(server, recorder, linger=0.5)
+    first = harness.spawn([vote("vote-0001")])
+    gevent.idle()  # the writer holds vote-0001 and lingers for more
+    assert recorder.batches == [], "nothing committed while lingering"
+    second = harness.spawn([vote("vote-0002")])
+    gevent.joinall(first + second, timeout=WAIT, raise_error=True)
+    assert recorder.batches == [["vote-0001", "vote-0002"]]
+    assert recorder.log.index("committed vote-0002") < recorder.log.index("acked vote-0001")
+    assert all(g.value == VoteResult(ok=True) for g in first + second)
+
+
 def test_a_batch_never_holds_more_than_max_batch_votes(
     server: GeventServer, recorder: FakeRecorder
 ) -> None:

@@ -4,7 +4,7 @@ Sessions made before this (or from the shell) have no owner: the CLI lists them,
 the signed-in sessions list does not.
 
 Revision ID: 0005
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

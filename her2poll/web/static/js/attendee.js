@@ -8,9 +8,12 @@
  * The connection itself (join, ack deadlines, backoff): live.js. Protocol: docs/protocol.md.
  */
 import { nt, t } from "./i18n.js";
-import { $ } from "./dom.js";
+import { $, el } from "./dom.js";
 import { ask, backoff, connect, joiner, newest, retryable } from "./live.js";
 import { mountQaPhone, mountTabs, qaPhone } from "./qa-phone.js";
+import { countdownText, deadlineOf, secondsLeft, ticker } from "./countdown.js";
+import { renderer } from "./items/index.js";
+import { checkBox } from "./items/common.js";
 
 const app = document.getElementById("app");
 const code = app.dataset.code;
@@ -37,8 +40,12 @@ const saved = {
 let state = null; // the newest `state` message
 let joined = false;
 let everJoined = false;
-let answers = {}; // question_id -> option_id, as the server has them
-const pending = saved.get("pending", {}); // question_id -> {question_id, option_id, vote_id}
+let answers = {}; // question_id -> the answer (option id, ids, number or text), as the server has them
+// question_id -> {question_id, field, answer, confidence?, vote_id}: sent, not yet acked.
+const pending = upgrade(saved.get("pending", {}));
+const confidences = saved.get("confidence", {}); // question_id -> 1..4, this phone's own
+let deadline = null; // when the current item's countdown ends (ms), or null
+let wasRevealed = null; // question_id whose results were already on show
 const inflight = new Set(); // vote_ids sent and not yet answered
 const attempts = new Map(); // vote_id -> retries so far, for the backoff
 let notice = null; // {text, kind}: the last refusal or problem to show
@@ -50,6 +57,17 @@ function newVoteId() {
   if (crypto.randomUUID) return crypto.randomUUID(); // secure contexts only
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Votes an older page saved ({option_id}) in today's shape. */
+function upgrade(votes) {
+  for (const v of Object.values(votes)) {
+    if (v && v.field === undefined) {
+      v.field = "option_id";
+      v.answer = v.option_id;
+    }
+  }
+  return votes;
 }
 
 function ready() {
@@ -104,6 +122,7 @@ function applyState(message) {
     if (state && message.current.state === "open") tabs.pollNews();
   }
   state = message;
+  deadline = deadlineOf(message.current, Date.now());
   for (const poll of message.polls) {
     if (poll.state === "pending") {
       delete answers[poll.question_id]; // a reset deleted the answers
@@ -116,12 +135,17 @@ function applyState(message) {
 
 // --- voting --------------------------------------------------------------
 
-function choose(optionId) {
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Send an answer of the current item (its type's value: an id, ids, a number, a text). */
+function choose(answer, confidence) {
   const q = state && state.current;
   if (!q || q.state !== "open") return;
   const waiting = pending[q.question_id];
-  if (waiting ? waiting.option_id === optionId : answers[q.question_id] === optionId) return;
-  const vote = { question_id: q.question_id, option_id: optionId, vote_id: newVoteId() };
+  const had = waiting ? waiting.answer : answers[q.question_id];
+  if (confidence === undefined && same(had, answer)) return;
+  const vote = { question_id: q.question_id, field: renderer(q).field, answer, vote_id: newVoteId() };
+  if (confidence !== undefined) vote.confidence = confidence;
   pending[q.question_id] = vote;
   savePending();
   notice = null;
@@ -132,7 +156,8 @@ function choose(optionId) {
 function send(vote) {
   if (!ready() || inflight.has(vote.vote_id)) return;
   inflight.add(vote.vote_id);
-  const payload = { question_id: vote.question_id, option_id: vote.option_id, vote_id: vote.vote_id };
+  const payload = { question_id: vote.question_id, [vote.field]: vote.answer, vote_id: vote.vote_id };
+  if (vote.confidence !== undefined) payload.confidence = vote.confidence;
   ask(socket, "vote", payload).then(({ err, ack }) => {
     inflight.delete(vote.vote_id);
     if (retryable(err, ack)) {
@@ -161,7 +186,11 @@ function retryLater(vote) {
 }
 
 function settle(vote) {
-  answers[vote.question_id] = vote.option_id;
+  answers[vote.question_id] = vote.answer;
+  if (vote.confidence !== undefined) {
+    confidences[vote.question_id] = vote.confidence;
+    saved.set("confidence", confidences);
+  }
   attempts.delete(vote.vote_id);
   if (isCurrent(vote)) {
     delete pending[vote.question_id];
@@ -187,31 +216,56 @@ function render() {
   if (showing) renderQuestion(q);
   renderResults(showing && q.revealed ? q : null);
   renderStatus(showing ? q : null);
+  renderClock(showing ? q : null);
+}
+
+const clockTicker = ticker(() => renderClock(state && state.current));
+
+function renderClock(q) {
+  const left = q && q.state === "open" ? secondsLeft(deadline, Date.now()) : null;
+  $("countdown").hidden = left === null;
+  if (left !== null) $("countdown").textContent = countdownText(left);
+  clockTicker.sync(left !== null && left > 0);
 }
 
 function renderQuestion(q) {
   $("q-pos").textContent = t("Question {position} of {of}", q);
   $("q-text").textContent = q.text;
   const box = $("options");
-  if (box.dataset.question !== q.question_id) {
+  const view = renderer(q);
+  if (box.dataset.question !== q.question_id || !form) {
     box.dataset.question = q.question_id;
-    box.replaceChildren(...q.options.map(optionButton));
+    form = view.form(q, { submit: (answer) => choose(answer) });
+    box.replaceChildren(form.root);
   }
-  const chosen = pending[q.question_id]?.option_id ?? answers[q.question_id];
-  for (const button of box.children) {
-    button.setAttribute("aria-pressed", String(button.value === chosen));
-    button.disabled = q.state !== "open";
+  const waiting = pending[q.question_id];
+  const chosen = waiting ? waiting.answer : answers[q.question_id];
+  form.update(chosen, q.state !== "open");
+  const sent = answers[q.question_id];
+  $("sent").hidden = sent === undefined || view.compare; // a tapped option shows itself as pressed
+  if (sent !== undefined) $("sent-text").textContent = view.answerText(q, sent);
+  renderConfidence(q, sent !== undefined);
+}
+
+let form = null; // the current item's answer form
+
+/** "How sure are you?" after the answer, when the item asks: this phone's own, never the room's. */
+function renderConfidence(q, answered) {
+  const box = $("confidence");
+  box.hidden = !(q.confidence && answered);
+  if (box.hidden) return;
+  const mine = pending[q.question_id]?.confidence ?? confidences[q.question_id];
+  for (const b of box.querySelectorAll("button[data-level]")) {
+    b.setAttribute("aria-pressed", String(Number(b.dataset.level) === mine));
+    b.disabled = q.state !== "open";
   }
 }
 
-function optionButton(option) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "option";
-  button.value = option.id;
-  button.textContent = option.text;
-  button.addEventListener("click", () => choose(option.id));
-  return button;
+for (const b of document.querySelectorAll("#confidence button[data-level]")) {
+  b.addEventListener("click", () => {
+    const q = state && state.current;
+    if (q && answers[q.question_id] !== undefined) choose(answers[q.question_id], Number(b.dataset.level));
+  });
 }
 
 function renderStatus(q) {
@@ -237,7 +291,7 @@ function statusOf(q) {
   if (q.state === "open") {
     return answered
       ? [t("Answer recorded. You can change it while the question is open.") + shown, "ok"]
-      : [t("Question open: choose an answer.") + shown, ""];
+      : [renderer(q).waitingText() + shown, ""];
   }
   return answered
     ? [t("Voting is closed. Your answer was recorded.") + shown, "ok"]
@@ -246,21 +300,38 @@ function statusOf(q) {
 
 function renderResults(q) {
   $("results").hidden = !(q && q.results);
-  if (!q || !q.results) return;
-  const { n, counts, percent } = q.results;
-  $("results-n").textContent = nt("{n} answer", "{n} answers", n);
+  if (!q || !q.results) {
+    wasRevealed = null;
+    return;
+  }
+  const view = renderer(q);
   const mine = answers[q.question_id];
-  const rows = q.options.map((o) => bar(o, counts[o.id] || 0, percent[o.id] || 0, o.id === mine));
-  $("bars").replaceChildren(...rows);
+  $("results-n").hidden = $("bars").hidden = !view.compare;
+  if (view.compare) {
+    const { n, counts, percent } = q.results;
+    $("results-n").textContent = nt("{n} answer", "{n} answers", n);
+    const rows = q.options.map((o) => bar(o, counts[o.id] || 0, percent[o.id] || 0, o.id === mine, q));
+    $("bars").replaceChildren(...rows);
+    $("results-more").replaceChildren(view.stats ? el("p", { className: "stats-line", textContent: view.stats(q.results, q.options) }) : "", checkBox(q, mine));
+  } else {
+    $("results-more").replaceChildren(view.results(q, q.results, mine), checkBox(q, mine));
+  }
+  if (wasRevealed !== q.question_id) {
+    wasRevealed = q.question_id; // just revealed: bring the results into view, once
+    const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+    $("results").scrollIntoView({ behavior: still ? "auto" : "smooth", block: "start" });
+  }
 }
 
-function bar(option, count, pct, mine) {
+function bar(option, count, pct, mine, q) {
   const li = document.createElement("li");
-  li.className = mine ? "mine" : "";
+  const right = Array.isArray(q.correct) && q.correct.includes(option.id);
+  li.className = [mine ? "mine" : "", right ? "right" : ""].join(" ").trim();
   const head = document.createElement("span");
   head.className = "bar-head";
   const label = document.createElement("span");
   label.textContent = mine ? t("{option} (your answer)", { option: option.text }) : option.text;
+  if (right) label.append(" ", Object.assign(document.createElement("span"), { className: "tag right-tag", textContent: "✓ " + t("Correct answer") }));
   const value = document.createElement("span");
   value.textContent = `${pct}% (${count})`;
   head.append(label, value);

@@ -13,6 +13,9 @@ import { $, el } from "./dom.js";
 import { ask, connect, joiner, newest, sessionStore, stored, takeSecret } from "./live.js";
 import { mountQaPanel } from "./qa-panel.js";
 import { formatP, verdictText } from "./verdict.js";
+import { countdownText, deadlineOf, secondsLeft, ticker } from "./countdown.js";
+import { renderer } from "./items/index.js";
+import { fmt } from "./items/common.js";
 
 const code = $("app").dataset.code;
 const KEY_SLOT = `her2poll:key:${code}`;
@@ -232,7 +235,8 @@ function card(q, position) {
   controls.setAttribute("role", "group");
   controls.setAttribute("aria-label", t("Controls for question {position}", { position }));
   const n = el("strong", { textContent: "0" });
-  const rows = new Map(q.options.map((o) => [o.id, optionRow(o)]));
+  const view = renderer(q);
+  const rows = new Map(view.compare ? q.options.map((o) => [o.id, optionRow(o)]) : []);
   const table = el(
     "table",
     { className: "tally" },
@@ -251,18 +255,65 @@ function card(q, position) {
   const wording = q.text_status === "reconstructed"
     ? el("p", { className: "hint", textContent: t("Wording reconstructed from the source article.") })
     : "";
+  const panelView = view.compare ? null : view.panel(q, { hide: hideAnswer });
+  const body = view.compare
+    ? el("div", { className: "q-body" }, table, el("div", { className: "q-chart" }, chart, verdict, note, fine))
+    : el("div", { className: "q-body single-col" }, panelView.root);
+  const stats = el("p", { className: "stats-line", hidden: true });
+  const check = el("p", { className: "check-line", hidden: true });
+  const sure = el("p", { className: "confidence-line", hidden: true });
+  const clockText = el("span", { className: "clock-text" });
+  const extend = el("button", { type: "button", textContent: t("Extend (+30 s)") });
+  extend.addEventListener("click", () => control("extend", q.id));
+  const stop = el("button", { type: "button", textContent: t("Stop the countdown") });
+  stop.addEventListener("click", () => control("stop_timer", q.id));
+  const clock = el("p", { className: "clock", hidden: true }, clockText, " ", extend, " ", stop);
+  clock.setAttribute("role", "group");
+  clock.setAttribute("aria-label", t("Countdown of question {position}", { position }));
+  const key = Array.isArray(q.correct) ? answerKey(q) : "";
   const root = el(
     "li",
     { className: "question card" },
     el("div", { className: "q-head" }, title, el("p", { className: "badges" }, badge, " ", shown)),
     wording,
     controls,
+    clock,
     el("p", { className: "q-n" }, n, " ", t("answered")),
-    el("div", { className: "q-body" }, table, el("div", { className: "q-chart" }, chart, verdict, note, fine)),
+    key,
+    body,
+    stats,
+    check,
+    sure,
   );
   root.dataset.question = q.id;
-  cards.set(q.id, { q, position, root, badge, shown, buttons, n, rows, chart, verdict, note, test, summary, drawn: null });
+  root.dataset.type = q.type || "single";
+  cards.set(q.id, { q, view, panelView, position, root, badge, shown, buttons, n, rows, chart, verdict, note, test, summary, stats, check, sure, clock, clockText, drawn: null });
   return root;
+}
+
+/** The answer key of a knowledge check, for the moderator (the room sees it on reveal). */
+function answerKey(q) {
+  const names = q.options.filter((o) => q.correct.includes(o.id)).map((o) => o.text);
+  return el(
+    "details",
+    { className: "answer-key" },
+    el("summary", { textContent: t("Knowledge check: answer key") }),
+    el("p", {}, el("strong", { textContent: t("Correct answer:") }), " ✓ " + names.join("; ")),
+    q.rationale ? el("p", {}, el("strong", { textContent: t("Why:") }), " " + q.rationale) : "",
+  );
+}
+
+function hideAnswer(answerId, hidden) {
+  if (!joined) return showAlert(t("Not connected to the server: wait for “Connected” and try again."));
+  ask(socket, "hide_answer", { answer_id: answerId, hidden }).then(({ err, ack }) => {
+    if (err) showAlert(t("The server did not answer in time; check the connection and try again."));
+    else if (!ack.ok) showAlert(ack.message);
+    else {
+      showAlert("");
+      applyState(ack.state);
+      $("announce").textContent = hidden ? t("Answer hidden from the room.") : t("Answer shown to the room.");
+    }
+  });
 }
 
 function optionRow(o) {
@@ -312,6 +363,29 @@ function applyState(message) {
     if (had && had[1].hidden) keepFocus(c, had[0]);
   }
   $("next").disabled = !message.polls.some((p) => p.state === "pending");
+  clockFor = current;
+  deadline = deadlineOf(message.current, Date.now());
+  autoClosed = null;
+  renderClocks();
+}
+
+let clockFor = null; // the question whose countdown runs
+let deadline = null;
+let autoClosed = null; // the question the panel closed at zero (once)
+const clockTicker = ticker(() => renderClocks());
+
+function renderClocks() {
+  const left = secondsLeft(deadline, Date.now());
+  for (const [qid, c] of cards) {
+    const on = qid === clockFor && left !== null;
+    c.clock.hidden = !on;
+    if (on) c.clockText.textContent = countdownText(left);
+  }
+  clockTicker.sync(left !== null && left > 0);
+  if (left === 0 && clockFor && autoClosed !== clockFor) {
+    autoClosed = clockFor; // time is up: the panel closes the item (votes are refused already)
+    control("close", clockFor);
+  }
 }
 
 /** "Open" gives way to "Close", "Reveal" to "Hide": the keyboard stays on the one that took its place. */
@@ -333,6 +407,8 @@ function showTally(c, tally, comparison) {
   if (signature === c.drawn) return; // unchanged: spare the chart a redraw
   c.drawn = signature;
   c.n.textContent = tally ? tally.n : 0;
+  showExtras(c, tally);
+  if (!c.view.compare) return c.panelView.update(tally);
   const columns = columnsByOption(comparison);
   const counted = comparison && comparison.published_source === "reconstruction";
   for (const [oid, row] of c.rows) {
@@ -344,6 +420,24 @@ function showTally(c, tally, comparison) {
   }
   draw(c.chart, c.q.options, tally, comparison, { fontSize: 13, labelWidth: 24 });
   showVerdict(c, comparison);
+}
+
+/** Lines every type may add: rating statistics, the knowledge check, confidence (panel only). */
+function showExtras(c, tally) {
+  const stats = c.view.stats && tally ? c.view.stats(tally, c.q.options) : "";
+  c.stats.textContent = stats;
+  c.stats.hidden = !stats;
+  const right = tally && tally.correct;
+  c.check.textContent = right && right.of ? "✓ " + t("Correct: {n} of {of} ({percent}%)", right) : "";
+  c.check.hidden = !c.check.textContent;
+  const sure = tally && tally.confidence;
+  c.sure.textContent = sure && sure.n
+    ? t("How sure (1–4, not shown to the room): mean {mean}; {counts}", {
+        mean: fmt(sure.mean),
+        counts: ["1", "2", "3", "4"].map((k) => `${k}: ${sure.counts[k] || 0}`).join(", "),
+      })
+    : "";
+  c.sure.hidden = !c.sure.textContent;
 }
 
 function showVerdict(c, comparison) {

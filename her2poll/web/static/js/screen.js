@@ -8,15 +8,20 @@
  */
 import { nt, t } from "./i18n.js";
 import { draw, inconsistencyNote } from "./compare-chart.js";
-import { $ } from "./dom.js";
+import { $, el } from "./dom.js";
 import { connect, joiner, newest, takeSecret } from "./live.js";
 import { drawQaStage, screenMode } from "./qa-screen.js";
 import { verdictText } from "./verdict.js";
+import { countdownText, deadlineOf, secondsLeft, ticker } from "./countdown.js";
+import { renderer } from "./items/index.js";
+import { checkBox } from "./items/common.js";
 
 const code = $("app").dataset.code;
 
 let state = null;
 let tallies = {};
+let answered = {}; // question_id -> number of answers (every question: the count, nothing else)
+let deadline = null;
 let comparisons = {}; // revealed questions only, as the server sends them
 let published = {}; // question_id -> {option_id: {percent, status} | null}
 let drawn = null;
@@ -71,12 +76,14 @@ function applyQa(message) {
 function applyState(message) {
   if (!newerState(message)) return;
   state = message;
+  deadline = deadlineOf(message.current, Date.now());
   render();
 }
 
 function applyTally(message) {
   if (!newerTally(message)) return;
   tallies = message.tallies || {};
+  answered = message.answered || {};
   comparisons = message.comparison || {};
   render();
 }
@@ -96,8 +103,37 @@ function render() {
   $("s-results").hidden = !q.revealed;
   $("s-n").hidden = !q.revealed;
   $("live").classList.toggle("revealed", q.revealed);
-  if (q.revealed) renderResults(q);
-  else $("s-options").replaceChildren(...q.options.map((o) => item(o.text)));
+  const view = renderer(q);
+  $("s-count").hidden = q.revealed;
+  $("s-count").textContent = nt("{n} answer", "{n} answers", answered[q.question_id] ?? 0);
+  renderClock(q);
+  const summary = tallies[q.question_id] || q.results;
+  const stats = q.revealed && view.stats && summary ? el("p", { className: "stats-line", textContent: view.stats(summary, q.options) }) : "";
+  $("s-check").replaceChildren(q.revealed ? checkBox(q) : "", stats);
+  $("s-compare").hidden = !view.compare;
+  $("s-custom").hidden = view.compare;
+  if (q.revealed && view.compare) renderResults(q);
+  else if (q.revealed) renderCustom(q, view);
+  else $("s-options").replaceChildren(...(q.options || []).map((o) => item(o.text)));
+}
+
+const clockTicker = ticker(() => state && state.current && renderClock(state.current));
+
+function renderClock(q) {
+  const left = q.state === "open" ? secondsLeft(deadline, Date.now()) : null;
+  $("s-clock").hidden = left === null;
+  if (left !== null) $("s-clock").textContent = countdownText(left);
+  clockTicker.sync(left !== null && left > 0);
+}
+
+/** The live answers of a type without the published chart: big bars, words, numbers. */
+function renderCustom(q, view) {
+  const tally = tallies[q.question_id] || q.results || null;
+  $("s-n").textContent = nt("{n} answer", "{n} answers", tally ? tally.n : 0);
+  const signature = JSON.stringify([q.question_id, tally, q.correct]);
+  if (signature === drawn) return;
+  drawn = signature;
+  $("s-custom").replaceChildren(tally ? view.screen(q, tally) : "");
 }
 
 function statusOf(q) {

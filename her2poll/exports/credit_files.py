@@ -1,0 +1,184 @@
+"""Attendance CSV and certificates of participation (PDF, one per learner, or a zip).
+
+The attendance sheet is per learner: it names the learner (in an identified
+session) next to their *participation* (times, items answered of items asked),
+never next to their answers. A certificate is issued only to a learner who gave
+their identity and met the provider's threshold.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from datetime import datetime
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from ..core.errors import Forbidden, NotFound
+from ..services.credit import AttendanceReport, LearnerRecord
+from .pdf_chart import LIVE
+from .pdf_fonts import BOLD, ITALIC, REGULAR
+
+ATTENDANCE_COLUMNS = [
+    "learner", "name", "email", "profession", "licence", "first_join", "last_seen",
+    "connected_minutes", "items_answered", "items_asked", "share_answered", "threshold",
+    "threshold_met", "identity_purged",
+]  # fmt: skip
+
+
+def _time(value: datetime | None) -> str:
+    return value.isoformat(timespec="seconds") if value else ""
+
+
+def attendance_rows(report: AttendanceReport) -> list[list[object]]:
+    """The attendance sheet's rows, first join order, header first."""
+    rows: list[list[object]] = [list(ATTENDANCE_COLUMNS)]
+    ordered = sorted(
+        report.records, key=lambda r: (r.attendance.first_join is None, r.attendance.first_join)
+    )
+    for r in ordered:
+        a, who = r.attendance, r.learner.identity
+        rows.append(
+            [
+                r.public_id,
+                who.name if who else "",
+                who.email if who else "",
+                r.learner.profession.value if r.learner.profession else "",
+                (who.licence or "") if who else "",
+                _time(a.first_join),
+                _time(a.last_seen),
+                round(a.connected.total_seconds() / 60, 1),
+                a.items_answered,
+                a.items_asked,
+                round(a.share, 4),
+                a.threshold,
+                "yes" if a.met else "no",
+                "yes" if r.learner.purged else "no",
+            ]
+        )
+    return rows
+
+
+def attendance_csv(report: AttendanceReport) -> bytes:
+    """The attendance sheet as UTF-8 CSV (with a BOM, so spreadsheet programs read accents)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(attendance_rows(report))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def eligible(record: LearnerRecord) -> bool:
+    """A certificate needs an identity (not purged) and the threshold met."""
+    return record.learner.identity is not None and record.attendance.met
+
+
+def certificate_pdf(report: AttendanceReport, record: LearnerRecord) -> bytes:
+    """One learner's certificate of participation, an A4 landscape page."""
+    if record.learner.identity is None:
+        raise NotFound("No identity was given on this phone: there is no name to certify.")
+    if not record.attendance.met:
+        a = record.attendance
+        raise Forbidden(
+            f"The certificate needs {a.threshold:.0%} of the items answered; "
+            f"this phone answered {a.items_answered} of {a.items_asked}."
+        )
+    out = io.BytesIO()
+    _draw(Canvas(out, pagesize=landscape(A4)), report, record)
+    return out.getvalue()
+
+
+def _draw(c: Canvas, report: AttendanceReport, record: LearnerRecord) -> None:
+    who, a = record.learner.identity, record.attendance
+    assert who is not None
+    w, h = landscape(A4)
+    c.setTitle(f"Certificate of participation: {who.name}")
+    c.setAuthor("her2poll")
+    c.setStrokeColor(LIVE)
+    c.setLineWidth(2)
+    c.rect(12 * mm, 12 * mm, w - 24 * mm, h - 24 * mm)
+    c.setFillColor(LIVE)
+    c.setFont(BOLD, 28)
+    c.drawCentredString(w / 2, h - 45 * mm, "Certificate of participation")
+    c.setFillColor(colors.black)
+    c.setFont(REGULAR, 13)
+    c.drawCentredString(w / 2, h - 62 * mm, "This certifies that")
+    c.setFont(BOLD, 22)
+    c.drawCentredString(w / 2, h - 78 * mm, _fit(who.name, BOLD, 22, w - 60 * mm))
+    c.setFont(REGULAR, 11)
+    role = "Physician" if who.profession.value == "physician" else "Health professional"
+    licence = f" · licence/board ID {who.licence}" if who.licence else ""
+    c.drawCentredString(w / 2, h - 87 * mm, f"{role}{licence}")
+    c.setFont(REGULAR, 13)
+    c.drawCentredString(w / 2, h - 103 * mm, "participated in")
+    c.setFont(BOLD, 16)
+    c.drawCentredString(w / 2, h - 115 * mm, _fit(report.state.title, BOLD, 16, w - 60 * mm))
+    c.setFont(REGULAR, 11)
+    day = (a.first_join or report.state.created_at).strftime("%d %B %Y")
+    minutes = round(a.connected.total_seconds() / 60)
+    lines = [
+        f"on {day} (session {report.state.code})",
+        f"connected {minutes} min · answered {a.items_answered} of {a.items_asked} items "
+        f"asked ({a.share:.0%}; required {a.threshold:.0%})",
+    ]
+    for i, line in enumerate(lines):
+        c.drawCentredString(w / 2, h - (130 + 7 * i) * mm, line)
+    c.setFont(ITALIC, 8)
+    c.setFillColor(colors.grey)
+    c.drawCentredString(
+        w / 2, 20 * mm,
+        f"Issued by her2poll on {report.now.strftime('%Y-%m-%d %H:%M UTC')} · learner "
+        f"{record.public_id}. A record of participation, not a statement of credit hours.",
+    )  # fmt: skip
+    c.showPage()
+    c.save()
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40] or "learner"
+
+
+def certificate_name(report: AttendanceReport, record: LearnerRecord) -> str:
+    name = record.learner.identity.name if record.learner.identity else record.public_id
+    return f"certificate-{report.state.code}-{_slug(name)}-{record.public_id[:6]}.pdf"
+
+
+def certificates_zip(report: AttendanceReport) -> tuple[bytes, int]:
+    """Every eligible learner's certificate in one zip, and how many there are."""
+    out = io.BytesIO()
+    issued = [r for r in report.records if eligible(r)]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for r in issued:
+            z.writestr(certificate_name(report, r), certificate_pdf(report, r))
+        z.writestr("attendance.csv", attendance_csv(report))
+    return out.getvalue(), len(issued)
+
+
+def summary(report: AttendanceReport) -> dict[str, Any]:
+    """The attendance figures the panel and the outcomes report show (counts only)."""
+    records = report.records
+    return {
+        "identity_mode": report.credit.mode.value,
+        "threshold": report.credit.threshold,
+        "items_asked": len(report.asked),
+        "learners": len(records),
+        "answered_any": sum(1 for r in records if r.attendance.items_answered),
+        "identified": sum(1 for r in records if r.learner.identity is not None),
+        "threshold_met": sum(1 for r in records if r.attendance.met),
+        "certificates": sum(1 for r in records if eligible(r)),
+        "pars": report.pars(),
+    }

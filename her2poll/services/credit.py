@@ -1,0 +1,133 @@
+"""CME credit: identity mode, identities, attendance records, certificates, retention.
+
+Every entry point (HTTP, Socket.IO, CLI) goes through these steps. Identities
+are read only here and in the certificate; the answer exports never see them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from ..core.attendance import Attendance, Profession, attendance, pars_counts
+from ..core.errors import BadRequest, Forbidden, NotFound
+from ..core.learners import Identity, IdentityMode, parse_identity
+from ..core.session import SessionState, normalize_code
+from ..store import identities
+from ..store.db import Database
+from ..store.identities import Credit, Learner
+from ..store.sessions import get_session
+from . import identity as tokens
+
+
+@dataclass(frozen=True)
+class LearnerRecord:
+    """One learner's attendance, with their identity when they gave one."""
+
+    learner: Learner
+    attendance: Attendance
+
+    @property
+    def public_id(self) -> str:
+        return self.learner.public_id
+
+
+@dataclass(frozen=True)
+class AttendanceReport:
+    """A session's attendance as of ``now``: settings, items asked, every learner."""
+
+    state: SessionState
+    credit: Credit
+    asked: tuple[str, ...]
+    records: tuple[LearnerRecord, ...]
+    now: datetime
+
+    @property
+    def identified(self) -> bool:
+        return self.credit.mode is IdentityMode.IDENTIFIED
+
+    def pars(self) -> dict[str, int]:
+        """PARS learner counts: in an identified session, the learners who identified."""
+        people: list[Profession | None]
+        if self.identified:
+            people = [r.learner.profession for r in self.records if r.learner.profession]
+        else:  # no professions known: everyone who took part counts as an other learner
+            people = [None for r in self.records if r.attendance.items_answered]
+        return pars_counts(people)
+
+
+def set_mode(db: Database, code: str, mode: object, threshold: object = None) -> Credit:
+    """Set a session's identity mode (and optionally its threshold, a share in (0, 1])."""
+    try:
+        chosen = IdentityMode(str(mode))
+    except ValueError:
+        raise BadRequest("The identity mode is 'anonymous' or 'identified'.") from None
+    state = get_session(db, code)
+    current = identities.credit(db, state.id)
+    share = current.threshold if threshold is None else threshold
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
+        raise BadRequest("The threshold is a share of the items asked, above 0 and at most 1.")
+    return identities.set_credit(db, state.code, chosen, float(share))
+
+
+def credit_of(db: Database, code: str) -> Credit:
+    return identities.credit(db, get_session(db, code).id)
+
+
+def _learner(db: Database, key: str, code: str, token: object) -> tuple[SessionState, str]:
+    state = get_session(db, code)
+    public_id = tokens.verify(key, normalize_code(code), token if isinstance(token, str) else None)
+    if public_id is None:
+        raise Forbidden("Open the session's join link on this phone first.")
+    return state, public_id
+
+
+def submit_identity(db: Database, key: str, code: str, token: object, form: object) -> Identity:
+    """Keep the identity a learner's phone sends, in an identified session only."""
+    state, public_id = _learner(db, key, code, token)
+    if identities.credit(db, state.id).mode is not IdentityMode.IDENTIFIED:
+        raise BadRequest("This session is anonymous: it asks no one who they are.")
+    identity = parse_identity(form)
+    identities.save_identity(db, state.id, public_id, identity)
+    return identity
+
+
+def my_identity(db: Database, key: str, code: str, token: object) -> Identity | None:
+    state, public_id = _learner(db, key, code, token)
+    return identities.identity_of(db, state.id, public_id)
+
+
+def disconnected(db: Database, connection_id: int) -> None:
+    identities.disconnect(db, connection_id)
+
+
+def report(db: Database, code: str, now: datetime | None = None) -> AttendanceReport:
+    """Every learner's attendance record, from one read of the store."""
+    now = now or datetime.now(UTC)
+    state = get_session(db, code)
+    with db.snapshot() as conn:
+        settings = identities.credit_in(conn, state.id)
+        asked = tuple(identities.asked(conn, state.id))
+        people = identities.learners(conn, state.id)
+    records = tuple(
+        LearnerRecord(p, attendance(p.intervals, p.answered, asked, now, settings.threshold))
+        for p in people
+    )
+    return AttendanceReport(state, settings, asked, records, now)
+
+
+def my_record(db: Database, key: str, code: str, token: object) -> LearnerRecord:
+    """The calling learner's own record (the phone's certificate button)."""
+    _state, public_id = _learner(db, key, code, token)
+    found = report(db, code)
+    for record in found.records:
+        if record.public_id == public_id:
+            return record
+    raise NotFound("This phone has not joined the session.")
+
+
+def purge(db: Database, days: int, now: datetime | None = None) -> int:
+    """Delete identities given more than ``days`` days ago; keep answers and attendance."""
+    if days < 0:
+        raise BadRequest("Keep identities for 0 days or more.")
+    return identities.purge(db, (now or datetime.now(UTC)) - timedelta(days=days))

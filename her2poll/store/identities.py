@@ -1,0 +1,274 @@
+"""Learners for credit: a session's identity mode, identities, connections, the purge.
+
+Identities live in their own table, keyed by participant, never joined into the
+answer rows: an export of answers cannot carry a name by accident. Connections
+are one row per attendee socket, from join to disconnect, so attendance is the
+union of those intervals (:mod:`her2poll.core.attendance`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from ..core.attendance import DEFAULT_THRESHOLD, Interval, Profession
+from ..core.errors import NotFound
+from ..core.items import Answer
+from ..core.learners import CONSENT_TEXT, Identity, IdentityMode
+from ..core.questions import QuestionSet
+from ..core.session import normalize_code
+from .db import Database
+from .models import (
+    AnswerRow,
+    ConnectionRow,
+    CreditSettingsRow,
+    IdentityRow,
+    ParticipantRow,
+    PollRow,
+    SessionRow,
+    utc,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A session's credit settings."""
+
+    mode: IdentityMode = IdentityMode.ANONYMOUS
+    threshold: float = DEFAULT_THRESHOLD
+
+    def to_dict(self) -> dict[str, object]:
+        return {"identity_mode": self.mode.value, "threshold": self.threshold}
+
+
+@dataclass(frozen=True)
+class Learner:
+    """What the store knows of one participant for attendance and credit."""
+
+    public_id: str
+    identity: Identity | None
+    #: Kept by the purge (PARS counts); None when the learner never identified.
+    profession: Profession | None
+    intervals: tuple[Interval, ...]
+    answered: frozenset[str]
+    purged: bool = False
+
+
+def _session_id(conn: Connection, code: str) -> int:
+    sid = conn.execute(
+        select(SessionRow.id).where(SessionRow.code == normalize_code(code))
+    ).scalar_one_or_none()
+    if sid is None:
+        raise NotFound(f"No session with code {code!r}.")
+    return sid
+
+
+def credit(db: Database, session_id: int) -> Credit:
+    with db.begin() as conn:
+        return credit_in(conn, session_id)
+
+
+def credit_in(conn: Connection, session_id: int) -> Credit:
+    row = conn.execute(
+        select(CreditSettingsRow.identity_mode, CreditSettingsRow.threshold).where(
+            CreditSettingsRow.session_id == session_id
+        )
+    ).one_or_none()
+    return Credit(IdentityMode(row[0]), row[1]) if row else Credit()
+
+
+def set_credit(db: Database, code: str, mode: IdentityMode, threshold: float) -> Credit:
+    """Set a session's identity mode and participation threshold (an upsert)."""
+    with db.begin() as conn:
+        sid = _session_id(conn, code)
+        conn.execute(delete(CreditSettingsRow).where(CreditSettingsRow.session_id == sid))
+        conn.execute(
+            insert(CreditSettingsRow),
+            {"session_id": sid, "identity_mode": mode.value, "threshold": threshold},
+        )
+        return credit_in(conn, sid)
+
+
+def participant_id(conn: Connection, session_id: int, public_id: str) -> int:
+    pid = conn.execute(
+        select(ParticipantRow.id).where(
+            ParticipantRow.session_id == session_id, ParticipantRow.public_id == public_id
+        )
+    ).scalar_one_or_none()
+    if pid is None:
+        raise NotFound("This phone has not joined the session: open the join link again.")
+    return pid
+
+
+def save_identity(db: Database, session_id: int, public_id: str, identity: Identity) -> None:
+    """Keep (or replace) a participant's identity, with the consent line they ticked."""
+    with db.begin() as conn:
+        pid = participant_id(conn, session_id, public_id)
+        conn.execute(delete(IdentityRow).where(IdentityRow.participant_id == pid))
+        conn.execute(
+            insert(IdentityRow),
+            {
+                "participant_id": pid,
+                "session_id": session_id,
+                "name": identity.name,
+                "email": identity.email,
+                "profession": identity.profession.value,
+                "licence": identity.licence,
+                "consent_text": CONSENT_TEXT,
+                "consented_at": utcnow(),
+                "purged_at": None,
+            },
+        )
+
+
+def _identity(row: Any) -> Identity | None:
+    name, email, profession, licence = row.name, row.email, row.profession, row.licence
+    if name is None or email is None:
+        return None
+    return Identity(name, email, Profession(profession), licence)
+
+
+def identity_of(db: Database, session_id: int, public_id: str) -> Identity | None:
+    with db.begin() as conn:
+        pid = participant_id(conn, session_id, public_id)
+        row = conn.execute(select(IdentityRow).where(IdentityRow.participant_id == pid)).first()
+        return _identity(row) if row else None
+
+
+def connect(conn: Connection, session_id: int, participant_id: int) -> int:
+    """Open a connection interval in the caller's transaction; its id closes it."""
+    now = utcnow()
+    return conn.execute(
+        insert(ConnectionRow).returning(ConnectionRow.id),
+        {
+            "session_id": session_id,
+            "participant_id": participant_id,
+            "connected_at": now,
+            "seen_at": now,
+        },
+    ).scalar_one()
+
+
+def disconnect(db: Database, connection_id: int) -> None:
+    """Close a connection interval (once: a second close changes nothing)."""
+    now = utcnow()
+    with db.begin() as conn:
+        conn.execute(
+            update(ConnectionRow)
+            .where(ConnectionRow.id == connection_id, ConnectionRow.disconnected_at.is_(None))
+            .values(disconnected_at=now, seen_at=now)
+        )
+
+
+def asked(conn: Connection, session_id: int) -> list[str]:
+    """The items asked: every poll that was ever opened, in the set's order."""
+    return list(
+        conn.execute(
+            select(PollRow.question_id)
+            .where(PollRow.session_id == session_id, PollRow.opened_at.is_not(None))
+            .order_by(PollRow.position)
+        ).scalars()
+    )
+
+
+def learners(conn: Connection, session_id: int) -> list[Learner]:
+    """Every participant of a session with their identity, connections and answered items."""
+    people = conn.execute(
+        select(ParticipantRow.id, ParticipantRow.public_id)
+        .where(ParticipantRow.session_id == session_id)
+        .order_by(ParticipantRow.id)
+    ).all()
+    intervals: dict[int, list[Interval]] = defaultdict(list)
+    for pid, start, end in conn.execute(
+        select(
+            ConnectionRow.participant_id,
+            ConnectionRow.connected_at,
+            ConnectionRow.disconnected_at,
+        ).where(ConnectionRow.session_id == session_id)
+    ):
+        intervals[pid].append(Interval(utc(start), utc(end) if end else None))
+    answered: dict[int, set[str]] = defaultdict(set)
+    for pid, qid in conn.execute(
+        select(AnswerRow.participant_id, AnswerRow.question_id).where(
+            AnswerRow.session_id == session_id
+        )
+    ):
+        answered[pid].add(qid)
+    rows: Mapping[int, Any] = {
+        r.participant_id: r
+        for r in conn.execute(select(IdentityRow).where(IdentityRow.session_id == session_id))
+    }
+    out = []
+    for pid, public_id in people:
+        row = rows.get(pid)
+        out.append(
+            Learner(
+                public_id,
+                _identity(row) if row else None,
+                Profession(row.profession) if row else None,
+                tuple(intervals[pid]),
+                frozenset(answered[pid]),
+                purged=bool(row and row.purged_at),
+            )
+        )
+    return out
+
+
+def purge(db: Database, before: datetime) -> int:
+    """Blank every identity given before ``before``; return how many.
+
+    Answers, connections and professions stay: the anonymised record and the
+    attendance and PARS counts are what a provider keeps.
+    """
+    with db.begin() as conn:
+        result = conn.execute(
+            update(IdentityRow)
+            .where(IdentityRow.consented_at < before, IdentityRow.purged_at.is_(None))
+            .values(name=None, email=None, licence=None, purged_at=utcnow())
+        )
+        return int(result.rowcount or 0)
+
+
+def count_identified(db: Database, session_id: int) -> int:
+    with db.begin() as conn:
+        return conn.execute(
+            select(func.count()).where(
+                IdentityRow.session_id == session_id, IdentityRow.purged_at.is_(None)
+            )
+        ).scalar_one()
+
+
+def learner_answers(
+    conn: Connection, session_id: int, questions: QuestionSet
+) -> tuple[dict[str, dict[str, Answer]], dict[str, dict[str, int]]]:
+    """Every learner's answers and "how sure" ratings, keyed by public id then question.
+
+    The outcomes report's input: core matches pre and post answers by this key.
+    """
+    answers: dict[str, dict[str, Answer]] = defaultdict(dict)
+    sure: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = conn.execute(
+        select(
+            ParticipantRow.public_id,
+            AnswerRow.question_id,
+            AnswerRow.option_id,
+            AnswerRow.value,
+            AnswerRow.confidence,
+        )
+        .join(ParticipantRow, ParticipantRow.id == AnswerRow.participant_id)
+        .where(AnswerRow.session_id == session_id)
+    )
+    for public_id, qid, option_id, value, confidence in rows:
+        item = questions.question(qid)
+        if item is None:
+            continue
+        answers[public_id][qid] = item.load_answer(option_id, value)
+        if confidence is not None:
+            sure[public_id][qid] = confidence
+    return dict(answers), dict(sure)

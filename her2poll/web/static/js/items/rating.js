@@ -1,0 +1,28 @@
+/* Rating / Likert scale: answered like single choice (one tap on a point), shown like it
+ * (with published figures when the source has them), plus median and mean with its 95% interval. */
+import { t } from "../i18n.js";
+import { fmt, label } from "./common.js";
+import * as single from "./single.js";
+
+export const { field, compare, form, answerText, waitingText, screen } = single;
+
+/** The point a median falls on, by the points' values (their positions when they have none). */
+export function pointName(options, value) {
+  const found = options.find((o, i) => (o.value ?? i + 1) === value);
+  return found ? `${label(found)} (${fmt(value, 1)})` : fmt(value, 1);
+}
+
+/** "Median: Likely (3) · mean 2.83 (95% interval 2.10 to 3.56)": the moderator's numbers. */
+export function stats(tally, options) {
+  if (!tally || !tally.n) return "";
+  const parts = [t("Median: {median}", { median: tally.median === null || tally.median === undefined ? "—" : pointName(options, tally.median) })];
+  const ci = tally.mean_ci95;
+  if (tally.mean !== null && tally.mean !== undefined) {
+    parts.push(
+      ci
+        ? t("mean {mean} (95% interval {low} to {high})", { mean: fmt(tally.mean), low: fmt(ci[0]), high: fmt(ci[1]) })
+        : t("mean {mean} (an interval needs 2 answers)", { mean: fmt(tally.mean) }),
+    );
+  }
+  return parts.join(" · ");
+}

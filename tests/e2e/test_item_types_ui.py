@@ -1,0 +1,273 @@
+"""Every item type on the three pages, in real Chromium against a real server.
+
+examples/all-item-types.json with a moderator, a projector and two phones: answer,
+close, reveal, the tallies on panel and projector, a hidden text answer gone from the
+projector, a countdown extended and stopped, confidence kept off the room's pages.
+Screenshots of every type at phone, laptop and projector sizes: test-artifacts/screens/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from testkit.servers import LiveServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "all-item-types.json"
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+SMALL_LAPTOP = {"width": 1024, "height": 768}
+PROJECTOR = {"width": 1920, "height": 1080}
+
+
+@pytest.fixture(scope="module")
+def types_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server whose new sessions ask examples/all-item-types.json."""
+    workdir = tmp_path_factory.mktemp("item-types")
+    server = LiveServer(
+        f"sqlite:///{workdir / 'types.db'}", workdir, env={"HER2POLL_QUESTIONS": str(EXAMPLE)}
+    ).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def screens(artifacts: Path) -> Path:
+    folder = artifacts / "screens"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def card(moderator: Any, question_id: str) -> Any:
+    return moderator.locator(f'[data-question="{question_id}"]')
+
+
+def act(moderator: Any, question_id: str, name: str) -> None:
+    card(moderator, question_id).get_by_role("button", name=name, exact=True).click()
+
+
+def shots(name: str, folder: Path, phone: Any, moderator: Any, screen: Any, qid: str) -> None:
+    """The phone, the panel at both laptop sizes (this card in view) and the projector."""
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.screenshot(path=folder / f"{name}-phone-390.png", full_page=True)
+    for size, label in ((LAPTOP, "1280"), (SMALL_LAPTOP, "1024")):
+        moderator.set_viewport_size(size)
+        card(moderator, qid).scroll_into_view_if_needed()
+        # nothing wider than the window, once plotly has followed the resize
+        moderator.wait_for_function(
+            "w => document.documentElement.scrollWidth <= w", arg=size["width"]
+        )
+        moderator.screenshot(path=folder / f"{name}-panel-{label}.png")
+    moderator.set_viewport_size(LAPTOP)
+    screen.screenshot(path=folder / f"{name}-projector-1920.png")
+
+
+def test_every_item_type_on_phone_panel_and_projector(
+    types_server: LiveServer, open_page: Any, screens: Path
+) -> None:
+    session = types_server.create_session()
+    moderator = open_page(session["moderator_url"], LAPTOP)
+    expect(moderator.locator("#connection")).to_have_text("Connected")
+    screen = open_page(session["screen_url"], PROJECTOR)
+    a = open_page(session["attendee_url"], PHONE)
+    b = open_page(session["attendee_url"], PHONE)
+    for phone in (a, b):
+        expect(phone.locator("#status")).to_have_text("Connected.")
+
+    # --- single choice, knowledge check, confidence, countdown -------------------------
+    act(moderator, "CASE1", "Open")
+    for phone in (a, b):
+        expect(phone.locator("#q-text")).to_contain_text("second-line therapy")
+    for page in (a, moderator, screen):
+        expect(page.get_by_text("Time left")).to_be_visible()
+    a.get_by_role("button", name="Trastuzumab deruxtecan", exact=True).click()
+    b.get_by_role("button", name="Lapatinib with capecitabine", exact=True).click()
+    for phone in (a, b):
+        expect(phone.locator("#status")).to_contain_text("Answer recorded")
+        expect(phone.locator("#confidence")).to_contain_text("How sure are you?")
+    a.get_by_role("button", name="3 · Fairly sure").click()
+    expect(a.get_by_role("button", name="3 · Fairly sure")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    case1 = card(moderator, "CASE1")
+    expect(case1.locator(".confidence-line")).to_contain_text("mean 3")
+    expect(case1.locator(".q-n")).to_have_text("2 answered")
+    expect(screen.locator("#s-count")).to_have_text("2 answers")
+    # nothing of the key before the reveal, on the phones or the projector
+    for page in (a, b, screen):
+        expect(page.locator("body")).not_to_contain_text("DESTINY-Breast03")
+    case1.get_by_role("button", name="Extend (+30 s)").click()
+    expect(case1.locator(".clock-text")).to_have_text(lambda_over_a_minute())
+    shots("1-single-open", screens, a, moderator, screen, "CASE1")
+    case1.get_by_role("button", name="Stop the countdown").click()
+    for page in (a, moderator, screen):
+        expect(page.get_by_text("Time left")).to_be_hidden()
+    act(moderator, "CASE1", "Close")
+    act(moderator, "CASE1", "Reveal results")
+    expect(screen.locator("#s-chart")).to_contain_text("50% (1)")
+    expect(screen.locator("#s-check")).to_contain_text("Correct answer: Trastuzumab deruxtecan")
+    expect(screen.locator("#s-check")).to_contain_text("DESTINY-Breast03")
+    expect(a.locator("#results")).to_contain_text("✓ You answered correctly.")
+    expect(b.locator("#results")).to_contain_text("✗ Your answer was not the correct one.")
+    expect(b.locator("#results")).to_contain_text("DESTINY-Breast03")
+    expect(case1.locator(".check-line")).to_have_text("✓ Correct: 1 of 2 (50%)")
+    for page in (a, b, screen):  # confidence is the moderator's only
+        expect(page.locator("body")).not_to_contain_text("mean 3")
+    expect(a.locator("#results")).to_be_in_viewport()  # scrolled into view on reveal
+    shots("1-single-revealed", screens, a, moderator, screen, "CASE1")
+
+    # --- multiple choice: min/max, percent of respondents ----------------------------
+    act(moderator, "SCREEN", "Open")
+    expect(a.locator("#q-text")).to_contain_text("Select all that apply")
+    expect(a.get_by_role("button", name="Send answer")).to_be_disabled()  # nothing ticked
+    for label in (
+        "Left ventricular ejection fraction",
+        "Baseline chest imaging for interstitial lung disease",
+        "Blood counts",
+    ):
+        a.get_by_label(label).check()
+    a.get_by_role("button", name="Send answer").click()
+    b.get_by_label("Left ventricular ejection fraction").check()
+    b.get_by_label("DPD deficiency").check()
+    b.get_by_role("button", name="Send answer").click()
+    for phone in (a, b):
+        expect(phone.locator("#status")).to_contain_text("Answer recorded")
+    expect(b.locator("#sent")).to_contain_text("Left ventricular ejection fraction; DPD deficiency")
+    screen_card = card(moderator, "SCREEN")
+    expect(screen_card.locator(".item-panel")).to_contain_text("2 respondents ticked 5 answers")
+    expect(screen_card.locator(".item-panel li").first).to_contain_text("100% (2)")
+    expect(screen.locator("#s-count")).to_have_text("2 answers")
+    shots("2-multiple-open", screens, a, moderator, screen, "SCREEN")
+    act(moderator, "SCREEN", "Close")
+    act(moderator, "SCREEN", "Reveal results")
+    expect(screen.locator("#s-custom li").first).to_contain_text("100% (2)")
+    expect(screen.locator("#s-custom")).to_contain_text("— correct answer")
+    expect(a.locator("#results")).to_contain_text("✓ You answered correctly.")
+    expect(b.locator("#results")).to_contain_text("✗ Your answer was not the correct one.")
+    expect(screen_card.locator(".check-line")).to_have_text("✓ Correct: 1 of 2 (50%)")
+    shots("2-multiple-revealed", screens, a, moderator, screen, "SCREEN")
+
+    # --- rating: distribution, median, mean ------------------------------------------
+    act(moderator, "LIKELY", "Open")
+    a.get_by_role("button", name="Likely", exact=True).click()
+    b.get_by_role("button", name="Very likely", exact=True).click()
+    for phone in (a, b):
+        expect(phone.locator("#status")).to_contain_text("Answer recorded")
+    likely = card(moderator, "LIKELY")
+    expect(likely.locator(".stats-line")).to_contain_text("Median: 3.5")
+    expect(likely.locator(".stats-line")).to_contain_text("mean 3.5 (95% interval")
+    act(moderator, "LIKELY", "Close")
+    act(moderator, "LIKELY", "Reveal results")
+    expect(screen.locator("#s-chart")).to_contain_text("50% (1)")
+    expect(screen.locator("#s-check")).to_contain_text("Median: 3.5")
+    expect(a.locator("#results")).to_contain_text("Likely (your answer)50% (1)")
+    shots("3-rating-revealed", screens, a, moderator, screen, "LIKELY")
+
+    # --- numeric: range checked on the phone, histogram, median, IQR --------------------
+    act(moderator, "SHARE", "Open")
+    a.get_by_label("Your answer").fill("150")
+    a.get_by_role("button", name="Send answer").click()
+    expect(a.locator(".field-error")).to_have_text("Type a number from 0 to 100.")
+    expect(a.get_by_label("Your answer")).to_have_value("150")  # what was typed is kept
+    a.get_by_label("Your answer").fill("30")
+    a.get_by_role("button", name="Send answer").click()
+    b.get_by_label("Your answer").fill("40")
+    b.get_by_role("button", name="Send answer").click()
+    for phone in (a, b):
+        expect(phone.locator("#status")).to_contain_text("Answer recorded")
+    expect(a.locator("#sent")).to_contain_text("Your answer: 30%")
+    share = card(moderator, "SHARE")
+    expect(share.locator(".item-panel")).to_contain_text("Median 35")
+    expect(share.locator(".item-panel")).to_contain_text("IQR")
+    act(moderator, "SHARE", "Close")
+    act(moderator, "SHARE", "Reveal results")
+    expect(screen.locator("#s-custom")).to_contain_text("Median 35")
+    expect(a.locator("#results")).to_contain_text("Median 35")
+    shots("4-numeric-revealed", screens, a, moderator, screen, "SHARE")
+
+    # --- open text: counter, words, hide an answer ----------------------------------------
+    act(moderator, "BARRIER", "Open")
+    a.get_by_label("Your answer").fill("No MRI slots")
+    expect(a.locator(".qa-count")).to_have_text("12 / 280")
+    a.get_by_role("button", name="Send answer").click()
+    b.get_by_label("Your answer").fill("Scanner time is short for MRI")
+    b.get_by_role("button", name="Send answer").click()
+    for phone in (a, b):
+        expect(phone.locator("#status")).to_contain_text("Answer recorded")
+    barrier = card(moderator, "BARRIER")
+    expect(barrier.locator(".text-answers")).to_contain_text("Scanner time is short for MRI")
+    expect(barrier.locator(".word-cloud")).to_contain_text("mri")
+    act(moderator, "BARRIER", "Close")
+    act(moderator, "BARRIER", "Reveal results")
+    expect(screen.locator("#s-custom")).to_contain_text("Scanner time is short for MRI")
+    barrier.get_by_role("button", name="Hide from the room: Scanner time is short for MRI").click()
+    expect(screen.locator("#s-custom")).not_to_contain_text("Scanner time")
+    expect(screen.locator("#s-custom")).to_contain_text("No MRI slots")
+    expect(a.locator("#results")).not_to_contain_text("Scanner time")
+    expect(barrier.locator(".text-answers")).to_contain_text("hidden from the room")
+    shots("5-text-revealed-one-hidden", screens, a, moderator, screen, "BARRIER")
+
+    # --- ranking: up/down buttons, Borda, mean rank -----------------------------------
+    act(moderator, "PRIORITY", "Open")
+    expect(a.locator(".rank-list li")).to_have_count(4)
+    a.get_by_role("button", name="Send ranking").click()  # as listed: QOL, PFS, CNS
+    move_up = b.get_by_role("button", name="Move Activity in the brain up")
+    move_up.click()
+    expect(move_up).to_be_focused()  # the keyboard stays on the moved option
+    move_up.click()
+    expect(b.locator(".rank-list li").first).to_contain_text("Activity in the brain")
+    b.get_by_role("button", name="Send ranking").click()
+    for phone in (a, b):
+        expect(phone.locator("#status")).to_contain_text("Answer recorded")
+    expect(b.locator("#sent")).to_contain_text(
+        "1. Activity in the brain; 2. Quality of life; 3. Progression-free survival"
+    )
+    priority = card(moderator, "PRIORITY")
+    expect(priority.locator(".item-panel li").first).to_contain_text("1. Quality of life")
+    expect(priority.locator(".item-panel li").first).to_contain_text("mean rank 1.5")
+    act(moderator, "PRIORITY", "Close")
+    act(moderator, "PRIORITY", "Reveal results")
+    expect(screen.locator("#s-custom li").first).to_contain_text("Quality of life")
+    shots("6-ranking-revealed", screens, b, moderator, screen, "PRIORITY")
+
+
+def lambda_over_a_minute() -> Any:
+    """Time left after +30 s on a 60 s countdown: more than a minute."""
+    import re
+
+    return re.compile(r"Time left 1:[0-3]\d")
+
+
+def test_a_long_join_code_fits_the_panel(types_server: LiveServer, open_page: Any) -> None:
+    session = types_server.create_session()
+    moderator = open_page(session["moderator_url"], LAPTOP)
+    expect(moderator.locator("#connection")).to_have_text("Connected")
+    moderator.evaluate("document.querySelector('.big-code').textContent = 'MWMWMW'")
+    for size in (LAPTOP, SMALL_LAPTOP):
+        moderator.set_viewport_size(size)
+        fits = moderator.evaluate(
+            """() => {
+              const code = document.querySelector('.big-code');
+              const box = code.closest('.card').getBoundingClientRect();
+              const r = code.getBoundingClientRect();
+              return code.scrollWidth <= code.clientWidth && r.left >= box.left && r.right <= box.right;
+            }"""
+        )
+        assert fits, size
+
+
+def test_a_wrong_join_code_keeps_what_was_typed(types_server: LiveServer, open_page: Any) -> None:
+    home = open_page(f"{types_server.url}/", PHONE)
+    home.get_by_label("Join code").fill("ZZZZZZ")
+    home.get_by_role("button", name="Join").click()
+    expect(home.get_by_label("Join code")).to_have_value("ZZZZZZ")
+    expect(home.get_by_role("alert")).to_be_visible()

@@ -1,0 +1,75 @@
+"""CME credit over HTTP: mode, identity form, attendance CSV, certificates (own and zip)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+from flask import Flask
+from pypdf import PdfReader
+
+from her2poll.core import views
+from her2poll.core.polls import Action
+from her2poll.core.questions import QuestionSet
+from her2poll.services import identity
+from her2poll.services.sessions import create
+from her2poll.store import joins, polls
+from her2poll.store.db import get_db
+from her2poll.store.repository import SqlStore
+from her2poll.store.votes import VoteIn, record_vote
+
+FORM = {"consent": True, "name": "Dr Ada Example", "email": "ada@example.org",
+        "profession": "physician", "licence": ""}  # fmt: skip
+
+
+def auth(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_identified_session_certificates_end_to_end(app: Flask, questions: QuestionSet) -> None:
+    db = get_db(app)
+    new = create(SqlStore(db), questions)
+    code, secret = new.state.code, new.moderator_secret
+    c = app.test_client()
+    assert (
+        c.put(f"/api/sessions/{code}/credit", json={"identity_mode": "identified"}).status_code
+        == 403
+    )
+    r = c.put(f"/api/sessions/{code}/credit", json={"identity_mode": "identified",
+              "threshold": 0.5}, headers=auth(secret))  # fmt: skip
+    assert r.get_json() == {"ok": True, "identity_mode": "identified", "threshold": 0.5}
+    key = app.config["HER2POLL"].secret_key
+    people = [joins.attendee_join(db, code, None, views.shows_results) for _ in range(2)]
+    tokens = [identity.sign(key, code, p.participant.public_id) for p in people]
+    bad = c.post(f"/api/sessions/{code}/identity", json={**FORM, "token": tokens[0],
+                 "email": "not-an-address"})  # fmt: skip
+    assert (bad.status_code, bad.get_json()["code"]) == (400, "invalid_identity")
+    ok = c.post(f"/api/sessions/{code}/identity", json={**FORM, "token": tokens[0]})
+    assert ok.get_json()["identity"]["licence"] is None
+    for qid in ("PQ1", "PQ2"):
+        polls.apply_action(db, code, qid, Action.OPEN)
+        record_vote(db, VoteIn(new.state.id, people[0].participant.id, qid,
+                               new.state.question(qid).option_ids[0], f"v-{qid}"))  # type: ignore[union-attr]  # fmt: skip
+        polls.apply_action(db, code, qid, Action.CLOSE)
+    me = c.post(f"/api/sessions/{code}/me", json={"token": tokens[0]}).get_json()
+    assert me["certificate"] is True and me["attendance"]["items_answered"] == 2
+    pdf = c.post(f"/api/sessions/{code}/certificate.pdf", json={"token": tokens[0]})
+    assert pdf.mimetype == "application/pdf"
+    text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "Dr Ada Example" in text and "answered 2 of 2" in text
+    # the other phone gave no identity: no certificate, a clear error
+    other = c.post(f"/api/sessions/{code}/certificate.pdf", json={"token": tokens[1]})
+    assert (other.status_code, other.get_json()["code"]) == (404, "not_found")
+    sheet = c.get(f"/api/sessions/{code}/attendance.csv", headers=auth(secret))
+    rows = list(csv.DictReader(io.StringIO(sheet.data.decode("utf-8-sig"))))
+    assert [(r["name"], r["items_answered"], r["threshold_met"]) for r in rows] == [
+        ("Dr Ada Example", "2", "yes"), ("", "0", "no")
+    ]  # fmt: skip
+    z = c.get(f"/api/sessions/{code}/certificates.zip", headers=auth(secret))
+    names = zipfile.ZipFile(io.BytesIO(z.data)).namelist()
+    assert len(names) == 2 and "attendance.csv" in names
+    assert c.get(f"/api/sessions/{code}/certificates.zip").status_code == 403
+    summary = c.get(f"/api/sessions/{code}/credit", headers=auth(secret)).get_json()
+    assert summary["pars"] == {"physicians": 1, "other_learners": 0}
+    assert (summary["certificates"], summary["learners"]) == (1, 2)
