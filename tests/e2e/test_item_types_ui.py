@@ -95,9 +95,7 @@ def test_every_item_type_on_phone_panel_and_projector(
         expect(phone.locator("#status")).to_contain_text("Answer recorded")
         expect(phone.locator("#confidence")).to_contain_text("How sure are you?")
     a.get_by_role("button", name="3 · Fairly sure").click()
-    expect(a.get_by_role("button", name="3 · Fairly sure")).to_have_attribute(
-        "aria-pressed", "true"
-    )
+    expect(a.get_by_role("button", name="3 · Fairly sure")).to_have_attribute("aria-pressed", "true")
     case1 = card(moderator, "CASE1")
     expect(case1.locator(".confidence-line")).to_contain_text("mean 3")
     expect(case1.locator(".q-n")).to_have_text("2 answered")
@@ -209,7 +207,9 @@ def test_every_item_type_on_phone_panel_and_projector(
     act(moderator, "BARRIER", "Close")
     act(moderator, "BARRIER", "Reveal results")
     expect(screen.locator("#s-custom")).to_contain_text("Scanner time is short for MRI")
-    barrier.get_by_role("button", name="Hide from the room: Scanner time is short for MRI").click()
+    barrier.get_by_role(
+        "button", name="Hide from the room: Scanner time is short for MRI"
+    ).click()
     expect(screen.locator("#s-custom")).not_to_contain_text("Scanner time")
     expect(screen.locator("#s-custom")).to_contain_text("No MRI slots")
     expect(a.locator("#results")).not_to_contain_text("Scanner time")
