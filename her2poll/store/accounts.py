@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, Row, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -20,8 +22,8 @@ _COLUMNS = (
 )
 
 
-def _organiser(row: Row[tuple[int, str, str, int, str, str | None]]) -> Organiser:
-    uid, email, name, org_id, org, password_hash = row
+def _organiser(row: Row[Any]) -> Organiser:
+    uid, email, name, org_id, org, password_hash = tuple(row)
     return Organiser(uid, email, name, org_id, org, password_hash is not None)
 
 

@@ -48,7 +48,7 @@ class PagesOnlySessions(SecureCookieSessionInterface):
     the signed-cookie machinery there halves the framework's cost of each vote.
     """
 
-    def open_session(self, app: Flask, request: Any) -> SessionMixin | None:
+    def open_session(self, app: Flask, request: Any) -> Any:
         if request.path.startswith("/socket.io"):
             return self.make_null_session(app)
         return super().open_session(app, request)

@@ -74,7 +74,7 @@ def require_moderator(code: str) -> str:
 # -- organisers -------------------------------------------------------------------------
 
 
-class User(UserMixin):
+class User(UserMixin):  # type: ignore[misc]
     """Flask-Login's view of an :class:`Organiser`."""
 
     def __init__(self, organiser: Organiser) -> None:
@@ -237,12 +237,12 @@ def init_app(app: Flask) -> None:
             return login_manager.unauthorized()  # type: ignore[no-any-return]
         return None
 
-    @login_manager.user_loader
+    @login_manager.user_loader  # type: ignore[untyped-decorator]
     def load(user_id: str) -> User | None:
         found = accounts.organiser(get_db(), int(user_id)) if user_id.isdigit() else None
         return User(found) if found else None
 
-    @login_manager.unauthorized_handler
+    @login_manager.unauthorized_handler  # type: ignore[untyped-decorator]
     def unauthorized() -> ResponseReturnValue:
         if request.path.startswith("/api/"):
             raise Unauthorized("Sign in as an organiser first (/login).")

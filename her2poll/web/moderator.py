@@ -39,7 +39,7 @@ def render_home(
 
 
 @bp.get("/moderator")
-@login_required
+@login_required  # type: ignore[untyped-decorator]
 def home() -> str:
     """Author or run an activity, or open an existing session."""
     return render_home()
