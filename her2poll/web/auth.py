@@ -221,7 +221,15 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_SSL_STRICT", False)
     app.config.setdefault("RATELIMIT_STORAGE_URI", limiter_storage(settings))
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # A request with the moderator key as a Bearer header needs no token: another site's
+    # page cannot add that header (no CORS here); everything else is checked.
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     csrf.init_app(app)
+
+    @app.before_request
+    def check_csrf() -> None:
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and bearer() is None:
+            csrf.protect()
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
