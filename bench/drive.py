@@ -12,7 +12,6 @@ import asyncio
 import json
 import multiprocessing
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -56,12 +55,15 @@ def options_of(question: str) -> list[str]:
     return [o["id"] for o in q["options"]]
 
 
-def create_session(url: str) -> dict[str, Any]:
-    req = urllib.request.Request(
-        f"{url}/api/sessions", data=b"{}", headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return json.loads(resp.read())
+def create_session(url: str, db_url: str | None) -> dict[str, Any]:
+    """As the test organiser (added to the server's database), signed in like a browser."""
+    from testkit.accounts import organiser_http
+
+    if db_url is None:
+        raise ValueError("creating a session needs the server's database, to add an organiser")
+    r = organiser_http(url, db_url).post(f"{url}/api/sessions", json={}, timeout=30)
+    r.raise_for_status()
+    return r.json()  # type: ignore[no-any-return]
 
 
 class Fleet:
@@ -202,7 +204,7 @@ async def drive(
     :param hook: told each phase's name as it starts, and ``"done"`` (to profile).
     :param db_url: the server's database, where the qa phase counts the upvotes.
     """
-    session = await asyncio.to_thread(create_session, url)
+    session = await asyncio.to_thread(create_session, url, db_url)
     pids = server_pids()
     fleet = Fleet(url, session["code"], plan)
     result: dict[str, Any] = {"n": plan.n, "plan": plan.__dict__, "server_pids": pids}

@@ -29,7 +29,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=512 * 1024,
-        SESSION_COOKIE_SAMESITE="Strict",
+        # Lax, not Strict: single sign-on comes back from the provider by a cross-site
+        # redirect that must carry the sign-in state; forms carry CSRF tokens.
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=(settings.public_url or "").startswith("https://"),
         SESSION_COOKIE_HTTPONLY=True,
         JSON_SORT_KEYS=False,
     )

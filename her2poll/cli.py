@@ -154,6 +154,10 @@ def serve(
     lan_found = links.lan_addresses() if every else None
     for line in serve_banner(host, port, app.config["HER2POLL"].public_url, lan_found):
         click.echo(line)
+    from .services.accounts import has_organisers
+
+    if not has_organisers(get_db(app)):
+        click.echo(FIRST_USER_HINT)
     argv = [
         sys.executable,
         "-m",
@@ -175,6 +179,68 @@ def serve(
         "her2poll.wsgi:app",
     ]
     os.execv(sys.executable, argv)
+
+
+FIRST_USER_HINT = (
+    "No organiser account yet: in another shell, run\n"
+    "    .venv/bin/her2poll user add you@example.org\n"
+    "then sign in at /login to create sessions."
+)
+
+
+@cli.group()
+def user() -> None:
+    """Organiser accounts (who signs in to create and list sessions)."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option(
+    "--organisation",
+    help="The organisation the organiser belongs to (created if new; default: Default).",
+)
+@click.option("--name", default="", help="The organiser's name, as the pages show it.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input (one line)."
+)
+@click.option(
+    "--sso-only", is_flag=True, help="No password: the organiser signs in only by single sign-on."
+)
+@db_option
+def user_add(
+    email: str,
+    organisation: str | None,
+    name: str,
+    password_stdin: bool,
+    sso_only: bool,
+    db: str | None,
+) -> None:
+    """Add an organiser; asks for the password twice unless --password-stdin or --sso-only."""
+    from .services import accounts
+
+    if password_stdin and sso_only:
+        raise click.UsageError("--password-stdin and --sso-only exclude each other.")
+    password: str | None = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif not sso_only:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    added = accounts.add_user(_db(db), email, password, organisation, name)
+    click.echo(f"Added organiser {added.email} ({added.organisation}).")
+
+
+@user.command("list")
+@db_option
+def user_list(db: str | None) -> None:
+    """List organisers and their organisations."""
+    from .services import accounts
+
+    people = accounts.users(_db(db))
+    if not people:
+        click.echo("No organisers yet: add one with 'her2poll user add EMAIL'.")
+    for u in people:
+        kind = "password" if u.has_password else "single sign-on"
+        click.echo(f"{u.email}  {u.organisation}  ({kind})")
 
 
 def _purge_on_start(app: Any) -> None:
@@ -210,6 +276,11 @@ def session() -> None:
     callback=_url_option("--base-url"),
     help="Where the server is reached, for the printed links (unless --public-url is set).",
 )
+@click.option(
+    "--owner",
+    metavar="EMAIL",
+    help="The organiser whose sessions list shows it (default: none, listed by the CLI only).",
+)
 @public_url_option
 @db_option
 @click.pass_context
@@ -218,6 +289,7 @@ def session_new(
     questions_file: str | None,
     title: str | None,
     base_url: str,
+    owner: str | None,
     public_url: str | None,
     db: str | None,
 ) -> None:
@@ -231,7 +303,15 @@ def session_new(
 
     app = create_app({k: v for k, v in {"database_url": db, "public_url": public_url}.items() if v})
     qs = load_question_set(questions_file or app.config["HER2POLL"].questions_path)
-    new = sessions.create(SqlStore(get_db(app)), qs, title)
+    organiser = None
+    if owner:
+        from .core.accounts import AccountError, normalize_email
+        from .store.accounts import user_by_email
+
+        organiser = user_by_email(get_db(app), normalize_email(owner))
+        if organiser is None:
+            raise AccountError(f"No organiser {owner}: add one with 'her2poll user add'.")
+    new = sessions.create(SqlStore(get_db(app)), qs, title, organiser)
     with app.test_request_context(base_url=base_url):
         attendee = links.attendee_url(new.state.code)
         click.echo(f"Session:    {new.state.title}")

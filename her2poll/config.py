@@ -53,6 +53,18 @@ class Settings:
     #: Where phones reach the server (``https://poll.example.org``): every link and QR
     #: code is built on it instead of the request's host. None: the request's host.
     public_url: str | None = None
+    #: Sign-in attempts one address may make (Flask-Limiter's notation).
+    login_rate: str = "10 per minute"
+    #: Where the sign-in limiter counts: None is Redis when ``message_queue`` is Redis
+    #: (every process counts together), else this process's memory.
+    ratelimit_storage: str | None = None
+    #: Single sign-on (OpenID Connect) when all three are set: the issuer's URL (its
+    #: ``/.well-known/openid-configuration`` is read) and this app's client id and secret.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    #: The sign-in button's label: "Sign in with <name>".
+    oidc_name: str = "single sign-on"
     #: Days a learner's identity (name, e-mail, licence ID) is kept before the purge
     #: deletes it, keeping answers, attendance and PARS counts. None: kept until purged.
     identity_retention_days: int | None = None
@@ -134,6 +146,10 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
         values["questions_path"] = Path(env["HER2POLL_QUESTIONS"])
     if env.get("HER2POLL_CORS_ORIGINS"):
         values["cors_origins"] = tuple(env["HER2POLL_CORS_ORIGINS"].split(","))
+    for name in ("login_rate", "ratelimit_storage", "oidc_issuer", "oidc_client_id",
+                 "oidc_client_secret", "oidc_name"):  # fmt: skip
+        if env.get(f"HER2POLL_{name.upper()}"):
+            values[name] = env[f"HER2POLL_{name.upper()}"]
     if env.get("HER2POLL_PUBLIC_URL"):
         values["public_url"] = env["HER2POLL_PUBLIC_URL"]
     if env.get("HER2POLL_IDENTITY_RETENTION_DAYS"):
@@ -143,6 +159,23 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
     if isinstance(public_url, str):
         values["public_url"] = check_public_url(public_url) if public_url.strip() else None
     settings = Settings(**values)  # type: ignore[arg-type]
+    oidc = (settings.oidc_issuer, settings.oidc_client_id, settings.oidc_client_secret)
+    if any(oidc) and not all(oidc):
+        raise SettingError(
+            "Single sign-on needs HER2POLL_OIDC_ISSUER, HER2POLL_OIDC_CLIENT_ID and "
+            "HER2POLL_OIDC_CLIENT_SECRET together."
+        )
     if not settings.secret_key:
         settings = Settings(**{**settings.__dict__, "secret_key": _secret_key(INSTANCE)})
     return settings
+
+
+def oidc_enabled(settings: Settings) -> bool:
+    return bool(settings.oidc_issuer and settings.oidc_client_id and settings.oidc_client_secret)
+
+
+def limiter_storage(settings: Settings) -> str:
+    if settings.ratelimit_storage:
+        return settings.ratelimit_storage
+    mq = settings.message_queue or ""
+    return mq if mq.startswith(("redis://", "rediss://")) else "memory://"

@@ -22,13 +22,16 @@ class Ran:
     stderr: str
 
 
-def her2poll(*args: str, cwd: Path | None = None) -> Ran:
-    """Run ``her2poll ARGS`` in this process (in ``cwd`` if given) and capture its output."""
+def her2poll(*args: str, cwd: Path | None = None, input: str | None = None) -> Ran:
+    """Run ``her2poll ARGS`` in this process (in ``cwd`` if given) and capture its output.
+
+    :param input: what the command reads from standard input (a password, say).
+    """
     from click.testing import CliRunner
 
     from her2poll.cli import main
 
-    with contextlib.chdir(cwd or Path.cwd()), CliRunner().isolation() as (out, err, _):
+    with contextlib.chdir(cwd or Path.cwd()), CliRunner().isolation(input=input) as (out, err, _):
         try:
             main(list(args))
             code = 0

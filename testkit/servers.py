@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -71,6 +72,7 @@ class LiveServer:
         }
         self.log = instance / f"server-{self.port}.log"
         self.proc: object = None
+        self._http: object = None
 
     def start(self) -> LiveServer:
         import subprocess
@@ -81,6 +83,7 @@ class LiveServer:
 
         instance = Path(self.env["HER2POLL_INSTANCE"])
         instance.mkdir(parents=True, exist_ok=True)
+        self._add_organiser()
         cmd = [
             sys.executable,
             "-m",
@@ -133,9 +136,25 @@ class LiveServer:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
 
-    def create_session(self) -> dict[str, str]:
+    def _add_organiser(self) -> None:
+        """The test organiser (testkit.accounts), once per database, before the server runs."""
+        from .accounts import ensure_organiser
+
+        ensure_organiser(self.db_url)
+
+    def organiser_http(self) -> Any:
+        """A ``requests.Session`` signed in as the test organiser (with its CSRF token)."""
         import requests
 
-        r = requests.post(f"{self.url}/api/sessions", json={}, timeout=10)
+        from .accounts import sign_in_http
+
+        if self._http is None:
+            http = requests.Session()
+            sign_in_http(http, self.url)
+            self._http = http
+        return self._http
+
+    def create_session(self) -> dict[str, str]:
+        r = self.organiser_http().post(f"{self.url}/api/sessions", json={}, timeout=10)
         r.raise_for_status()
-        return r.json()
+        return r.json()  # type: ignore[no-any-return]

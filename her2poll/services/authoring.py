@@ -56,6 +56,7 @@ class ActivityStore(Store, Protocol):
         secrets: Any,
         title: str | None,
         activity_id: int | None = None,
+        owner_id: int | None = None,
     ) -> Any: ...
 
 

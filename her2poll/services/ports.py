@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from ..core.access import Digests, Secrets
+from ..core.accounts import Organiser
 from ..core.polls import Action
 from ..core.qa import ModAction, Settings
 from ..core.questions import QuestionSet
@@ -55,10 +56,15 @@ class Store(QAStore, Protocol):
     def digests(self, code: str) -> Digests: ...
 
     def create_session(
-        self, questions: QuestionSet, secrets: Secrets, title: str | None
+        self,
+        questions: QuestionSet,
+        secrets: Secrets,
+        title: str | None,
+        activity_id: int | None = None,
+        owner_id: int | None = None,
     ) -> SessionState: ...
 
-    def list_sessions(self) -> list[SessionSummary]: ...
+    def list_sessions(self, viewer: Organiser | None = None) -> list[SessionSummary]: ...
 
     def join(self, session_id: int, public_id: str | None) -> Participant: ...
 

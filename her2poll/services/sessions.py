@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..core import access, languages
 from ..core.access import Role, Secrets
+from ..core.accounts import Organiser
 from ..core.questions import QuestionSet
 from ..core.session import SessionState, SessionSummary
 from .ports import Store
@@ -20,16 +21,24 @@ class Created:
     screen_token: str
 
 
-def create(store: Store, questions: QuestionSet, title: str | None = None) -> Created:
-    """Create a session with fresh secrets; only their digests are stored."""
+def create(
+    store: Store,
+    questions: QuestionSet,
+    title: str | None = None,
+    owner: Organiser | None = None,
+) -> Created:
+    """Create a session with fresh secrets (only their digests are stored), owned by ``owner``.
+
+    A session without an owner (made from the shell) is listed by the CLI only.
+    """
     keys = Secrets.new()
-    state = store.create_session(questions, keys, title)
+    state = store.create_session(questions, keys, title, owner_id=owner.id if owner else None)
     return Created(state, keys.moderator_secret, keys.screen_token)
 
 
-def summaries(store: Store) -> list[SessionSummary]:
-    """Every session, newest first, for the moderator's start page and the CLI."""
-    return store.list_sessions()
+def summaries(store: Store, viewer: Organiser | None = None) -> list[SessionSummary]:
+    """Sessions newest first: ``viewer``'s and their organisation's, or every one (the CLI)."""
+    return store.list_sessions(viewer)
 
 
 def require_moderator(store: Store, code: str, secret: str | None) -> None:

@@ -84,6 +84,37 @@ class SessionRow(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: The language the moderator fixed for phones and projector (None: each its own).
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    #: The organiser who created it (None: made from the shell, or before accounts).
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+
+
+class OrganisationRow(Base):
+    """A provider or department: its organisers see each other's sessions."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UserRow(Base):
+    """An organiser who signs in; belongs to one organisation."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Stored lower-case: the sign-in name.
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: An argon2 hash; None for an organiser who signs in only through single sign-on.
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class PollRow(Base):

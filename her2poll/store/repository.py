@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.access import Digests, Secrets
+from ..core.accounts import Organiser
 from ..core.authoring import Activity, ActivitySummary
 from ..core.polls import Action
 from ..core.qa import ModAction, Settings
@@ -49,8 +50,9 @@ class SqlStore:
         secrets: Secrets,
         title: str | None,
         activity_id: int | None = None,
+        owner_id: int | None = None,
     ) -> SessionState:
-        return sessions.create_session(self.db, questions, secrets, title, activity_id)
+        return sessions.create_session(self.db, questions, secrets, title, activity_id, owner_id)
 
     # -- activities (:mod:`.activities`) -------------------------------------------------
 
@@ -85,8 +87,8 @@ class SqlStore:
     def delete_session(self, code: str) -> None:
         activities.delete_session(self.db, code)
 
-    def list_sessions(self) -> list[SessionSummary]:
-        return sessions.list_sessions(self.db)
+    def list_sessions(self, viewer: Organiser | None = None) -> list[SessionSummary]:
+        return sessions.list_sessions(self.db, viewer)
 
     def join(self, session_id: int, public_id: str | None) -> Participant:
         return participants.join(self.db, session_id, public_id)

@@ -9,8 +9,10 @@ from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.access import Digests, Secrets
+from ..core.accounts import Organiser
 from ..core.questions import QuestionSet
 from ..core.session import SessionState, SessionSummary, new_join_code, normalize_code
+from .accounts import visible_to
 from .db import Database
 from .models import AnswerRow, ParticipantRow, SessionRow, utc, utcnow
 from .polls import insert_polls
@@ -23,6 +25,7 @@ def create_session(
     secrets: Secrets,
     title: str | None = None,
     activity_id: int | None = None,
+    owner_id: int | None = None,
 ) -> SessionState:
     """Create a session with a fresh join code, all polls pending."""
     for _attempt in range(10):
@@ -41,6 +44,7 @@ def create_session(
                         "vote_seq": 0,
                         "created_at": utcnow(),
                         "activity_id": activity_id,
+                        "owner_id": owner_id,
                     },
                 ).scalar_one()
                 insert_polls(conn, session_id, questions)
@@ -64,8 +68,8 @@ def _load(db: Database, where: ColumnElement[bool], label: str) -> SessionState:
         return find_session(conn, where, label)[1]
 
 
-def list_sessions(db: Database) -> list[SessionSummary]:
-    """Every session, newest first, with how many joined and answered."""
+def list_sessions(db: Database, viewer: Organiser | None = None) -> list[SessionSummary]:
+    """Every session (or those ``viewer`` may see), newest first, with joins and answers."""
     participants = (
         select(func.count(ParticipantRow.id))
         .where(ParticipantRow.session_id == SessionRow.id)
@@ -76,12 +80,13 @@ def list_sessions(db: Database) -> list[SessionSummary]:
         .where(AnswerRow.session_id == SessionRow.id)
         .scalar_subquery()
     )
+    query = select(
+        SessionRow.code, SessionRow.title, SessionRow.created_at, participants, answers
+    ).order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
+    if viewer is not None:
+        query = query.where(visible_to(viewer))
     with db.begin() as conn:
-        rows = conn.execute(
-            select(
-                SessionRow.code, SessionRow.title, SessionRow.created_at, participants, answers
-            ).order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
-        ).all()
+        rows = conn.execute(query).all()
     return [SessionSummary(c, t, utc(created).isoformat(), p, a) for c, t, created, p, a in rows]
 
 

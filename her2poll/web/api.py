@@ -11,7 +11,7 @@ from ..services import results as results_service
 from ..services import sessions
 from ..store.repository import get_store
 from . import links
-from .auth import moderator_key, require_moderator
+from .auth import moderator_key, require_moderator, require_organiser
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -27,7 +27,8 @@ def _same_origin() -> None:
 
 @bp.post("/sessions")
 def create_session() -> tuple[dict[str, object], int]:
-    """Create a session from the server's question set; the secret is shown once."""
+    """An organiser creates a session from the server's question set; the secret is shown once."""
+    owner = require_organiser()
     _same_origin()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -36,7 +37,7 @@ def create_session() -> tuple[dict[str, object], int]:
     if title is not None and (not isinstance(title, str) or not 0 < len(title) <= 300):
         raise BadRequest("title must be a string of 1 to 300 characters.")
     questions = load_question_set(current_app.config["HER2POLL"].questions_path)
-    new = sessions.create(get_store(), questions, title)
+    new = sessions.create(get_store(), questions, title, owner)
     return _links(new.state.code, new.moderator_secret) | {"title": new.state.title}, 201
 
 

@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from flask import Blueprint, render_template, request
+from flask_login import login_required
 
 from ..services import sessions
 from ..store.repository import get_store
 from . import links
+from .auth import require_organiser
 
 bp = Blueprint("moderator", __name__)
 
@@ -25,7 +27,9 @@ def render_home(
     in_activities = {s.code for a in activities for s in a.sessions}
     return render_template(
         "moderator_home.html",
-        sessions=[s for s in sessions.summaries(store) if s.code not in in_activities],
+        sessions=[
+            s for s in sessions.summaries(store, require_organiser()) if s.code not in in_activities
+        ],
         activities=activities,
         templates={name: label for name, (label, _path) in templates().items()},
         errors=errors or {},
@@ -35,6 +39,7 @@ def render_home(
 
 
 @bp.get("/moderator")
+@login_required  # type: ignore[untyped-decorator]
 def home() -> str:
     """Author or run an activity, or open an existing session."""
     return render_home()

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from testkit.accounts import EMAIL, PASSWORD
 from testkit.browser import CHROMIUM_ARGS, chromium_path
 from testkit.ci import IN_CI
 from testkit.servers import LiveServer
@@ -74,8 +75,15 @@ def open_page(browser: Any) -> Iterator[Any]:
     contexts: list[Any] = []
     problems: list[str] = []
 
-    def open_(url: str, viewport: dict[str, int] | None = None, **options: Any) -> Any:
-        """``options``: more of Playwright's context options (``locale="de-DE"``)."""
+    def open_(
+        url: str, viewport: dict[str, int] | None = None, sign_in: bool = True, **options: Any
+    ) -> Any:
+        """``options``: more of Playwright's context options (``locale="de-DE"``).
+
+        A page that sends this new browser to the sign-in page is signed in as the test
+        organiser (testkit.accounts), as a person would, then goes on where it was asked;
+        ``sign_in=False`` stays on the sign-in page.
+        """
         context = browser.new_context(viewport=viewport or LAPTOP, **options)
         contexts.append(context)
         page = context.new_page()
@@ -85,6 +93,11 @@ def open_page(browser: Any) -> Iterator[Any]:
             lambda m: "Content Security Policy" in m.text and problems.append(m.text),
         )
         page.goto(url)
+        if sign_in and "/login?next=" in page.url and "/login" not in url:
+            page.locator("#email").fill(EMAIL)
+            page.locator("#password").fill(PASSWORD)
+            page.locator(".login-form button[type=submit]").click()
+            page.wait_for_url(lambda u: "/login" not in u)
         return page
 
     yield open_

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from testkit.accounts import EMAIL, PASSWORD
 from testkit.phones import Phone
 from testkit.wait import wait_until
 
@@ -260,18 +261,43 @@ def test_a_vote_made_offline_is_sent_once_back_online(
     expect(answered(moderator, "PQ1")).to_have_text("2 answered")
 
 
+def sign_in_page(page: Any) -> None:
+    """Sign in on the page's sign-in form as the test organiser (testkit.accounts)."""
+    page.get_by_label("E-mail").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+
+
 def test_the_moderator_creates_a_session_and_reopens_it_with_its_key(
-    live_server: Any, open_page: Any
+    live_server: Any, open_page: Any, artifacts: Path
 ) -> None:
-    home = open_page(f"{live_server.url}/moderator")
+    home = open_page(
+        f"{live_server.url}/moderator", viewport={"width": 1280, "height": 800}, sign_in=False
+    )
+    expect(home).to_have_url(f"{live_server.url}/login?next=/moderator")
+    home.screenshot(path=str(artifacts / "login-1280x800.png"), full_page=True)
+    sign_in_page(home)
+    expect(home).to_have_url(f"{live_server.url}/moderator")
     home.get_by_role("button", name="Create session").click()
     expect(home.locator("#connection")).to_have_text("Connected")
     code = home.locator(".big-code").inner_text()
     assert home.url == f"{live_server.url}/m/{code}"
-    expect(home.locator("#key-details")).to_have_attribute("open", "")
+    # Hidden until asked for: a projector mirroring the laptop must not show it.
+    toggle = home.get_by_role("button", name="Show key")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(home.locator("#key-text")).to_be_hidden()
+    home.screenshot(path=str(artifacts / "panel-key-hidden-1280x800.png"))
+    toggle.click()
+    expect(home.get_by_role("button", name="Hide key")).to_have_attribute("aria-expanded", "true")
+    expect(home.locator("#key-text")).to_be_visible()
     key = home.locator("#key-text").inner_text()
+    assert len(key) > 20  # reopening the panel with it below proves it is the key
+    home.get_by_role("button", name="Hide key").click()
+    expect(home.locator("#key-text")).to_be_hidden()
 
-    other = open_page(f"{live_server.url}/moderator")
+    other = open_page(f"{live_server.url}/login", viewport={"width": 390, "height": 844})
+    other.screenshot(path=str(artifacts / "login-390x844.png"), full_page=True)
+    sign_in_page(other)
     other.get_by_label(f"Moderator key for session {code}").fill("not-the-key")
     other.get_by_label(f"Moderator key for session {code}").press("Enter")
     expect(other.locator("#alert")).to_contain_text("That key does not open this session")

@@ -8,9 +8,7 @@ here is timed: each wait has a generous deadline, then equality is asserted.
 
 from __future__ import annotations
 
-import json
 import threading
-import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -20,6 +18,7 @@ import pytest
 import socketio
 from sqlalchemy import create_engine, text
 
+from testkit.accounts import organiser_http
 from testkit.ci import missing_service
 from testkit.cluster import Cluster
 from testkit.nginx import find_nginx
@@ -87,12 +86,11 @@ class Moderator:
         return self.counts()
 
 
-def _create_session(url: str) -> dict[str, Any]:
-    req = urllib.request.Request(
-        f"{url}/api/sessions", data=b"{}", headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return json.loads(resp.read())
+def _create_session(url: str, db_url: str) -> dict[str, Any]:
+    """As a signed-in organiser, through nginx (the sign-in cookie and CSRF token too)."""
+    r = organiser_http(url, db_url).post(f"{url}/api/sessions", json={}, timeout=30)
+    r.raise_for_status()
+    return r.json()  # type: ignore[no-any-return]
 
 
 def _attendees(url: str, code: str, count: int) -> list[socketio.Client]:
@@ -141,7 +139,7 @@ def _db_counts(db_url: str, code: str) -> dict[str, int]:
 
 
 def test_moderator_on_one_process_sees_every_vote_cast_on_the_other(cluster: Cluster) -> None:
-    session = _create_session(cluster.url)  # HTTP through nginx
+    session = _create_session(cluster.url, cluster.db_url)  # HTTP through nginx
     code = session["code"]
     first, second = cluster.backend_urls
     moderator = Moderator(first)

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from testkit.accounts import organiser_client
+
 
 @dataclass
 class LiveSession:
@@ -54,7 +56,7 @@ class LiveSession:
 @pytest.fixture
 def make_session(app: Flask) -> Callable[[], LiveSession]:
     def make() -> LiveSession:
-        body = app.test_client().post("/api/sessions", json={}).get_json()
+        body = organiser_client(app).post("/api/sessions", json={}).get_json()
         token = body["screen_url"].split("#token=")[1]
         return LiveSession(app, body["code"], body["moderator_secret"], token)
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from her2poll.store import sessions
 from her2poll.store.db import get_db
 from her2poll.store.snapshot import read_snapshot
+from testkit.accounts import organiser_client
 
 EXAMPLES = int(os.environ.get("HER2POLL_FUZZ_EXAMPLES", "1500"))
 #: pytest-timeout's 300 s fits the default count; the full run needs room in proportion
@@ -63,7 +64,7 @@ class Target:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
-        c = app.test_client()
+        c = organiser_client(app)
         self.a = c.post("/api/sessions", json={}).get_json()
         self.b = c.post("/api/sessions", json={}).get_json()
         sio = app.extensions["socketio"]

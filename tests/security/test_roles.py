@@ -14,12 +14,13 @@ import websocket
 from flask import Flask
 from itsdangerous import URLSafeSerializer
 
+from testkit.accounts import organiser_client
 from testkit.servers import LiveServer
 from testkit.wait import wait_until
 
 
 def _session(app: Flask) -> dict:
-    return app.test_client().post("/api/sessions", json={}).get_json()
+    return organiser_client(app).post("/api/sessions", json={}).get_json()
 
 
 def test_a_forged_token_for_someone_else_reads_none_of_their_answers(app: Flask) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from her2poll.core import polls as core_polls
 from her2poll.core.access import Digests, Secrets
+from her2poll.core.accounts import Organiser
 from her2poll.core.errors import NotFound
 from her2poll.core.items import Responses
 from her2poll.core.polls import Action, Poll, PollState
@@ -46,6 +47,7 @@ class _Session:
     answers: dict[tuple[int, str], str] = field(default_factory=dict)
     vote_seq: int = 0
     language: str | None = None
+    owner_id: int | None = None
 
 
 class FakeStore(FakeQA):
@@ -94,7 +96,12 @@ class FakeStore(FakeQA):
         self._get(code).language = language
 
     def create_session(
-        self, questions: QuestionSet, secrets: Secrets, title: str | None
+        self,
+        questions: QuestionSet,
+        secrets: Secrets,
+        title: str | None,
+        activity_id: Any = None,
+        owner_id: int | None = None,
     ) -> SessionState:
         code = f"CODE{self._next_id:02d}"
         state = SessionState(
@@ -108,15 +115,17 @@ class FakeStore(FakeQA):
         )
         self._next_id += 1
         self._by_code[code] = _Session(
-            state, Digests(secrets.moderator_digest, secrets.screen_digest)
+            state, Digests(secrets.moderator_digest, secrets.screen_digest), owner_id=owner_id
         )
         return state
 
-    def list_sessions(self) -> list[SessionSummary]:
+    def list_sessions(self, viewer: Organiser | None = None) -> list[SessionSummary]:
+        """Every session, or the viewer's own (the fake knows no organisations)."""
         return [
             SessionSummary(s.state.code, s.state.title, s.state.created_at.isoformat(),
                            len(s.participants), len(s.answers))
             for s in self._by_code.values()
+            if viewer is None or s.owner_id == viewer.id
         ]  # fmt: skip
 
     def join(self, session_id: int, public_id: str | None) -> Participant:

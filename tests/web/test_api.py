@@ -9,6 +9,7 @@ from flask import Flask
 
 from her2poll.core.errors import Unavailable
 from her2poll.store.db import get_db
+from testkit.accounts import organiser_client
 
 
 def create(client) -> dict:
@@ -63,14 +64,14 @@ def test_health_passes_on_a_message_that_names_no_database(
 
 
 def test_creating_a_session_returns_every_link_once(app: Flask) -> None:
-    body = create(app.test_client())
+    body = create(organiser_client(app))
     assert body["attendee_url"].endswith(f"/j/{body['code']}")
     assert body["moderator_url"].endswith(f"#key={body['moderator_secret']}")
     assert "#token=" in body["screen_url"]
 
 
 def test_cross_site_and_non_json_creation_is_refused(app: Flask) -> None:
-    c = app.test_client()
+    c = organiser_client(app)
     r = c.post("/api/sessions", json={}, headers={"Origin": "https://evil.example"})
     assert (r.status_code, r.get_json()["code"]) == (403, "bad_origin")
     r = c.post("/api/sessions", data="title=x", content_type="application/x-www-form-urlencoded")
@@ -80,7 +81,7 @@ def test_cross_site_and_non_json_creation_is_refused(app: Flask) -> None:
 
 
 def test_results_need_the_moderator_secret(app: Flask) -> None:
-    c = app.test_client()
+    c = organiser_client(app)
     body = create(c)
     url = f"/api/sessions/{body['code']}/results"
     assert c.get(url).status_code == 403
@@ -89,7 +90,7 @@ def test_results_need_the_moderator_secret(app: Flask) -> None:
 
 
 def test_results_compare_live_with_published(app: Flask) -> None:
-    c = app.test_client()
+    c = organiser_client(app)
     body = create(c)
     sio = app.extensions["socketio"]
     m = sio.test_client(app)
@@ -154,7 +155,7 @@ def test_every_response_carries_security_headers(app: Flask) -> None:
 
 
 def test_oversized_requests_are_refused(app: Flask) -> None:
-    r = app.test_client().post(
+    r = organiser_client(app).post(
         "/api/sessions", data=b"x" * (600 * 1024), content_type="application/json"
     )
     assert r.status_code == 413

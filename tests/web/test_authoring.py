@@ -16,6 +16,7 @@ from her2poll import create_app
 from her2poll.core.questions import QuestionSet, loads_question_set
 from her2poll.store.db import get_db
 from her2poll.store.repository import SqlStore
+from testkit.accounts import organiser_client
 
 ROOT = Path(__file__).resolve().parents[2]
 ALL_TYPES = ROOT / "examples" / "all-item-types.json"
@@ -33,7 +34,8 @@ def web_app(tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(web_app: Flask) -> FlaskClient:
-    return web_app.test_client()
+    """A signed-in organiser's browser (authoring is theirs); it sends the CSRF token."""
+    return organiser_client(web_app)
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from her2poll.services.sessions import create
 from her2poll.store.db import get_db
 from her2poll.store.repository import SqlStore
 from her2poll.web.i18n import COOKIE, TRANSLATIONS
+from testkit.accounts import organiser_client
 
 ROOT = Path(__file__).resolve().parents[2]
 DE = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.6"}
@@ -57,7 +58,8 @@ def web_app(tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(web_app: Flask) -> FlaskClient:
-    return web_app.test_client()
+    """A signed-in organiser's browser: /moderator is theirs."""
+    return organiser_client(web_app)
 
 
 @pytest.fixture
@@ -78,7 +80,9 @@ def strings_of(html: str) -> dict[str, object]:
     return dict(json.loads(block.group(1)))
 
 
-@pytest.mark.parametrize("path", ["/", "/moderator", "/j/{code}", "/m/{code}", "/s/{code}"])
+@pytest.mark.parametrize(
+    "path", ["/", "/login", "/moderator", "/j/{code}", "/m/{code}", "/s/{code}"]
+)
 def test_the_browser_language_chooses_the_page_language(
     client: FlaskClient, code: str, path: str
 ) -> None:

@@ -11,6 +11,7 @@ from flask import Flask
 from her2poll import create_app
 from her2poll.store.db import get_db
 from her2poll.web import links
+from testkit.accounts import organiser_client
 
 PUBLIC = "https://poll.example.org"
 
@@ -60,7 +61,7 @@ def test_a_public_url_with_a_path_prefixes_every_link(app: Flask, tmp_path: Path
 
 
 def test_the_api_returns_links_on_the_public_url(public_app: Flask) -> None:
-    client = public_app.test_client()
+    client = organiser_client(public_app)
     body = client.post("/api/sessions", json={}).get_json()
     code, secret = body["code"], body["moderator_secret"]
     assert body["attendee_url"] == f"{PUBLIC}/j/{code}"
@@ -75,7 +76,7 @@ def test_the_api_returns_links_on_the_public_url(public_app: Flask) -> None:
 
 def test_the_qr_code_encodes_the_public_url(app: Flask, public_app: Flask) -> None:
     def qr(flask_app: Flask) -> tuple[str, str]:
-        client = flask_app.test_client()
+        client = organiser_client(flask_app)
         code = client.post("/api/sessions", json={}).get_json()["code"]
         return code, client.get(f"/qr/{code}.svg").get_data(as_text=True)
 
@@ -87,7 +88,7 @@ def test_the_qr_code_encodes_the_public_url(app: Flask, public_app: Flask) -> No
 
 
 def test_the_screen_and_panel_show_the_public_join_link(public_app: Flask) -> None:
-    client = public_app.test_client()
+    client = organiser_client(public_app)
     code = client.post("/api/sessions", json={}).get_json()["code"]
     assert f"{PUBLIC}/j/{code}" in client.get(f"/s/{code}").get_data(as_text=True)
     assert f"{PUBLIC}/j/{code}" in client.get(f"/m/{code}").get_data(as_text=True)
@@ -96,7 +97,7 @@ def test_the_screen_and_panel_show_the_public_join_link(public_app: Flask) -> No
 def test_the_panel_warns_when_its_join_link_is_a_loopback_address(
     app: Flask, public_app: Flask
 ) -> None:
-    client = app.test_client()
+    client = organiser_client(app)
     code = client.post("/api/sessions", json={}).get_json()["code"]
     local = client.get(f"/m/{code}", base_url="http://127.0.0.1:5000").get_data(as_text=True)
     assert 'id="loopback-note"' in local and "Phones cannot open 127.0.0.1" in local
@@ -104,7 +105,7 @@ def test_the_panel_warns_when_its_join_link_is_a_loopback_address(
     assert 'id="loopback-note"' not in lan
     screen = client.get(f"/s/{code}", base_url="http://127.0.0.1:5000").get_data(as_text=True)
     assert "Phones cannot open" not in screen  # never on the projector
-    client = public_app.test_client()
+    client = organiser_client(public_app)
     code = client.post("/api/sessions", json={}).get_json()["code"]
     proxied = client.get(f"/m/{code}", base_url="http://127.0.0.1:5000").get_data(as_text=True)
     assert 'id="loopback-note"' not in proxied

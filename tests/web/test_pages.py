@@ -18,6 +18,7 @@ from her2poll.services.sessions import create
 from her2poll.store.db import get_db
 from her2poll.store.repository import SqlStore
 from her2poll.web import vendor
+from testkit.accounts import organiser_client
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +35,8 @@ def web_app(tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(web_app: Flask) -> FlaskClient:
-    return web_app.test_client()
+    """A signed-in organiser's browser: /moderator is theirs."""
+    return organiser_client(web_app)
 
 
 @pytest.fixture
@@ -47,7 +49,9 @@ def plotly_url() -> str:
     return f"/vendor/plotly-{vendor.plotly_version()}.min.js"
 
 
-@pytest.mark.parametrize("path", ["/", "/moderator", "/j/{code}", "/m/{code}", "/s/{code}"])
+@pytest.mark.parametrize(
+    "path", ["/", "/login", "/moderator", "/j/{code}", "/m/{code}", "/s/{code}"]
+)
 def test_pages_have_no_inline_script_or_style(client: FlaskClient, code: str, path: str) -> None:
     response = client.get(path.format(code=code))
     html = response.get_data(as_text=True)

@@ -80,12 +80,26 @@ $("key-form").addEventListener("submit", (event) => {
   start();
 });
 
+/** The key stays hidden until asked for (a mirrored projector shows the laptop). */
+function showKey(shown) {
+  const button = $("key-toggle");
+  button.setAttribute("aria-expanded", String(shown));
+  button.textContent = shown ? button.dataset.hide : button.dataset.show;
+  $("key-box").hidden = !shown;
+  $("key-hidden-note").hidden = shown;
+}
+
+$("key-toggle").addEventListener("click", () =>
+  showKey($("key-toggle").getAttribute("aria-expanded") !== "true"),
+);
+
 function start() {
   if (!key) return askForKey();
   $("key-form").hidden = true;
   $("key-text").textContent = key;
   if (session(NEW_SLOT)) {
-    $("key-details").open = true; // just created: the one moment to write the key down
+    // Just created: the one moment to write the key down. Point at it, still hidden.
+    $("key-details").classList.add("attention");
     session(NEW_SLOT, null);
   }
   loadLinks();

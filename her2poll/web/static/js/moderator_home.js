@@ -5,6 +5,7 @@
  */
 import { t } from "./i18n.js";
 import { $ } from "./dom.js";
+import { jsonHeaders } from "./csrf.js";
 
 function showAlert(message) {
   $("alert").textContent = message;
@@ -17,7 +18,7 @@ async function createSession(button) {
   try {
     const res = await fetch("/api/sessions", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: jsonHeaders(),
       body: "{}",
     });
     const body = await res.json();
