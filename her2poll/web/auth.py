@@ -230,6 +230,7 @@ def init_app(app: Flask) -> None:
     def check_csrf() -> None:
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and bearer() is None:
             csrf.protect()
+
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
