@@ -60,9 +60,13 @@ def templates() -> dict[str, tuple[str, Path]]:
 
 @bp.before_request
 def _same_origin() -> None:
-    """A form on another site cannot change anything here (until CSRF tokens arrive)."""
+    """A form on another site cannot change anything here.
+
+    ``Origin: null`` (what Chromium sends for a form under ``Referrer-Policy: no-referrer``,
+    and what a sandboxed page sends) is left to the CSRF token every form carries.
+    """
     origin = request.headers.get("Origin")
-    if request.method == "POST" and origin not in (None, request.host_url.rstrip("/")):
+    if request.method == "POST" and origin not in (None, "null", request.host_url.rstrip("/")):
         raise Forbidden("Cross-origin requests may not change state.", code="bad_origin")
 
 

@@ -240,10 +240,22 @@ def test_archiving_moves_an_activity_aside_and_restoring_brings_it_back(
     assert f'id="activity-{activity_id}"' in client.get("/moderator").text
 
 
-@pytest.mark.parametrize("origin", ["https://evil.example", "null"])
-def test_a_form_from_another_site_changes_nothing(client: FlaskClient, origin: str) -> None:
-    res = client.post("/activities", data={"title": "X"}, headers={"Origin": origin})
-    assert res.status_code == 403
+@pytest.mark.parametrize(
+    ("origin", "with_token", "status"),
+    [
+        ("https://evil.example", True, 403),
+        ("https://evil.example", False, 400),
+        ("null", False, 400),
+    ],
+)
+def test_a_form_from_another_site_changes_nothing(
+    client: FlaskClient, origin: str, with_token: bool, status: int
+) -> None:
+    token = client.environ_base.pop("HTTP_X_CSRFTOKEN")  # another site has no token
+    headers = {"Origin": origin, **({"X-CSRFToken": token} if with_token else {})}
+    res = client.post("/activities", data={"title": "X"}, headers=headers)
+    assert res.status_code == status
+    client.environ_base["HTTP_X_CSRFTOKEN"] = token
     assert "No activities yet" in client.get("/moderator").text
 
 

@@ -32,10 +32,15 @@ def test_identified_session_certificates_end_to_end(app: Flask, questions: Quest
     new = create(SqlStore(db), questions)
     code, secret = new.state.code, new.moderator_secret
     c = app.test_client()
+    # Neither a key nor a CSRF token: refused by the CSRF check before the key is asked for.
     assert (
         c.put(f"/api/sessions/{code}/credit", json={"identity_mode": "identified"}).status_code
-        == 403
+        == 400
     )
+    # A wrong key (a Bearer header needs no CSRF token): refused by the key check.
+    wrong = c.put(f"/api/sessions/{code}/credit", json={"identity_mode": "identified"},
+                  headers=auth("not-the-key"))  # fmt: skip
+    assert wrong.status_code == 403
     r = c.put(f"/api/sessions/{code}/credit", json={"identity_mode": "identified",
               "threshold": 0.5}, headers=auth(secret))  # fmt: skip
     assert r.get_json() == {"ok": True, "identity_mode": "identified", "threshold": 0.5}
