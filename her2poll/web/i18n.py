@@ -77,6 +77,44 @@ def js_catalog(lang: str) -> dict[str, str | list[str]]:
     return strings
 
 
+#: Modules only the organiser's pages load (panel, projector, home, authoring): their
+#: strings stay off the phone's page, which has a byte budget on venue Wi-Fi.
+ORGANISER_MODULES = (
+    "moderator.js",
+    "qa-panel.js",
+    "moderator_home.js",
+    "authoring.js",
+    "screen.js",
+    "qa-screen.js",
+)
+
+
+@functools.cache
+def _organiser_only() -> frozenset[str]:
+    """Message ids that occur in organiser modules and in no module a phone loads."""
+    from babel.messages.extract import extract_from_file
+
+    def ids(path: Path) -> set[str]:
+        found = extract_from_file("javascript", path, keywords={"t": None, "nt": (1, 2)})
+        return {m[1] if isinstance(m[1], str) else m[1][0] for m in found}
+
+    static = Path(__file__).parent / "static" / "js"
+    organiser: set[str] = set()
+    shared: set[str] = set()
+    for path in static.rglob("*.js"):
+        (organiser if path.name in ORGANISER_MODULES else shared).update(ids(path))
+    return frozenset(organiser - shared)
+
+
+def page_js_catalog(lang: str, blueprint: str | None) -> dict[str, str | list[str]]:
+    """The strings a page's modules need: the phone's page leaves the organiser's out."""
+    strings = js_catalog(lang)
+    if blueprint != "attendee":
+        return strings
+    drop = _organiser_only()
+    return {k: v for k, v in strings.items() if k not in drop}
+
+
 def _local(target: str | None) -> str:
     """Only a path on this site: a switch link must not send anyone elsewhere."""
     parts = urlsplit(target or "")
@@ -106,5 +144,5 @@ def init_app(app: Flask) -> None:
         code_tag=lambda text: Markup("<code>%s</code>") % escape(text),
         page_language=language,
         languages=LANGUAGES,
-        js_strings=lambda: js_catalog(language()),
+        js_strings=lambda: page_js_catalog(language(), request.blueprint),
     )
