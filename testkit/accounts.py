@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import requests.cookies
+
 PASSWORD = "correct horse battery"  # noqa: S105 - a test account's
 EMAIL = "organiser@example.org"
 _META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -50,8 +52,19 @@ def organiser_client(app: Any, email: str = EMAIL, organisation: str = "Test org
     return client
 
 
+class _LoopbackJar(requests.cookies.RequestsCookieJar):
+    """Keeps ``Secure`` cookies of 127.0.0.1 sendable over plain HTTP, as browsers treat
+    loopback (a server behind a TLS proxy marks its cookies Secure; tests reach it directly)."""
+
+    def set_cookie(self, cookie: Any, *args: Any, **kwargs: Any) -> Any:
+        if cookie.domain.lstrip(".") in ("127.0.0.1", "localhost", "127.0.0.1.local"):
+            cookie.secure = False
+        return super().set_cookie(cookie, *args, **kwargs)
+
+
 def sign_in_http(http: Any, url: str, email: str = EMAIL, password: str = PASSWORD) -> None:
     """Sign a ``requests.Session`` in to a live server at ``url``; it then sends the token."""
+    http.cookies = _LoopbackJar()
     token = page_token(http.get(f"{url}/login", timeout=10).text)
     r = http.post(
         f"{url}/login",
