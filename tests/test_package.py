@@ -29,7 +29,8 @@ assert her2poll.__file__.startswith({site!r}), her2poll.__file__
 assert config.INSTALLED and config.TEMPLATES.is_dir(), config.TEMPLATES
 app = create_app({{"secret_key": "package-test"}})
 client = app.test_client()
-for path in ("/", "/moderator", "/healthz", "/static/js/attendee.js",
+assert client.get("/moderator").headers["Location"].startswith("/login")  # organisers sign in
+for path in ("/", "/login", "/healthz", "/static/js/attendee.js",
              "/static/vendor/socket.io.min.js"):
     r = client.get(path)
     assert r.status_code == 200, (path, r.status_code)
