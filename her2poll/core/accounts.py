@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from .errors import Her2pollError
 
 #: Anything@anything.tld, no spaces: enough to catch a typo, not an RFC 5322 parser.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: The one e-mail check for organisers and learners (core.learners) alike.
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: Passwords shorter than this are refused by ``her2poll user add``.
 MIN_PASSWORD = 10
 DEFAULT_ORGANISATION = "Default"
@@ -39,7 +40,7 @@ class Organiser:
 def normalize_email(value: str) -> str:
     """``value`` trimmed and lower-cased, or :class:`AccountError` if it is no address."""
     email = value.strip().lower()
-    if not _EMAIL.match(email) or len(email) > 320:
+    if not EMAIL.match(email) or len(email) > 320:
         raise AccountError(f"{value.strip()!r} is not an e-mail address.", code="bad_email")
     return email
 

@@ -10,11 +10,11 @@ apart from the answers (its own table) and is never shown to the room.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .accounts import EMAIL
 from .attendance import Profession
 from .errors import BadRequest
 
@@ -28,9 +28,6 @@ CONSENT_TEXT = (
 
 #: Field lengths: generous for real names and addresses, small enough to stay a form.
 MAX_NAME, MAX_EMAIL, MAX_LICENCE = 120, 254, 60
-
-# One @, something on both sides, a dot in the domain: a typo check, not RFC 5322.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class IdentityMode(StrEnum):
@@ -89,7 +86,7 @@ def parse_identity(data: object) -> Identity:
     if not name:
         raise InvalidIdentity("Give your name as it should appear on the certificate.")
     email = _text(data, "email", MAX_EMAIL, "The e-mail").lower()
-    if not _EMAIL.match(email):
+    if not EMAIL.match(email):
         raise InvalidIdentity("Give an e-mail address such as name@example.org.")
     try:
         profession = Profession(str(data.get("profession")))

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from ..core.authoring import Activity, ActivitySummary, RunSummary
 from ..core.errors import Conflict, NotFound
@@ -21,8 +21,9 @@ from ..core.items import ChoiceItem
 from ..core.polls import PollState
 from ..core.questions import QuestionSet
 from .db import Database
-from .models import ActivityRow, AnswerRow, ParticipantRow, PollRow, SessionRow, utc, utcnow
+from .models import ActivityRow, AnswerRow, PollRow, SessionRow, utc, utcnow
 from .rows import load_questions, session_not_found
+from .sessions import session_counts
 
 
 def _activity_not_found(activity_id: int) -> NotFound:
@@ -238,16 +239,7 @@ def delete_session(db: Database, code: str) -> None:
 
 def list_activities(db: Database) -> list[ActivitySummary]:
     """Every activity, newest first, with its sessions (newest first)."""
-    participants = (
-        select(func.count(ParticipantRow.id))
-        .where(ParticipantRow.session_id == SessionRow.id)
-        .scalar_subquery()
-    )
-    answers = (
-        select(func.count(AnswerRow.id))
-        .where(AnswerRow.session_id == SessionRow.id)
-        .scalar_subquery()
-    )
+    participants, answers = session_counts()
     with db.begin() as conn:
         activities = conn.execute(
             select(ActivityRow).order_by(ActivityRow.updated_at.desc(), ActivityRow.id.desc())

@@ -5,6 +5,8 @@ Secrets are made in :mod:`her2poll.core.access`; only their digests are stored.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -68,8 +70,8 @@ def _load(db: Database, where: ColumnElement[bool], label: str) -> SessionState:
         return find_session(conn, where, label)[1]
 
 
-def list_sessions(db: Database, viewer: Organiser | None = None) -> list[SessionSummary]:
-    """Every session (or those ``viewer`` may see), newest first, with joins and answers."""
+def session_counts() -> tuple[Any, Any]:
+    """Each listed session's joins and answers, as correlated subqueries of its row."""
     participants = (
         select(func.count(ParticipantRow.id))
         .where(ParticipantRow.session_id == SessionRow.id)
@@ -80,6 +82,12 @@ def list_sessions(db: Database, viewer: Organiser | None = None) -> list[Session
         .where(AnswerRow.session_id == SessionRow.id)
         .scalar_subquery()
     )
+    return participants, answers
+
+
+def list_sessions(db: Database, viewer: Organiser | None = None) -> list[SessionSummary]:
+    """Every session (or those ``viewer`` may see), newest first, with joins and answers."""
+    participants, answers = session_counts()
     query = select(
         SessionRow.code, SessionRow.title, SessionRow.created_at, participants, answers
     ).order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
