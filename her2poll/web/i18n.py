@@ -106,13 +106,16 @@ def _organiser_only() -> frozenset[str]:
     return frozenset(organiser - shared)
 
 
+@functools.cache
+def _phone_js_catalog(lang: str) -> dict[str, str | list[str]]:
+    """:func:`js_catalog` without the strings only organiser modules use (built once)."""
+    drop = _organiser_only()
+    return {k: v for k, v in js_catalog(lang).items() if k not in drop}
+
+
 def page_js_catalog(lang: str, blueprint: str | None) -> dict[str, str | list[str]]:
     """The strings a page's modules need: the phone's page leaves the organiser's out."""
-    strings = js_catalog(lang)
-    if blueprint != "attendee":
-        return strings
-    drop = _organiser_only()
-    return {k: v for k, v in strings.items() if k not in drop}
+    return _phone_js_catalog(lang) if blueprint == "attendee" else js_catalog(lang)
 
 
 def _local(target: str | None) -> str:
