@@ -59,11 +59,23 @@ class PagesOnlySessions(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
 
+#: Responses a browser only ever runs or applies inside a page, never shows as one.
+SUBRESOURCE_MIMETYPES = frozenset({"text/javascript", "application/javascript", "text/css"})
+
+
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    """Every response: no sniffing, no referrer. Documents also: CSP, no framing, own opener.
+
+    A browser applies CSP, X-Frame-Options and COOP to the document they arrive
+    with and ignores them on a script or a style sheet, so those three stay off the
+    phone's dozen module responses: 270 bytes each on venue Wi-Fi, for nothing.
+    """
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if response.mimetype in SUBRESOURCE_MIMETYPES:
+        return response
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     return response
 

@@ -152,6 +152,28 @@ def test_every_response_carries_security_headers(app: Flask) -> None:
     assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert r.headers["Referrer-Policy"] == "no-referrer"
+    for path in ("/api/sessions/ZZZZZZ/results", "/healthz"):
+        data = app.test_client().get(path)
+        assert "frame-ancestors 'none'" in data.headers["Content-Security-Policy"], path
+        assert data.headers["X-Frame-Options"] == "DENY", path
+
+
+def test_scripts_and_style_sheets_carry_only_the_headers_a_browser_applies_to_them(
+    app: Flask,
+) -> None:
+    """CSP, framing and opener policies govern documents; on a module they are dead bytes."""
+    for path in ("/static/js/dom.js", "/static/css/app.css"):
+        r = app.test_client().get(path)
+        r.close()
+        assert r.status_code == 200, path
+        assert r.headers["X-Content-Type-Options"] == "nosniff", path
+        assert r.headers["Referrer-Policy"] == "no-referrer", path
+        for document_only in (
+            "Content-Security-Policy",
+            "X-Frame-Options",
+            "Cross-Origin-Opener-Policy",
+        ):
+            assert document_only not in r.headers, (path, document_only)
 
 
 def test_oversized_requests_are_refused(app: Flask) -> None:
