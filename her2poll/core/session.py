@@ -40,6 +40,9 @@ class SessionState:
     #: The question attendees and the screen show: set when a poll is opened,
     #: kept after it closes so its result can be revealed on the same screen.
     current_question_id: str | None = None
+    #: The language the moderator fixed for the room's phones and projector, if any:
+    #: in the state so a page drawn before a change and joined after it still sees it.
+    language: str | None = None
 
     @property
     def open_poll(self) -> Poll | None:

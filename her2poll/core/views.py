@@ -69,7 +69,7 @@ def attendee_state(
         }
     return {
         "version": session.version,
-        "session": {"code": session.code, "title": session.title},
+        "session": {"code": session.code, "title": session.title, "language": session.language},
         "current": current,
         "polls": [_poll(p) for p in session.polls],
     }

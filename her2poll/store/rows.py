@@ -87,6 +87,7 @@ def session_of(row: Row[Any], polls: Sequence[Poll]) -> SessionState:
         version=row.version,
         created_at=utc(row.created_at),
         current_question_id=row.current_question_id,
+        language=row.language,
     )
 
 

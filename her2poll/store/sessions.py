@@ -128,7 +128,8 @@ def set_room_language(db: Database, code: str, language: str | None) -> None:
         done = conn.execute(
             update(SessionRow)
             .where(SessionRow.code == normalize_code(code))
-            .values(language=language)
+            # A new version: cached session states (and the pages' state) carry the language.
+            .values(language=language, version=SessionRow.version + 1)
         )
     if done.rowcount == 0:
         raise session_not_found(code)

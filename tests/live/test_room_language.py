@@ -36,3 +36,27 @@ def test_only_the_moderator_sets_it_and_only_to_a_language_we_have(live: LiveSes
         ack = mod.emit("room_language", bad, callback=True)
         assert not ack["ok"] and ack["code"] == "bad_request", (bad, ack)
     assert SqlStore(get_db(live.app)).room_language(live.code) is None  # nothing changed
+
+
+def test_a_join_after_the_change_carries_the_room_language(live: LiveSession) -> None:
+    """A page drawn before the change but joined after it misses the `language` message:
+    its join ack says the language, for every role, and a freed room says null."""
+    mod = live.moderator()
+    _, before = live.attendee()  # cached session state from before the change
+    assert before["state"]["session"]["language"] is None
+    assert mod.emit("room_language", {"language": "de"}, callback=True)["ok"]
+
+    _, phone = live.attendee()
+    screen = live.client()
+    joined = screen.emit(
+        "join", {"code": live.code, "role": "screen", "token": live.screen_token}, callback=True
+    )
+    rejoined = mod.emit(
+        "join", {"code": live.code, "role": "moderator", "secret": live.secret}, callback=True
+    )
+    assert phone["state"]["session"]["language"] == "de"
+    assert joined["state"]["session"]["language"] == "de"
+    assert rejoined["ok"] and rejoined["state"]["session"]["language"] == "de", rejoined
+
+    assert mod.emit("room_language", {"language": None}, callback=True)["ok"]
+    assert live.attendee()[1]["state"]["session"]["language"] is None

@@ -9,7 +9,7 @@
  */
 import { nt, t } from "./i18n.js";
 import { $, el } from "./dom.js";
-import { ask, backoff, connect, joiner, newest, retryable } from "./live.js";
+import { ask, backoff, connect, joiner, newest, otherRoomLanguage, retryable } from "./live.js";
 import { mountQaPhone, mountTabs, qaPhone } from "./qa-phone.js";
 import { countdownText, deadlineOf, secondsLeft, ticker } from "./countdown.js";
 import { load, renderer } from "./items/index.js";
@@ -90,6 +90,7 @@ const live = joiner(socket, {
     joined = everJoined = true;
     saved.set("token", ack.participant_token);
     answers = ack.answers || {};
+    if (otherRoomLanguage(ack.state.session)) return location.reload(); // changed before this join
     applyState(ack.state);
     for (const vote of Object.values(pending)) send(vote); // what the last connection left unanswered
     qa.joined(ack); // and the questions it left unsent
@@ -107,7 +108,7 @@ socket.on("disconnect", () => {
 });
 socket.on("state", applyState);
 // The moderator fixed (or freed) the room's language: draw the page again in it.
-socket.on("language", (m) => (m && (m.language || "")) !== $("app").dataset.roomLanguage && location.reload());
+socket.on("language", (m) => otherRoomLanguage(m) && location.reload());
 socket.on("qa", qa.apply);
 
 // The browser knows before the socket's ping does: say so now, reconnect at once.

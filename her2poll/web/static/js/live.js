@@ -162,3 +162,12 @@ export function stored(storage, slot, value) {
   }
   return null;
 }
+
+/**
+ * Whether `m` (a `language` message, or a join ack's `state.session`) names another room
+ * language than the one this page was drawn in (`data-room-language` on #app): then the page
+ * loads itself again. Checked on join too, so a change made between drawing and joining counts.
+ */
+export function otherRoomLanguage(m, doc = globalThis.document) {
+  return ((m && m.language) || "") !== (doc.getElementById("app").dataset.roomLanguage || "");
+}

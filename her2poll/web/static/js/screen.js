@@ -9,7 +9,7 @@
 import { nt, t } from "./i18n.js";
 import { draw, inconsistencyNote } from "./compare-chart.js";
 import { $, el } from "./dom.js";
-import { connect, joiner, newest, takeSecret } from "./live.js";
+import { connect, joiner, newest, otherRoomLanguage, takeSecret } from "./live.js";
 import { drawQaStage, screenMode } from "./qa-screen.js";
 import { verdictText } from "./verdict.js";
 import { countdownText, deadlineOf, secondsLeft, ticker } from "./countdown.js";
@@ -42,6 +42,7 @@ const socket = connect();
 
 function joined(ack) {
   problem("");
+  if (otherRoomLanguage(ack.state.session)) return location.reload(); // changed before this join
   published = Object.fromEntries((ack.questions || []).map((q) => [q.id, q.published || {}]));
   applyState(ack.state);
   applyTally(ack.tally);
@@ -65,7 +66,7 @@ socket.on("disconnect", () => $("app").classList.add("offline"));
 socket.on("connect", () => $("app").classList.remove("offline"));
 socket.on("state", applyState);
 // The moderator fixed (or freed) the room's language: draw the page again in it.
-socket.on("language", (m) => (m && (m.language || "")) !== $("app").dataset.roomLanguage && location.reload());
+socket.on("language", (m) => otherRoomLanguage(m) && location.reload());
 socket.on("tally", applyTally);
 socket.on("qa", applyQa);
 
