@@ -266,6 +266,9 @@ def sign_in_page(page: Any) -> None:
     page.get_by_label("E-mail").fill(EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
+    # Until the next page has loaded its modules, a key typed and sent with Enter would
+    # submit the bare form (no listener yet): wait for "load", as a person would see it.
+    page.wait_for_url(lambda u: "/login" not in u, wait_until="load")
 
 
 def test_the_moderator_creates_a_session_and_reopens_it_with_its_key(
