@@ -93,13 +93,25 @@ def save_activity(
     return get_activity(db, activity_id)
 
 
-def _update_current_run(conn: Connection, activity_id: int, questions: QuestionSet) -> None:
-    row = conn.execute(
+def _newest_run(conn: Connection, activity_id: int) -> Any:
+    """The activity's newest session (id, code, current question), or None."""
+    return conn.execute(
         select(SessionRow.id, SessionRow.code, SessionRow.current_question_id)
         .where(SessionRow.activity_id == activity_id)
         .order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
         .limit(1)
     ).one_or_none()
+
+
+def current_run(db: Database, activity_id: int) -> int | None:
+    """The id of the session a save of the activity updates (None: never run)."""
+    with db.begin() as conn:
+        row = _newest_run(conn, activity_id)
+    return None if row is None else int(row.id)
+
+
+def _update_current_run(conn: Connection, activity_id: int, questions: QuestionSet) -> None:
+    row = _newest_run(conn, activity_id)
     if row is None:
         return
     session_id, code, current = row

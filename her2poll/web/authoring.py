@@ -23,6 +23,7 @@ from ..core.items import ITEM_TYPES
 from ..core.questions import FORMAT_VERSION, load_question_set, loads_question_set
 from ..services import authoring
 from ..services.authoring import Invalid
+from ..services.ports import QUESTIONS_CHANGED, QuestionsChanged, nobody_told
 from ..store.repository import get_store
 from . import links
 
@@ -68,6 +69,12 @@ def _same_origin() -> None:
     origin = request.headers.get("Origin")
     if request.method == "POST" and origin not in (None, "null", request.host_url.rstrip("/")):
         raise Forbidden("Cross-origin requests may not change state.", code="bad_origin")
+
+
+def _news() -> QuestionsChanged:
+    """How a saved edit reaches the clients of the session it updated (the live layer)."""
+    told: QuestionsChanged = current_app.extensions.get(QUESTIONS_CHANGED, nobody_told)
+    return told
 
 
 def _home_with(errors: Mapping[str, str], status: int = 400) -> ResponseReturnValue:
@@ -153,6 +160,7 @@ def settings(activity_id: int) -> ResponseReturnValue:
             form.get("title", ""),
             form.get("description", ""),
             form.get("word_filter", ""),
+            _news(),
         )
     except Invalid as e:
         return _page(activity_id, e.errors, form), 400
@@ -211,7 +219,7 @@ def _back_missing(activity_id: int, item_id: str) -> str:
 def _save(activity_id: int, item_id: str | None) -> ResponseReturnValue:
     form = request.form.to_dict()
     try:
-        activity = authoring.save_item(get_store(), activity_id, item_id, form)
+        activity = authoring.save_item(get_store(), activity_id, item_id, form, _news())
     except Invalid as e:
         return _item_page(activity_id, item_id, form, e.errors), 400
     except Conflict as e:
@@ -236,13 +244,14 @@ def item_action(activity_id: int, item_id: str, action: str) -> ResponseReturnVa
     store = get_store()
     try:
         if action in ("up", "down"):
-            authoring.move_item(store, activity_id, item_id, -1 if action == "up" else 1)
+            by = -1 if action == "up" else 1
+            authoring.move_item(store, activity_id, item_id, by, _news())
             return _back(activity_id, f"Item {item_id} moved {action}.", f"item-{item_id}")
         if action == "duplicate":
-            authoring.duplicate_item(store, activity_id, item_id)
+            authoring.duplicate_item(store, activity_id, item_id, _news())
             return _back(activity_id, f"Item {item_id} duplicated.", f"item-{item_id}")
         if action == "delete":
-            authoring.delete_item(store, activity_id, item_id)
+            authoring.delete_item(store, activity_id, item_id, _news())
             return _back(activity_id, f"Item {item_id} deleted.")
     except Invalid as e:
         return _page(activity_id, e.errors), 400

@@ -121,8 +121,11 @@ def type_item(page: Any, item: Any) -> None:
     expect(page.locator("#notice")).to_have_text(f"Item {item.id} saved.")
 
 
-def author(page: Any, artifacts: Path) -> None:
-    """Type the whole activity in, with one refused save on the way, and reorder."""
+def author(page: Any, artifacts: Path) -> str:
+    """Type the whole activity in, with one refused save on the way, and reorder.
+
+    :return: the activity's page.
+    """
     from playwright.sync_api import expect
 
     expect(page.locator("#no-activities")).to_be_visible()
@@ -167,6 +170,7 @@ def author(page: Any, artifacts: Path) -> None:
     page.focus(f'button[aria-label="Move up: item {first.id}"]')
     page.keyboard.press("Enter")
     expect(page.locator(".item").first).to_have_attribute("data-item", first.id)
+    return str(page.url).split("?")[0].split("#")[0]
 
 
 def test_every_item_type_authored_in_the_browser_runs_as_the_file_says(
@@ -175,7 +179,7 @@ def test_every_item_type_authored_in_the_browser_runs_as_the_file_says(
     from playwright.sync_api import expect
 
     page = open_page(f"{empty_server.url}/moderator", LAPTOP)
-    author(page, artifacts)
+    activity_url = author(page, artifacts)
 
     page.click("#start")
     code = page.locator("#started-code").inner_text()
@@ -204,6 +208,7 @@ def test_every_item_type_authored_in_the_browser_runs_as_the_file_says(
     check_xlsx(files["Excel"])
     check_json(files["JSON"])
     check_pdf(files["PDF report"])
+    fix_a_typo_between_questions(open_page(activity_url, LAPTOP), page, screen, phones)
 
     page.goto(f"{empty_server.url}/moderator")
     expect(page.locator(".sessions-mini")).to_contain_text(code)
@@ -311,6 +316,26 @@ def hide_one(moderator: Any, screen: Any, phones: list[Any], qid: str) -> None:
     for phone in phones:
         expect(phone.locator("#results")).not_to_contain_text(HIDDEN)
     expect(card(moderator, qid).locator(".text-answers")).to_contain_text("hidden from the room")
+
+
+def fix_a_typo_between_questions(tab: Any, moderator: Any, screen: Any, phones: list[Any]) -> None:
+    """In another tab, the organiser fixes the wording of the item on show (closed,
+    answered): the open panel's card, the projector and the phones show it at once."""
+    from playwright.sync_api import expect
+
+    last = ALL_TYPES.questions[-1]
+    fixed = last.text.replace("third-line therapy", "a third-line therapy")
+    tab.click(f'a[aria-label="Edit item {last.id}"]')
+    expect(tab.locator("#answered-note")).to_be_visible()  # it has answers: typos only
+    tab.fill("#f-text", fixed)
+    tab.click("#save-item")
+    expect(tab.locator("#notice")).to_have_text(f"Item {last.id} saved.")
+    expect(card(moderator, last.id).locator("h3")).to_contain_text(fixed)
+    expect(card(moderator, last.id).locator(".q-n")).to_have_text(f"{len(phones)} answered")
+    expect(screen.locator("#s-text")).to_have_text(fixed)
+    for phone in phones:
+        expect(phone.locator("#q-text")).to_have_text(fixed)
+        expect(phone.locator("#results")).to_be_visible()
 
 
 # --- the exports, against what the phones did -------------------------------------------
