@@ -37,6 +37,18 @@ TYPE_LABELS = {
     "text": "Open text",
     "ranking": "Ranking",
 }
+TEXT_STATUSES = {
+    "verbatim": "The source’s own words",
+    "reconstructed": "Reconstructed (not verbatim)",
+}
+FIGURE_STATUSES = {
+    "published": "printed in the source",
+    "derived": "derived from printed figures",
+}
+#: An option row's fields beyond its id and text: a row with any of them typed is shown.
+ROW_FIELDS = (
+    "id", "text", "value", "note", "published-percent", "published-quote", "published-note",
+)  # fmt: skip
 PHASES = {
     "talk": "Live poll (talk)",
     "pre": "Pre-test",
@@ -192,8 +204,20 @@ def _item_page(
         twin_choices={"": "(none)"} | {i: i for i in pre_items},
         type_fields=core.TYPE_FIELDS,
         option_rows=core.OPTION_ROWS,
+        row_fields=ROW_FIELDS,
+        text_statuses=TEXT_STATUSES,
+        figure_statuses=FIGURE_STATUSES,
+        source_open=_source_shown(form, errors),
         answered=get_store().answered(activity_id).get(item_id or "") is not None,
     )
+
+
+def _source_shown(form: Mapping[str, str], errors: Mapping[str, str]) -> bool:
+    """Open the source section when it holds anything typed, or an error."""
+    source = ("text_quote", "text_note", "-note", "-published-percent", "-published-quote")
+    filled = any(v.strip() and k.endswith(source) for k, v in form.items())
+    wrong = any(k.endswith(source + ("-published-status", "text_status")) for k in errors)
+    return filled or wrong or form.get("text_status", "verbatim") != "verbatim"
 
 
 @bp.get("/activities/<int:activity_id>/items/new")

@@ -161,7 +161,8 @@ def author(page: Any, artifacts: Path) -> str:
     shoot(page, artifacts, "activity")
     page.click(f'a[aria-label="Edit item {first.id}"]')
     shoot(page, artifacts, "item-form")
-    page.go_back()
+    source_fields_refused(page, artifacts)
+    page.click("text=Cancel")
 
     # Reordering with the keyboard: focus "Move down" on the first item and press Enter.
     page.focus(f'button[aria-label="Move down: item {first.id}"]')
@@ -171,6 +172,24 @@ def author(page: Any, artifacts: Path) -> str:
     page.keyboard.press("Enter")
     expect(page.locator(".item").first).to_have_attribute("data-item", first.id)
     return str(page.url).split("?")[0].split("#")[0]
+
+
+def source_fields_refused(page: Any, artifacts: Path) -> None:
+    """The source section: a figure out of range is refused beside it, and kept as typed."""
+    from playwright.sync_api import expect
+
+    page.click("#source summary")
+    expect(page.locator(".option-extra").first).to_contain_text("Option 1: Trastuzumab deruxtecan")
+    page.fill("#f-options-0-published-percent", "140")
+    page.fill("#f-options-1-note", "Not itemised in the source.")
+    page.click("#save-item")
+    expect(page.locator("#err-options-0-published-percent")).to_have_text(
+        "Type the percentage as a number from 0 to 100."
+    )
+    expect(page.locator("#source")).to_have_attribute("open", "")
+    expect(page.locator("#f-options-0-published-percent")).to_have_value("140")
+    expect(page.locator("#f-options-1-note")).to_have_value("Not itemised in the source.")
+    shoot(page, artifacts, "item-source-error")
 
 
 def test_every_item_type_authored_in_the_browser_runs_as_the_file_says(

@@ -271,3 +271,74 @@ def test_an_activity_can_be_run_again_and_each_run_is_its_own_session(
     [summary] = store.list_activities()
     assert [s.code for s in summary.sessions] == codes[::-1]
     assert "Run again" in client.get(url).text
+
+
+def test_the_founding_items_authored_through_the_form_keep_their_figures_and_notes(
+    client: FlaskClient,
+) -> None:
+    """Published percentages (printed with their quote, or derived), reconstructed wording
+    with its quote and note, editorial notes on options: typed, not imported."""
+    from her2poll.core.authoring import item_form
+
+    wanted = loads_question_set((ROOT / "questions.json").read_bytes())
+    url = new_activity(client, wanted.title)
+    for item in wanted.questions:
+        res = client.post(f"{url}/items", data=item_form(item))
+        assert res.status_code == 303, errors_of(res.text)
+    assert exported(client, url).questions == wanted.questions
+    form = client.get(f"{url}/items/PQ1").text
+    assert '<details class="source" id="source" open>' in form
+    assert 'name="options-3-published-percent"' in form and 'value="16"' in form
+    assert '<option value="derived" selected>' in form
+
+
+def test_a_refused_figure_comes_back_typed_with_its_errors_at_its_fields(
+    client: FlaskClient,
+) -> None:
+    url = new_activity(client)
+    form = {
+        "type": "single",
+        "id": "PQ6",
+        "text": "How likely are you to use tucatinib?",
+        "text_status": "reconstructed",
+        "text_note": "Caption lost; from the narrative.",
+        "options-0-text": "Likely",
+        "options-0-note": "Not itemised in the source.",
+        "options-0-published-percent": "145",
+        "options-0-published-status": "derived",
+        "options-1-text": "Very likely",
+        "options-1-published-percent": "22%",
+        "options-1-published-status": "published",
+        "options-1-published-note": "Rounded in the source.",
+    }
+    res = client.post(f"{url}/items", data=form)
+    assert res.status_code == 400
+    assert errors_of(res.text) == [
+        "Type the percentage as a number from 0 to 100.",
+        "A figure printed in the source needs the quote it comes from: paste the sentence, "
+        "or mark the figure as derived.",
+    ]
+    html = res.text
+    assert 'id="f-options-0-published-percent"' in html and 'value="145"' in html
+    assert 'aria-describedby="err-options-0-published-percent"' in html
+    assert 'aria-describedby="err-options-1-published-quote"' in html
+    assert 'value="22%"' in html and 'value="Rounded in the source."' in html
+    assert ">Caption lost; from the narrative.</textarea>" in html
+    assert '<option value="reconstructed" selected>' in html
+    assert '<details class="source" id="source" open>' in html  # the errors are in view
+    assert exported_items(client, url) == []  # nothing saved
+
+    form["options-0-published-percent"] = "45"
+    form["options-1-published-quote"] = "22% said very likely"
+    assert client.post(f"{url}/items", data=form).status_code == 303
+    [item] = exported(client, url).questions
+    likely, very = item.options  # type: ignore[attr-defined]
+    assert likely.note == "Not itemised in the source." and likely.published.percent == 45
+    assert very.published.quote == "22% said very likely" and very.published.percent == 22
+    assert item.text_status.value == "reconstructed"
+
+
+def exported_items(client: FlaskClient, url: str) -> list[str]:
+    """The activity's item ids (an activity without items exports nothing)."""
+    res = client.get(f"{url}/export.json")
+    return [] if res.status_code == 400 else loads_question_set(res.data).question_ids

@@ -1,5 +1,5 @@
-/* her2poll authoring pages: show the fields of the chosen item type, add option rows,
- * ask before deleting an item.
+/* her2poll authoring pages: show the fields of the chosen item type, add option rows
+ * (with their source fields), ask before deleting an item.
  *
  * The pages work without this script (every field is then shown and the server reads
  * only the ones of the item's type); it only makes the form shorter and safer.
@@ -32,6 +32,21 @@ function initItemForm(form) {
     refresh();
   });
   refresh();
+  labelExtras(form);
+}
+
+/** An option's source fields appear once it has a text, headed with it as it is typed. */
+function labelExtras(form) {
+  for (const extra of form.querySelectorAll(".option-extra")) {
+    const text = form.querySelector(`[name="options-${extra.dataset.row}-text"]`);
+    const label = extra.querySelector(".extra-label");
+    if (!text || !label) continue;
+    text.addEventListener("input", () => {
+      const typed = text.value.trim();
+      label.textContent = typed ? `: ${typed}` : "";
+      if (typed) extra.hidden = false;
+    });
+  }
 }
 
 function initConfirms() {
