@@ -20,6 +20,7 @@ from ..core import authoring as core
 from ..core.access import derive_screen_token
 from ..core.errors import Conflict, Forbidden, Her2pollError, QuestionSetError
 from ..core.items import ITEM_TYPES
+from ..core.polls import PollState
 from ..core.questions import FORMAT_VERSION, load_question_set, loads_question_set
 from ..services import authoring
 from ..services.authoring import Invalid
@@ -333,13 +334,22 @@ def archive_session(code: str) -> Redirect:
     return redirect(url_for("moderator.home", notice=notice), 303)
 
 
+def _confirm(what: str, live: str | None) -> str:
+    """Ask before deleting; say at once when it cannot be (``live``: what is live)."""
+    return render_template(
+        "authoring_delete.html", what=what, live=live, back=url_for("moderator.home")
+    )
+
+
 @bp.route("/activities/<int:activity_id>/delete", methods=["GET", "POST"])
 def delete(activity_id: int) -> ResponseReturnValue:
     """Ask first (GET), then delete with its sessions (POST); refused while one is live."""
     activity = get_store().activity(activity_id)
     what = f"the activity “{activity.title}” and all its sessions and results"
     if request.method == "GET":
-        return render_template("authoring_delete.html", what=what, back=url_for("moderator.home"))
+        summary = next(a for a in get_store().list_activities() if a.id == activity_id)
+        live = [s.code for s in summary.sessions if s.live]
+        return _confirm(what, f"Session {', '.join(live)} of this activity" if live else None)
     try:
         get_store().delete_activity(activity_id)
     except Conflict as e:
@@ -352,7 +362,8 @@ def delete_session(code: str) -> ResponseReturnValue:
     state = get_store().session(code)
     what = f"session {state.code} (“{state.title}”) and all its answers"
     if request.method == "GET":
-        return render_template("authoring_delete.html", what=what, back=url_for("moderator.home"))
+        live = any(p.state is PollState.OPEN for p in state.polls)
+        return _confirm(what, f"Session {state.code}" if live else None)
     try:
         get_store().delete_session(state.code)
     except Conflict as e:

@@ -217,12 +217,18 @@ def test_a_live_session_cannot_be_deleted_and_a_finished_one_can(
     code = re.search(r'id="started-code">(\w+)<', started.text).group(1)  # type: ignore[union-attr]
     first = store.session(code).questions.question_ids[0]
     store.apply_action(code, first, "open")
-    assert "Delete for good?" in client.get(f"/sessions/{code}/delete").text
+    for page in (f"/sessions/{code}/delete", f"{url}/delete"):  # says so instead of asking
+        confirm = client.get(page).text
+        assert "Delete for good?" not in confirm and 'type="submit"' not in confirm
+        assert f"Session {code}" in confirm and "is live: a question is open" in confirm
     res = client.post(f"/sessions/{code}/delete")
-    assert res.status_code == 409 and f"Session {code} is live" in res.text
+    assert res.status_code == 409
+    assert f"Session {code} is live: a question is open for answers. Close it" in res.text
     res = client.post(f"{url}/delete")
     assert res.status_code == 409 and "is live" in res.text
     store.apply_action(code, first, "close")
+    store.apply_action(code, first, "reveal")  # results on show do not make it live
+    assert "Delete for good?" in client.get(f"/sessions/{code}/delete").text
     assert client.post(f"/sessions/{code}/delete").status_code == 303
     assert code not in client.get("/moderator").text
 
@@ -342,3 +348,36 @@ def exported_items(client: FlaskClient, url: str) -> list[str]:
     """The activity's item ids (an activity without items exports nothing)."""
     res = client.get(f"{url}/export.json")
     return [] if res.status_code == 400 else loads_question_set(res.data).question_ids
+
+
+def test_archiving_a_session_marks_it_and_restoring_clears_the_mark(
+    client: FlaskClient, store: SqlStore
+) -> None:
+    url = str(client.post("/activities/from-template", data={"template": "founding"}).location)
+    kept, aside = (
+        re.search(r'id="started-code">(\w+)<', client.post(f"{url}/start").text).group(1)  # type: ignore[union-attr]
+        for _ in range(2)
+    )
+
+    def row(code: str) -> str:
+        home = client.get("/moderator").text
+        found = re.search(rf"<tr[^>]*>\s*<td><code>{code}</code>.*?</tr>", home, re.S)
+        assert found, code
+        return found.group(0)
+
+    res = client.post(f"/sessions/{aside}/archive", data={"archived": "1"})
+    assert res.status_code == 303
+    assert f"Session {aside} archived." in client.get(str(res.location)).text
+    marked = '<tr class="archived">'
+    assert row(aside).startswith(marked) and f"Restore session {aside}" in row(aside)
+    assert not row(kept).startswith(marked) and f"Archive session {kept}" in row(kept)
+    [summary] = store.list_activities()
+    assert {s.code: s.archived for s in summary.sessions} == {kept: False, aside: True}
+    assert store.session(aside).code == aside  # archived, not deleted
+
+    res = client.post(f"/sessions/{aside}/archive", data={"archived": "0"})
+    assert f"Session {aside} restored." in client.get(str(res.location)).text
+    assert not row(aside).startswith(marked) and f"Archive session {aside}" in row(aside)
+    [summary] = store.list_activities()
+    assert not any(s.archived for s in summary.sessions)
+    assert client.post("/sessions/NOSUCH/archive", data={"archived": "1"}).status_code == 404
