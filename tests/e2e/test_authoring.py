@@ -159,10 +159,12 @@ def author(page: Any, artifacts: Path) -> str:
     expect(page.locator("#notice")).to_have_text("Saved.")
     expect(page.locator(".item")).to_have_count(len(ALL_TYPES.questions))
     shoot(page, artifacts, "activity")
-    page.click(f'a[aria-label="Edit item {first.id}"]')
-    shoot(page, artifacts, "item-form")
-    source_fields_refused(page, artifacts)
-    page.click("text=Cancel")
+    for item in ALL_TYPES.questions:  # the form of each type, as it shows a saved item
+        page.click(f'a[aria-label="Edit item {item.id}"]')
+        shoot(page, artifacts, f"item-form-{item.type}")
+        if item is first:
+            source_fields_refused(page, artifacts)
+        page.click("text=Cancel")
 
     # Reordering with the keyboard: focus "Move down" on the first item and press Enter.
     page.focus(f'button[aria-label="Move down: item {first.id}"]')
@@ -201,6 +203,7 @@ def test_every_item_type_authored_in_the_browser_runs_as_the_file_says(
     activity_url = author(page, artifacts)
 
     page.click("#start")
+    shoot(page, artifacts, "started")
     code = page.locator("#started-code").inner_text()
     key = page.locator("#started-key").inner_text()
     attendee_url = page.locator("#started-attendee").get_attribute("href")
@@ -227,7 +230,9 @@ def test_every_item_type_authored_in_the_browser_runs_as_the_file_says(
     check_xlsx(files["Excel"])
     check_json(files["JSON"])
     check_pdf(files["PDF report"])
-    fix_a_typo_between_questions(open_page(activity_url, LAPTOP), page, screen, phones)
+    tab = open_page(activity_url, LAPTOP)
+    fix_a_typo_between_questions(tab, page, screen, phones, artifacts)
+    no_deletion_while_live(tab, page, f"{empty_server.url}/sessions/{code}/delete", artifacts)
 
     page.goto(f"{empty_server.url}/moderator")
     expect(page.locator(".sessions-mini")).to_contain_text(code)
@@ -337,15 +342,19 @@ def hide_one(moderator: Any, screen: Any, phones: list[Any], qid: str) -> None:
     expect(card(moderator, qid).locator(".text-answers")).to_contain_text("hidden from the room")
 
 
-def fix_a_typo_between_questions(tab: Any, moderator: Any, screen: Any, phones: list[Any]) -> None:
+def fix_a_typo_between_questions(
+    tab: Any, moderator: Any, screen: Any, phones: list[Any], artifacts: Path
+) -> None:
     """In another tab, the organiser fixes the wording of the item on show (closed,
     answered): the open panel's card, the projector and the phones show it at once."""
     from playwright.sync_api import expect
 
     last = ALL_TYPES.questions[-1]
     fixed = last.text.replace("third-line therapy", "a third-line therapy")
+    shoot(tab, artifacts, "activity-run")
     tab.click(f'a[aria-label="Edit item {last.id}"]')
     expect(tab.locator("#answered-note")).to_be_visible()  # it has answers: typos only
+    shoot(tab, artifacts, "item-form-answered")
     tab.fill("#f-text", fixed)
     tab.click("#save-item")
     expect(tab.locator("#notice")).to_have_text(f"Item {last.id} saved.")
@@ -355,6 +364,24 @@ def fix_a_typo_between_questions(tab: Any, moderator: Any, screen: Any, phones: 
     for phone in phones:
         expect(phone.locator("#q-text")).to_have_text(fixed)
         expect(phone.locator("#results")).to_be_visible()
+
+
+def no_deletion_while_live(tab: Any, moderator: Any, delete_url: str, artifacts: Path) -> None:
+    """While a question is open the delete page says why not; once closed it asks."""
+    from playwright.sync_api import expect
+
+    last = ALL_TYPES.questions[-1].id
+    act(moderator, last, "Reopen")
+    expect(card(moderator, last).locator(".badge").first).to_have_text("Open for answers")
+    tab.goto(delete_url)
+    expect(tab.locator("#live-refusal")).to_contain_text("is live: a question is open")
+    expect(tab.get_by_role("button", name="Delete")).to_have_count(0)
+    shoot(tab, artifacts, "delete-live")
+    act(moderator, last, "Close")
+    expect(card(moderator, last).locator(".badge").first).to_have_text("Closed")
+    tab.goto(delete_url)
+    expect(tab.locator("h1")).to_have_text("Delete for good?")
+    shoot(tab, artifacts, "delete-confirm")
 
 
 # --- the exports, against what the phones did -------------------------------------------

@@ -19,7 +19,9 @@ function initItemForm(form) {
   const type = form.querySelector("[name=type]");
   type.addEventListener("change", () => showTypeFields(form));
   showTypeFields(form);
+  labelExtras(form);
   const more = document.getElementById("more-options");
+  if (!more) return; // an answered item takes no new options
   const rows = () => [...form.querySelectorAll(".option-row")];
   const refresh = () => {
     more.hidden = !rows().some((r) => r.hidden);
@@ -32,7 +34,6 @@ function initItemForm(form) {
     refresh();
   });
   refresh();
-  labelExtras(form);
 }
 
 /** An option's source fields appear once it has a text, headed with it as it is typed. */
