@@ -397,9 +397,13 @@ def questions() -> None:
 @questions.command("check")
 @click.argument("file", type=click.Path(dir_okay=False))
 def questions_check(file: str) -> None:
-    """Validate a question-set file; errors name the question and field."""
+    """Validate a question-set file; errors name the question and field.
+
+    The answer lists each item with its type, so an author sees what a session will ask.
+    """
     qs = _question_set(file)
-    click.echo(f"OK: {qs.title}: {len(qs.questions)} questions ({', '.join(qs.question_ids)})")
+    items = ", ".join(f"{q.id} {q.type}" for q in qs.questions)
+    click.echo(f"OK: {qs.title}: {len(qs.questions)} questions ({items})")
 
 
 @questions.command("schema")

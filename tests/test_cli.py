@@ -256,3 +256,34 @@ def test_serve_lan_with_another_host_is_a_usage_error(served: dict[str, Any]) ->
     r = her2poll("serve", "--lan", "--host", "10.0.0.1")
     assert r.returncode == 2 and "--lan listens on 0.0.0.0" in r.stderr
     assert "argv" not in served
+
+
+ALL_TYPES = ROOT / "examples" / "all-item-types.json"
+
+
+def test_questions_check_passes_the_shipped_example_and_names_every_type() -> None:
+    r = her2poll("questions", "check", str(ALL_TYPES))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == (
+        "OK: Every item type: a HER2-positive mBC case discussion: 6 questions (CASE1 single, "
+        "SCREEN multiple, LIKELY rating, SHARE numeric, BARRIER text, PRIORITY ranking)\n"
+    )
+
+
+def test_session_new_runs_the_shipped_example_as_the_file_says(tmp_path: Path) -> None:
+    from her2poll.core.questions import load_question_set
+    from her2poll.store.db import Database
+    from her2poll.store.repository import SqlStore
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    r = her2poll("session", "new", "--questions", str(ALL_TYPES), "--db", url)
+    assert r.returncode == 0, r.stderr
+    code = next(line.split()[-1] for line in r.stdout.splitlines() if line.startswith("Join code"))
+    assert "Every item type: a HER2-positive mBC case discussion" in r.stdout
+    db = Database(url)
+    try:
+        state = SqlStore(db).session(code)
+    finally:
+        db.dispose()
+    assert state.questions == load_question_set(ALL_TYPES)
+    assert [p.question_id for p in state.polls] == state.questions.question_ids

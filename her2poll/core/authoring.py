@@ -43,6 +43,12 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
 #: The form's option rows (the most a choice item may have).
 OPTION_ROWS = MAX_OPTIONS
 
+#: The types whose options may carry published figures (those compared live).
+PUBLISHED_TYPES = ("single", "rating")
+
+#: An option row's published figure, as form field suffixes (``options-0-published-percent``).
+FIGURE_FIELDS = ("percent", "status", "quote", "note")
+
 #: Form field → item field for the plain number fields.
 _INTS = ("timer_seconds", "min_choices", "max_choices", "max_length", "rank_count")
 _FLOATS = ("min", "max")
@@ -135,27 +141,29 @@ def _letters() -> list[str]:
     return [chr(ord("A") + i) for i in range(OPTION_ROWS)]
 
 
-def item_data(form: Mapping[str, str], old: ItemBase | None = None) -> dict[str, Any]:
+def item_data(form: Mapping[str, str]) -> dict[str, Any]:
     """The item a submitted form describes, as question-set JSON (not yet validated).
 
     Empty fields are left out (the model's defaults apply). An option row with a
-    text but no id gets the first free letter. What the form does not show (source
-    notes, published figures) is kept from ``old``, matched by option id.
+    text but no id gets the first free letter. The source fields (the wording's
+    status, quote and note; each option's editorial note and published figure) are
+    fields of the form like any other, so an edit keeps exactly what it shows.
     """
     kind = form.get("type", "single").strip() or "single"
     data: dict[str, Any] = {"id": form.get("id", "").strip(), "type": kind}
     data["text"] = " ".join(form.get("text", "").split())
-    if form.get("phase", "").strip():
-        data["phase"] = form["phase"].strip()
-    if form.get("twin_of", "").strip():
-        data["twin_of"] = form["twin_of"].strip()
+    for name in ("phase", "twin_of", "text_quote", "text_note"):
+        if form.get(name, "").strip():
+            data[name] = form[name].strip()
+    if form.get("text_status", "").strip() not in ("", "verbatim"):
+        data["text_status"] = form["text_status"].strip()
     if form.get("timer_seconds", "").strip():
         data["timer_seconds"] = _number(form["timer_seconds"], integer=True)
     if form.get("confidence"):
         data["confidence"] = True
     fields = TYPE_FIELDS.get(kind, ())
     if "options" in fields:
-        data["options"], correct = _options(form, kind, old)
+        data["options"], correct = _options(form, kind)
         if "correct" in fields and correct:
             data["correct"] = correct
     for name in ("min_choices", "max_choices", "max_length", "rank_count", "min", "max"):
@@ -167,49 +175,65 @@ def item_data(form: Mapping[str, str], old: ItemBase | None = None) -> dict[str,
         data["integer"] = True
     if "rationale" in fields and form.get("rationale", "").strip():
         data["rationale"] = form["rationale"].strip()
-    if old is not None:
-        kept = old.model_dump(mode="json", include={"text_status", "text_quote", "text_note"})
-        data.update({k: v for k, v in kept.items() if v is not None and k != "text_status"})
-        if old.text_status.value != "verbatim":
-            data["text_status"] = old.text_status.value
     return data
 
 
-def _options(
-    form: Mapping[str, str], kind: str, old: ItemBase | None
-) -> tuple[list[dict[str, Any]], list[str]]:
-    previous = {o.id: o for o in old.options} if isinstance(old, ChoiceItem) else {}
+def _options(form: Mapping[str, str], kind: str) -> tuple[list[dict[str, Any]], list[str]]:
     rows: list[dict[str, Any]] = []
     correct: list[str] = []
     taken = {form.get(f"options-{i}-id", "").strip() for i in range(OPTION_ROWS)}
     free = (letter for letter in _letters() if letter not in taken)
     for i in range(OPTION_ROWS):
-        text = " ".join(form.get(f"options-{i}-text", "").split())
-        option_id = form.get(f"options-{i}-id", "").strip()
-        value = form.get(f"options-{i}-value", "").strip()
-        if not (text or option_id or value):
-            continue
+        p = f"options-{i}-"
+        text = " ".join(form.get(f"{p}text", "").split())
+        option_id = form.get(f"{p}id", "").strip()
+        value = form.get(f"{p}value", "").strip()
+        note = form.get(f"{p}note", "").strip()
+        figure = _figure(form, p) if kind in PUBLISHED_TYPES else None
+        if not (text or option_id or value or note or figure):
+            continue  # an empty row; a row with anything typed goes to the model
         option: dict[str, Any] = {"id": option_id or next(free, f"O{i + 1}"), "text": text}
-        if kind == "rating":
-            if value:
-                option["value"] = _number(value, integer=False)
-        before = previous.get(option["id"])
-        if before is not None:
-            option.update(before.model_dump(mode="json", include={"note", "published"}))
-            option = {k: v for k, v in option.items() if v is not None}
+        if kind == "rating" and value:
+            option["value"] = _number(value, integer=False)
+        if note:
+            option["note"] = note
+        if figure:
+            option["published"] = figure
         rows.append(option)
-        if form.get(f"options-{i}-correct"):
+        if form.get(f"{p}correct"):
             correct.append(option["id"])
     return rows, correct
+
+
+def _figure(form: Mapping[str, str], prefix: str) -> dict[str, Any] | None:
+    """An option's published figure, if any of its fields was typed (None: none).
+
+    A percentage may be typed with its sign ("45%"). A figure with a quote or a
+    note but no percentage still goes to the model, which asks for the percentage.
+    """
+    typed = {f: form.get(f"{prefix}published-{f}", "").strip() for f in FIGURE_FIELDS}
+    if not (typed["percent"] or typed["quote"] or typed["note"]):
+        return None
+    figure: dict[str, Any] = {"status": typed["status"] or "published"}
+    if typed["percent"]:
+        figure["percent"] = _number(typed["percent"].removesuffix("%").strip(), integer=False)
+    for name in ("quote", "note"):
+        if typed[name]:
+            figure[name] = typed[name]
+    return figure
 
 
 def item_form(item: ItemBase | Mapping[str, Any]) -> dict[str, str]:
     """The form fields showing an item (or the JSON of one), the inverse of :func:`item_data`."""
     data = item.model_dump(mode="json") if isinstance(item, ItemBase) else dict(item)
     form: dict[str, str] = {}
-    for name in ("id", "type", "text", "phase", "twin_of", "unit", "rationale"):
+    for name in ("id", "type", "text", "phase", "twin_of", "unit", "rationale", "text_quote"):
         if data.get(name) is not None:
             form[name] = str(data[name])
+    if data.get("text_note") is not None:
+        form["text_note"] = str(data["text_note"])
+    if data.get("text_status") not in (None, "verbatim"):
+        form["text_status"] = str(data["text_status"])
     for name in (*_INTS, *_FLOATS):
         if data.get(name) is not None:
             form[name] = _shown(data[name])
@@ -224,7 +248,18 @@ def item_form(item: ItemBase | Mapping[str, Any]) -> dict[str, str]:
             form[f"options-{i}-value"] = _shown(option["value"])
         if option.get("id") in correct:
             form[f"options-{i}-correct"] = "on"
+        if option.get("note") is not None:
+            form[f"options-{i}-note"] = str(option["note"])
+        form |= _figure_form(f"options-{i}-published-", option.get("published"))
     return form
+
+
+def _figure_form(prefix: str, figure: Mapping[str, Any] | None) -> dict[str, str]:
+    if not figure:
+        return {}
+    shown = {f: figure.get(f) for f in FIGURE_FIELDS if figure.get(f) is not None}
+    shown["percent"] = _shown(figure["percent"])
+    return {prefix + f: str(v) for f, v in shown.items()}
 
 
 def _shown(value: Any) -> str:
@@ -241,6 +276,9 @@ def field_of(loc: Sequence[int | str]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in ITEM_TYPES:
         parts = parts[1:]  # the union's tag (an item's own field may be named "text" too)
+    if len(parts) >= 3 and parts[0] == "options" and parts[2] == "published":
+        # The figure's own check (a printed figure needs its quote) is about the quote.
+        return f"options-{parts[1]}-published-{parts[3] if len(parts) > 3 else 'quote'}"
     if len(parts) >= 3 and parts[0] == "options":
         return f"options-{parts[1]}-{parts[2]}"
     if parts and parts[0] in ("options", "correct"):
@@ -276,10 +314,34 @@ def _field_named_by(message: str) -> str:
     return next((field for words, field in _NAMED if words in message), "")
 
 
-def _message(err: Mapping[str, Any]) -> str:
+#: The model's own messages, said for the person filling in the form.
+_REWORDED = {
+    "a published figure needs the quote it comes from": (
+        "A figure printed in the source needs the quote it comes from: paste the sentence, "
+        "or mark the figure as derived."
+    ),
+}
+
+
+def _message(err: Mapping[str, Any], field: str = "") -> str:
     """The model's message, said plainly where pydantic's wording is terse."""
-    plain = _PLAIN.get(str(err.get("type")))
-    return plain or str(err["msg"]).removeprefix("Value error, ")
+    kind = str(err.get("type"))
+    if field.endswith("-published-percent"):
+        return (
+            "Type the published percentage (a number from 0 to 100), or clear the "
+            "figure's other fields."
+            if kind == "missing"
+            else "Type the percentage as a number from 0 to 100."
+        )
+    plain = _PLAIN.get(kind)
+    if kind == "string_too_short" and (err.get("ctx") or {}).get("min_length") == 1:
+        plain = "This is required."
+    if plain is None and kind in ("greater_than_equal", "less_than_equal"):
+        limit = (err.get("ctx") or {}).get("ge" if kind == "greater_than_equal" else "le")
+        words = "smaller" if kind == "greater_than_equal" else "larger"
+        plain = f"Type a number no {words} than {_shown(limit)}."
+    message = plain or str(err["msg"]).removeprefix("Value error, ")
+    return _REWORDED.get(message, message)
 
 
 def check_set(
@@ -302,7 +364,7 @@ def check_set(
                 field = str(loc[0])
             else:
                 field = ""
-            errors.setdefault(field, _message(err))
+            errors.setdefault(field, _message(err, field))
         return None, errors
 
 

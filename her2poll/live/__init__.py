@@ -10,6 +10,7 @@ from flask_socketio import SocketIO
 
 from ..config import Settings
 from ..services import qa as qa_service
+from ..services.ports import QUESTIONS_CHANGED
 from ..services.results import room_tallies
 from ..store.db import get_db
 from ..store.qa import record_upvotes
@@ -147,6 +148,7 @@ def init_app(app: Flask) -> SocketIO:
         ask_limiter=Limiter(1 / 20, 3),
         upvote_limiter=Limiter(5.0, 20),
     )
+    app.extensions[QUESTIONS_CHANGED] = svc.questions_changed  # the authoring pages' news
     from . import events
 
     events.register(socketio, svc)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
 
+from ..services import joining
 from ..store.repository import SqlStore
 from .broadcaster import Broadcaster
 from .limiter import Limiter
 from .presence import Presence
-from .rooms import Registry
+from .rooms import Registry, moderator_room, session_room
 from .writer import VoteWriter
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -40,6 +44,23 @@ class Live:
         """Q&A changed: both Q&A rooms get a fresh message at their next tick."""
         for broadcaster in self.qa_broadcasters:
             broadcaster.mark_dirty(session_id)
+
+    def questions_changed(self, session_id: int) -> None:
+        """An edit of the session's items was saved: everyone joined sees it now.
+
+        Everyone gets the new ``state`` (the current item's wording); the panel gets a
+        ``questions`` message to redraw its cards; the tallies follow at the next tick.
+        Sent through the message queue, so every process's connections hear it. The
+        edit is saved already: if this fails, clients catch up at their next join.
+        """
+        try:
+            news = joining.refreshed(self.store, session_id, self.presence.connected(session_id))
+        except Exception:
+            log.exception("session %d was edited; its clients were not told", session_id)
+            return
+        self.socketio.emit("state", news.state, to=session_room(session_id))
+        self.socketio.emit("questions", news.moderator, to=moderator_room(session_id))
+        self.broadcaster.mark_dirty(session_id)
 
 
 def live() -> Live:

@@ -19,7 +19,7 @@ from ..core.errors import BadRequest
 from ..core.items import ItemBase
 from ..core.questions import FORMAT_VERSION, QuestionSet
 from . import sessions
-from .ports import Store
+from .ports import QuestionsChanged, Store, nobody_told
 
 #: Limits of what an activity says about itself beyond its question set.
 MAX_DESCRIPTION = 2000
@@ -39,6 +39,8 @@ class ActivityStore(Store, Protocol):
     ) -> Activity: ...
 
     def answered(self, activity_id: int) -> dict[str, frozenset[str]]: ...
+
+    def current_run(self, activity_id: int) -> int | None: ...
 
     def list_activities(self) -> list[ActivitySummary]: ...
 
@@ -121,6 +123,7 @@ def save_settings(
     title: str,
     description: str,
     word_filter: str,
+    changed: QuestionsChanged = nobody_told,
 ) -> Activity:
     """Change the title, description and filtered words (one per line)."""
     title, description = _settings(title, description)
@@ -130,7 +133,27 @@ def save_settings(
         str(activity.document.get("id") or _slug(title)), title, words, activity.items
     )
     _validate(document, None)
-    return store.save_activity(activity_id, title, description, document)
+    return _saved(store, activity_id, title, description, document, changed)
+
+
+def _saved(
+    store: ActivityStore,
+    activity_id: int,
+    title: str,
+    description: str,
+    document: Mapping[str, Any],
+    changed: QuestionsChanged,
+) -> Activity:
+    """Store the activity; the session it brought up to date tells its clients.
+
+    The store updates the newest session with the items (between questions); its
+    open panel, projector and phones then show the edit without a reload.
+    """
+    saved = store.save_activity(activity_id, title, description, document)
+    run = store.current_run(activity_id) if document.get("questions") else None
+    if run is not None:
+        changed(run)
+    return saved
 
 
 def _validate(document: Mapping[str, Any], position: int | None) -> None:
@@ -142,11 +165,15 @@ def _validate(document: Mapping[str, Any], position: int | None) -> None:
 
 
 def _save_items(
-    store: ActivityStore, activity: Activity, items: Sequence[Mapping[str, Any]], at: int | None
+    store: ActivityStore,
+    activity: Activity,
+    items: Sequence[Mapping[str, Any]],
+    at: int | None,
+    changed: QuestionsChanged,
 ) -> Activity:
     document = dict(activity.document) | {"questions": [dict(i) for i in items]}
     _validate(document, at)
-    return store.save_activity(activity.id, activity.title, activity.description, document)
+    return _saved(store, activity.id, activity.title, activity.description, document, changed)
 
 
 def _refused(refusals: Sequence[authoring.Refusal]) -> None:
@@ -165,7 +192,11 @@ def _answered_item(store: ActivityStore, activity: Activity, item_id: str) -> tu
 
 
 def save_item(
-    store: ActivityStore, activity_id: int, item_id: str | None, form: Mapping[str, str]
+    store: ActivityStore,
+    activity_id: int,
+    item_id: str | None,
+    form: Mapping[str, str],
+    changed: QuestionsChanged = nobody_told,
 ) -> Activity:
     """Add an item (``item_id`` None) or replace one with what the form says."""
     activity = store.activity(activity_id)
@@ -173,7 +204,7 @@ def save_item(
     old = activity.item(item_id) if item_id is not None else None
     if item_id is not None and old is None:
         raise Invalid({"": f"The activity has no item {item_id} (any more)."})
-    data = authoring.item_data(form, old)
+    data = authoring.item_data(form)
     if not data["id"]:
         data["id"] = item_id or authoring.fresh_id(ids)
     others = [i for i in ids if i != item_id]
@@ -192,10 +223,12 @@ def save_item(
         if answered is not None:
             new = QuestionSet.model_validate(document).questions[at]
             _refused(authoring.answered_edit(old, new, answered))
-    return store.save_activity(activity.id, activity.title, activity.description, document)
+    return _saved(store, activity.id, activity.title, activity.description, document, changed)
 
 
-def delete_item(store: ActivityStore, activity_id: int, item_id: str) -> Activity:
+def delete_item(
+    store: ActivityStore, activity_id: int, item_id: str, changed: QuestionsChanged = nobody_told
+) -> Activity:
     activity = store.activity(activity_id)
     old, answered = _answered_item(store, activity, item_id)
     if old is None:
@@ -203,10 +236,16 @@ def delete_item(store: ActivityStore, activity_id: int, item_id: str) -> Activit
     if answered is not None:
         _refused(authoring.answered_edit(old, None, answered))
     items = [i for i in activity.items if i.get("id") != item_id]
-    return _save_items(store, activity, items, None)
+    return _save_items(store, activity, items, None, changed)
 
 
-def move_item(store: ActivityStore, activity_id: int, item_id: str, by: int) -> Activity:
+def move_item(
+    store: ActivityStore,
+    activity_id: int,
+    item_id: str,
+    by: int,
+    changed: QuestionsChanged = nobody_told,
+) -> Activity:
     """Move an item up (``by=-1``) or down (``by=1``); answers belong to the item, not its place."""
     activity = store.activity(activity_id)
     items, ids = activity.items, activity.item_ids
@@ -215,10 +254,12 @@ def move_item(store: ActivityStore, activity_id: int, item_id: str, by: int) -> 
     at = ids.index(item_id)
     to = max(0, min(len(items) - 1, at + by))
     items.insert(to, items.pop(at))
-    return _save_items(store, activity, items, None)
+    return _save_items(store, activity, items, None, changed)
 
 
-def duplicate_item(store: ActivityStore, activity_id: int, item_id: str) -> Activity:
+def duplicate_item(
+    store: ActivityStore, activity_id: int, item_id: str, changed: QuestionsChanged = nobody_told
+) -> Activity:
     """A copy right after the item, with a fresh id (and no twin: a pre item has one)."""
     activity = store.activity(activity_id)
     items, ids = activity.items, activity.item_ids
@@ -228,7 +269,7 @@ def duplicate_item(store: ActivityStore, activity_id: int, item_id: str) -> Acti
     copy = dict(items[at]) | {"id": authoring.fresh_id(ids, f"{item_id[:34]}-copy")}
     copy.pop("twin_of", None)
     items.insert(at + 1, copy)
-    return _save_items(store, activity, items, at + 1)
+    return _save_items(store, activity, items, at + 1, changed)
 
 
 def start(store: ActivityStore, activity_id: int) -> sessions.Created:

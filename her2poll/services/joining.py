@@ -111,6 +111,33 @@ def _attendee(store: Store, key: str, code: str, token: str | None) -> Joined:
     )
 
 
+@dataclass(frozen=True)
+class Refresh:
+    """What the clients joined to a session need after its question set was edited.
+
+    ``state`` goes to everyone (a new version: phones and projector draw the current
+    item's new wording); ``moderator`` is the ``questions`` message: what a
+    moderator's join ack carries less Q&A, so the panel redraws its question cards.
+    """
+
+    session_id: int
+    state: dict[str, Any]
+    moderator: dict[str, Any]
+
+
+def refreshed(store: Store, session_id: int, connected: int = 0) -> Refresh:
+    """One snapshot of the edited session, in each role's view (docs/protocol.md)."""
+    snap = store.snapshot(session_id)
+    state = views.attendee_state(snap.state, snap.tallies, now=datetime.now(UTC))
+    moderator = {
+        "state": state,
+        "tally": views.moderator_tally(snap, connected),
+        "questions": views.moderator_questions(snap.state),
+        "results": views.results(snap),
+    }
+    return Refresh(session_id, state, moderator)
+
+
 def _qa(store: Store, session_id: int, view: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     state = store.qa_state(session_id)
     return view(state.seq, state.settings, state.questions)

@@ -87,3 +87,16 @@ class VoteSink(Protocol):
     """Records a vote (or an upvote) and returns only once it is durable (or refused)."""
 
     def submit(self, vote: VoteIn | UpvoteIn) -> VoteResult: ...
+
+
+#: Tells the clients joined to a session (by its id) that the session's question set
+#: was edited, so the open panel, projector and phones show the new wording; the live
+#: layer's :meth:`her2poll.live.service.Live.questions_changed`. The web layer finds it
+#: in the app's extensions under :data:`QUESTIONS_CHANGED` (web and live import
+#: neither each other).
+QuestionsChanged = Callable[[int], None]
+QUESTIONS_CHANGED = "her2poll_questions_changed"
+
+
+def nobody_told(_session_id: int) -> None:
+    """A :data:`QuestionsChanged` for callers with no connected clients (the CLI, tests)."""

@@ -93,13 +93,25 @@ def save_activity(
     return get_activity(db, activity_id)
 
 
-def _update_current_run(conn: Connection, activity_id: int, questions: QuestionSet) -> None:
-    row = conn.execute(
+def _newest_run(conn: Connection, activity_id: int) -> Any:
+    """The activity's newest session (id, code, current question), or None."""
+    return conn.execute(
         select(SessionRow.id, SessionRow.code, SessionRow.current_question_id)
         .where(SessionRow.activity_id == activity_id)
         .order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
         .limit(1)
     ).one_or_none()
+
+
+def current_run(db: Database, activity_id: int) -> int | None:
+    """The id of the session a save of the activity updates (None: never run)."""
+    with db.begin() as conn:
+        row = _newest_run(conn, activity_id)
+    return None if row is None else int(row.id)
+
+
+def _update_current_run(conn: Connection, activity_id: int, questions: QuestionSet) -> None:
+    row = _newest_run(conn, activity_id)
     if row is None:
         return
     session_id, code, current = row
@@ -198,6 +210,12 @@ def set_session_archived(db: Database, code: str, archived: bool) -> None:
 
 
 def _live_codes(conn: Connection, where: Any) -> list[str]:
+    """Sessions that are live: a question is open for answers (docs/authoring.md).
+
+    Revealed results do not count (the last item's stay revealed after the event),
+    nor do connected phones (the database cannot vouch for them: a phone left on,
+    a server that stopped); those pages learn the session is gone at their next join.
+    """
     return list(
         conn.execute(
             select(SessionRow.code)
@@ -214,8 +232,8 @@ def delete_activity(db: Database, activity_id: int) -> None:
         live = _live_codes(conn, SessionRow.activity_id == activity_id)
         if live:
             raise Conflict(
-                f"Session {', '.join(live)} of this activity is live (a question is open): "
-                "close it before deleting.",
+                f"Session {', '.join(live)} of this activity is live: a question is open for "
+                "answers. Close it on the panel, then delete.",
                 code="session_live",
             )
         conn.execute(delete(SessionRow).where(SessionRow.activity_id == activity_id))
@@ -229,7 +247,8 @@ def delete_session(db: Database, code: str) -> None:
     with db.begin() as conn:
         if _live_codes(conn, SessionRow.code == code):
             raise Conflict(
-                f"Session {code} is live (a question is open): close it before deleting.",
+                f"Session {code} is live: a question is open for answers. Close it on the "
+                "panel, then delete.",
                 code="session_live",
             )
         done = conn.execute(delete(SessionRow).where(SessionRow.code == code)).rowcount

@@ -72,6 +72,9 @@ class SqlStore:
     def answered(self, activity_id: int) -> dict[str, frozenset[str]]:
         return activities.answered(self.db, activity_id)
 
+    def current_run(self, activity_id: int) -> int | None:
+        return activities.current_run(self.db, activity_id)
+
     def list_activities(self) -> list[ActivitySummary]:
         return activities.list_activities(self.db)
 

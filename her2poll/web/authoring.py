@@ -20,9 +20,11 @@ from ..core import authoring as core
 from ..core.access import derive_screen_token
 from ..core.errors import Conflict, Forbidden, Her2pollError, QuestionSetError
 from ..core.items import ITEM_TYPES
+from ..core.polls import PollState
 from ..core.questions import FORMAT_VERSION, load_question_set, loads_question_set
 from ..services import authoring
 from ..services.authoring import Invalid
+from ..services.ports import QUESTIONS_CHANGED, QuestionsChanged, nobody_told
 from ..store.repository import get_store
 from . import links
 
@@ -36,6 +38,18 @@ TYPE_LABELS = {
     "text": "Open text",
     "ranking": "Ranking",
 }
+TEXT_STATUSES = {
+    "verbatim": "The source’s own words",
+    "reconstructed": "Reconstructed (not verbatim)",
+}
+FIGURE_STATUSES = {
+    "published": "printed in the source",
+    "derived": "derived from printed figures",
+}
+#: An option row's fields beyond its id and text: a row with any of them typed is shown.
+ROW_FIELDS = (
+    "id", "text", "value", "note", "published-percent", "published-quote", "published-note",
+)  # fmt: skip
 PHASES = {
     "talk": "Live poll (talk)",
     "pre": "Pre-test",
@@ -68,6 +82,12 @@ def _same_origin() -> None:
     origin = request.headers.get("Origin")
     if request.method == "POST" and origin not in (None, "null", request.host_url.rstrip("/")):
         raise Forbidden("Cross-origin requests may not change state.", code="bad_origin")
+
+
+def _news() -> QuestionsChanged:
+    """How a saved edit reaches the clients of the session it updated (the live layer)."""
+    told: QuestionsChanged = current_app.extensions.get(QUESTIONS_CHANGED, nobody_told)
+    return told
 
 
 def _home_with(errors: Mapping[str, str], status: int = 400) -> ResponseReturnValue:
@@ -153,6 +173,7 @@ def settings(activity_id: int) -> ResponseReturnValue:
             form.get("title", ""),
             form.get("description", ""),
             form.get("word_filter", ""),
+            _news(),
         )
     except Invalid as e:
         return _page(activity_id, e.errors, form), 400
@@ -184,8 +205,20 @@ def _item_page(
         twin_choices={"": "(none)"} | {i: i for i in pre_items},
         type_fields=core.TYPE_FIELDS,
         option_rows=core.OPTION_ROWS,
+        row_fields=ROW_FIELDS,
+        text_statuses=TEXT_STATUSES,
+        figure_statuses=FIGURE_STATUSES,
+        source_open=_source_shown(form, errors),
         answered=get_store().answered(activity_id).get(item_id or "") is not None,
     )
+
+
+def _source_shown(form: Mapping[str, str], errors: Mapping[str, str]) -> bool:
+    """Open the source section when it holds anything typed, or an error."""
+    source = ("text_quote", "text_note", "-note", "-published-percent", "-published-quote")
+    filled = any(v.strip() and k.endswith(source) for k, v in form.items())
+    wrong = any(k.endswith(source + ("-published-status", "text_status")) for k in errors)
+    return filled or wrong or form.get("text_status", "verbatim") != "verbatim"
 
 
 @bp.get("/activities/<int:activity_id>/items/new")
@@ -211,7 +244,7 @@ def _back_missing(activity_id: int, item_id: str) -> str:
 def _save(activity_id: int, item_id: str | None) -> ResponseReturnValue:
     form = request.form.to_dict()
     try:
-        activity = authoring.save_item(get_store(), activity_id, item_id, form)
+        activity = authoring.save_item(get_store(), activity_id, item_id, form, _news())
     except Invalid as e:
         return _item_page(activity_id, item_id, form, e.errors), 400
     except Conflict as e:
@@ -236,13 +269,14 @@ def item_action(activity_id: int, item_id: str, action: str) -> ResponseReturnVa
     store = get_store()
     try:
         if action in ("up", "down"):
-            authoring.move_item(store, activity_id, item_id, -1 if action == "up" else 1)
+            by = -1 if action == "up" else 1
+            authoring.move_item(store, activity_id, item_id, by, _news())
             return _back(activity_id, f"Item {item_id} moved {action}.", f"item-{item_id}")
         if action == "duplicate":
-            authoring.duplicate_item(store, activity_id, item_id)
+            authoring.duplicate_item(store, activity_id, item_id, _news())
             return _back(activity_id, f"Item {item_id} duplicated.", f"item-{item_id}")
         if action == "delete":
-            authoring.delete_item(store, activity_id, item_id)
+            authoring.delete_item(store, activity_id, item_id, _news())
             return _back(activity_id, f"Item {item_id} deleted.")
     except Invalid as e:
         return _page(activity_id, e.errors), 400
@@ -300,13 +334,22 @@ def archive_session(code: str) -> Redirect:
     return redirect(url_for("moderator.home", notice=notice), 303)
 
 
+def _confirm(what: str, live: str | None) -> str:
+    """Ask before deleting; say at once when it cannot be (``live``: what is live)."""
+    return render_template(
+        "authoring_delete.html", what=what, live=live, back=url_for("moderator.home")
+    )
+
+
 @bp.route("/activities/<int:activity_id>/delete", methods=["GET", "POST"])
 def delete(activity_id: int) -> ResponseReturnValue:
     """Ask first (GET), then delete with its sessions (POST); refused while one is live."""
     activity = get_store().activity(activity_id)
     what = f"the activity “{activity.title}” and all its sessions and results"
     if request.method == "GET":
-        return render_template("authoring_delete.html", what=what, back=url_for("moderator.home"))
+        summary = next(a for a in get_store().list_activities() if a.id == activity_id)
+        live = [s.code for s in summary.sessions if s.live]
+        return _confirm(what, f"Session {', '.join(live)} of this activity" if live else None)
     try:
         get_store().delete_activity(activity_id)
     except Conflict as e:
@@ -319,7 +362,8 @@ def delete_session(code: str) -> ResponseReturnValue:
     state = get_store().session(code)
     what = f"session {state.code} (“{state.title}”) and all its answers"
     if request.method == "GET":
-        return render_template("authoring_delete.html", what=what, back=url_for("moderator.home"))
+        live = any(p.state is PollState.OPEN for p in state.polls)
+        return _confirm(what, f"Session {state.code}" if live else None)
     try:
         get_store().delete_session(state.code)
     except Conflict as e:

@@ -57,7 +57,20 @@ def test_option_errors_are_named_by_their_row() -> None:
     assert "options-1-value" in errors
 
 
-def test_the_form_keeps_what_it_does_not_show_from_the_old_item() -> None:
+FOUNDING = json.loads((ROOT / "questions.json").read_text())
+
+
+@pytest.mark.parametrize("item", FOUNDING["questions"], ids=lambda i: i["id"])
+def test_the_form_shows_the_source_figures_and_notes_and_reads_them_back(item: dict) -> None:
+    """The founding article's items: reconstructed wording, quotes, printed and derived
+    figures with their notes, editorial notes on options: all of it in the form."""
+    parsed = _set(item).questions[0]
+    form = authoring.item_form(parsed)
+    assert any(k.endswith("-published-percent") for k in form)
+    assert _set(authoring.item_data(form)).questions[0] == parsed
+
+
+def test_a_cleared_note_and_figure_are_gone_and_a_percent_may_carry_its_sign() -> None:
     old = _item(
         text_status="reconstructed",
         text_note="not verbatim",
@@ -66,10 +79,81 @@ def test_the_form_keeps_what_it_does_not_show_from_the_old_item() -> None:
             {"id": "B", "text": "Beta", "note": "not itemised"},
         ],
     )
-    form = authoring.item_form(old) | {"text": "Which therapy is preferred now?"}
-    new = _set(authoring.item_data(form, old)).questions[0]
-    assert new.text_status == old.text_status and new.text_note == "not verbatim"
-    assert new.options == old.options  # type: ignore[attr-defined]
+    form = authoring.item_form(old)
+    assert form["options-0-published-percent"] == "40" and form["text_status"] == "reconstructed"
+    form |= {"text_note": "", "options-1-note": "", "options-0-published-percent": ""}
+    form |= {"options-0-published-status": "", "options-1-published-percent": "45 %"}
+    form |= {"options-1-published-quote": "45% said Beta"}
+    new = _set(authoring.item_data(form)).questions[0]
+    assert new.text_note is None and new.text_status.value == "reconstructed"
+    a, b = new.options  # type: ignore[attr-defined]
+    assert a.published is None and b.note is None
+    assert b.published.percent == 45 and b.published.status.value == "published"
+
+
+def _errors(**fields: str) -> dict[str, str]:
+    form = {"type": "single", "id": "Q", "text": "Which?"}
+    form |= {"options-0-text": "Alpha", "options-1-text": "Beta"} | fields
+    data = authoring.item_data(form)
+    _, errors = authoring.check_set(authoring.set_data("s", "S", (), [data]), 0)
+    return errors
+
+
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        (
+            {"options-0-published-percent": "140"},
+            {"options-0-published-percent": "Type the percentage as a number from 0 to 100."},
+        ),
+        (
+            {"options-1-published-percent": "-1", "options-1-published-status": "derived"},
+            {"options-1-published-percent": "Type the percentage as a number from 0 to 100."},
+        ),
+        (
+            {"options-0-published-percent": "many", "options-0-published-status": "derived"},
+            {"options-0-published-percent": "Type the percentage as a number from 0 to 100."},
+        ),
+        (
+            {"options-0-published-percent": "45"},
+            {
+                "options-0-published-quote": "A figure printed in the source needs the quote it "
+                "comes from: paste the sentence, or mark the figure as derived."
+            },
+        ),
+        (
+            {"options-1-published-quote": "45% said Beta"},
+            {
+                "options-1-published-percent": "Type the published percentage (a number from 0 "
+                "to 100), or clear the figure's other fields."
+            },
+        ),
+        ({"options-0-published-status": "guessed", "options-0-published-percent": "4"}, None),
+        ({"text_status": "invented"}, None),
+    ],
+)
+def test_figure_errors_are_named_by_their_field(
+    fields: dict[str, str], errors: dict[str, str] | None
+) -> None:
+    got = _errors(**fields)
+    if errors is None:  # the model's own words, at the field
+        [(field, _)] = got.items()
+        assert field in fields
+    else:
+        assert got == errors
+
+
+def test_a_row_with_only_a_note_is_not_dropped_silently() -> None:
+    errors = _errors(**{"options-2-note": "typed, but no option text yet"})
+    assert errors == {"options-2-text": "This is required."}
+
+
+def test_multiple_choice_and_ranking_read_no_published_figures() -> None:
+    """Only single-choice and rating items are compared with published figures."""
+    form = {"type": "multiple", "id": "M", "text": "Which?", "options-0-text": "A"}
+    form |= {"options-1-text": "B", "options-0-published-percent": "40", "options-0-note": "n"}
+    data = authoring.item_data(form)
+    assert data["options"][0] == {"id": "A", "text": "A", "note": "n"}
 
 
 # -- answered items ---------------------------------------------------------------------

@@ -15,16 +15,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from testkit.pages import LAPTOP, PHONE, PROJECTOR, SMALL_LAPTOP, act, card, shots
 from testkit.servers import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "all-item-types.json"
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1280, "height": 800}
-SMALL_LAPTOP = {"width": 1024, "height": 768}
-PROJECTOR = {"width": 1920, "height": 1080}
 
 
 @pytest.fixture(scope="module")
@@ -45,30 +42,6 @@ def screens(artifacts: Path) -> Path:
     folder = artifacts / "screens"
     folder.mkdir(exist_ok=True)
     return folder
-
-
-def card(moderator: Any, question_id: str) -> Any:
-    return moderator.locator(f'[data-question="{question_id}"]')
-
-
-def act(moderator: Any, question_id: str, name: str) -> None:
-    card(moderator, question_id).get_by_role("button", name=name, exact=True).click()
-
-
-def shots(name: str, folder: Path, phone: Any, moderator: Any, screen: Any, qid: str) -> None:
-    """The phone, the panel at both laptop sizes (this card in view) and the projector."""
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    phone.screenshot(path=folder / f"{name}-phone-390.png", full_page=True)
-    for size, label in ((LAPTOP, "1280"), (SMALL_LAPTOP, "1024")):
-        moderator.set_viewport_size(size)
-        card(moderator, qid).scroll_into_view_if_needed()
-        # nothing wider than the window, once plotly has followed the resize
-        moderator.wait_for_function(
-            "w => document.documentElement.scrollWidth <= w", arg=size["width"]
-        )
-        moderator.screenshot(path=folder / f"{name}-panel-{label}.png")
-    moderator.set_viewport_size(LAPTOP)
-    screen.screenshot(path=folder / f"{name}-projector-1920.png")
 
 
 def test_every_item_type_on_phone_panel_and_projector(

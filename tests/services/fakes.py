@@ -229,6 +229,10 @@ class FakeActivities(FakeStore):
     def answered(self, activity_id: int) -> dict[str, frozenset[str]]:
         return dict(self.answered_items)
 
+    def current_run(self, activity_id: int) -> int | None:
+        codes = [code for of, code in self.runs if of == activity_id]
+        return self.session(codes[-1]).id if codes else None
+
     def create_session(  # type: ignore[override]
         self, questions: QuestionSet, secrets: Secrets, title: str | None, activity_id: Any = None
     ) -> SessionState:

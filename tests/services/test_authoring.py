@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from her2poll.core.authoring import item_form
 from her2poll.core.errors import BadRequest
 from her2poll.core.questions import QuestionSet, load_question_set
 from her2poll.services import authoring
@@ -82,3 +83,23 @@ def test_an_imported_set_exports_as_it_came(questions: QuestionSet) -> None:
         exported = authoring.export(store, activity.id)
         assert exported.model_copy(update={"format_version": qs.format_version}) == qs
         assert exported.format_version == 2
+
+
+def test_a_saved_edit_tells_the_clients_of_the_newest_run_and_a_refused_one_tells_nobody() -> None:
+    store = FakeActivities()
+    activity = authoring.import_set(store, ALL_TYPES)
+    told: list[int] = []
+    typo = item_form(ALL_TYPES.questions[3]) | {"text": "In your practise, what share?"}
+    authoring.save_item(store, activity.id, "SHARE", typo, told.append)
+    assert told == []  # never run: no session, nobody to tell
+    authoring.start(store, activity.id)
+    newest = authoring.start(store, activity.id).state.id
+    authoring.save_item(store, activity.id, "SHARE", typo, told.append)
+    authoring.move_item(store, activity.id, "SHARE", -1, told.append)
+    authoring.duplicate_item(store, activity.id, "SHARE", told.append)
+    authoring.delete_item(store, activity.id, "SHARE-copy1", told.append)
+    authoring.save_settings(store, activity.id, "New title", "", "", told.append)
+    assert told == [newest] * 5
+    with pytest.raises(Invalid):
+        authoring.save_item(store, activity.id, "SHARE", typo | {"max": "ten"}, told.append)
+    assert told == [newest] * 5

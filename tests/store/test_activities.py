@@ -57,8 +57,10 @@ def test_answered_names_the_items_and_the_options_chosen_in_any_session(db: Data
 def test_saving_brings_the_newest_session_up_to_date_between_questions(db: Database) -> None:
     store = SqlStore(db)
     activity = authoring.import_set(store, ALL_TYPES)
+    assert store.current_run(activity.id) is None  # never run
     old = authoring.start(store, activity.id).state.code
     code = authoring.start(store, activity.id).state.code
+    assert store.current_run(activity.id) == store.session(code).id  # the one an edit updates
     authoring.move_item(store, activity.id, "PRIORITY", -4)
     authoring.save_item(store, activity.id, None, {"type": "text", "id": "MORE", "text": "More?"})
     state = store.session(code)

@@ -217,12 +217,18 @@ def test_a_live_session_cannot_be_deleted_and_a_finished_one_can(
     code = re.search(r'id="started-code">(\w+)<', started.text).group(1)  # type: ignore[union-attr]
     first = store.session(code).questions.question_ids[0]
     store.apply_action(code, first, "open")
-    assert "Delete for good?" in client.get(f"/sessions/{code}/delete").text
+    for page in (f"/sessions/{code}/delete", f"{url}/delete"):  # says so instead of asking
+        confirm = client.get(page).text
+        assert "Delete for good?" not in confirm and 'type="submit"' not in confirm
+        assert f"Session {code}" in confirm and "is live: a question is open" in confirm
     res = client.post(f"/sessions/{code}/delete")
-    assert res.status_code == 409 and f"Session {code} is live" in res.text
+    assert res.status_code == 409
+    assert f"Session {code} is live: a question is open for answers. Close it" in res.text
     res = client.post(f"{url}/delete")
     assert res.status_code == 409 and "is live" in res.text
     store.apply_action(code, first, "close")
+    store.apply_action(code, first, "reveal")  # results on show do not make it live
+    assert "Delete for good?" in client.get(f"/sessions/{code}/delete").text
     assert client.post(f"/sessions/{code}/delete").status_code == 303
     assert code not in client.get("/moderator").text
 
@@ -271,3 +277,107 @@ def test_an_activity_can_be_run_again_and_each_run_is_its_own_session(
     [summary] = store.list_activities()
     assert [s.code for s in summary.sessions] == codes[::-1]
     assert "Run again" in client.get(url).text
+
+
+def test_the_founding_items_authored_through_the_form_keep_their_figures_and_notes(
+    client: FlaskClient,
+) -> None:
+    """Published percentages (printed with their quote, or derived), reconstructed wording
+    with its quote and note, editorial notes on options: typed, not imported."""
+    from her2poll.core.authoring import item_form
+
+    wanted = loads_question_set((ROOT / "questions.json").read_bytes())
+    url = new_activity(client, wanted.title)
+    for item in wanted.questions:
+        res = client.post(f"{url}/items", data=item_form(item))
+        assert res.status_code == 303, errors_of(res.text)
+    assert exported(client, url).questions == wanted.questions
+    form = client.get(f"{url}/items/PQ1").text
+    assert '<details class="source" id="source" open>' in form
+    assert 'name="options-3-published-percent"' in form and 'value="16"' in form
+    assert '<option value="derived" selected>' in form
+
+
+def test_a_refused_figure_comes_back_typed_with_its_errors_at_its_fields(
+    client: FlaskClient,
+) -> None:
+    url = new_activity(client)
+    form = {
+        "type": "single",
+        "id": "PQ6",
+        "text": "How likely are you to use tucatinib?",
+        "text_status": "reconstructed",
+        "text_note": "Caption lost; from the narrative.",
+        "options-0-text": "Likely",
+        "options-0-note": "Not itemised in the source.",
+        "options-0-published-percent": "145",
+        "options-0-published-status": "derived",
+        "options-1-text": "Very likely",
+        "options-1-published-percent": "22%",
+        "options-1-published-status": "published",
+        "options-1-published-note": "Rounded in the source.",
+    }
+    res = client.post(f"{url}/items", data=form)
+    assert res.status_code == 400
+    assert errors_of(res.text) == [
+        "Type the percentage as a number from 0 to 100.",
+        "A figure printed in the source needs the quote it comes from: paste the sentence, "
+        "or mark the figure as derived.",
+    ]
+    html = res.text
+    assert 'id="f-options-0-published-percent"' in html and 'value="145"' in html
+    assert 'aria-describedby="err-options-0-published-percent"' in html
+    assert 'aria-describedby="err-options-1-published-quote"' in html
+    assert 'value="22%"' in html and 'value="Rounded in the source."' in html
+    assert ">Caption lost; from the narrative.</textarea>" in html
+    assert '<option value="reconstructed" selected>' in html
+    assert '<details class="source" id="source" open>' in html  # the errors are in view
+    assert exported_items(client, url) == []  # nothing saved
+
+    form["options-0-published-percent"] = "45"
+    form["options-1-published-quote"] = "22% said very likely"
+    assert client.post(f"{url}/items", data=form).status_code == 303
+    [item] = exported(client, url).questions
+    likely, very = item.options  # type: ignore[attr-defined]
+    assert likely.note == "Not itemised in the source." and likely.published.percent == 45
+    assert very.published.quote == "22% said very likely" and very.published.percent == 22
+    assert item.text_status.value == "reconstructed"
+
+
+def exported_items(client: FlaskClient, url: str) -> list[str]:
+    """The activity's item ids (an activity without items exports nothing)."""
+    res = client.get(f"{url}/export.json")
+    return [] if res.status_code == 400 else loads_question_set(res.data).question_ids
+
+
+def test_archiving_a_session_marks_it_and_restoring_clears_the_mark(
+    client: FlaskClient, store: SqlStore
+) -> None:
+    url = str(client.post("/activities/from-template", data={"template": "founding"}).location)
+    kept, aside = (
+        re.search(r'id="started-code">(\w+)<', client.post(f"{url}/start").text).group(1)  # type: ignore[union-attr]
+        for _ in range(2)
+    )
+
+    def row(code: str) -> str:
+        home = client.get("/moderator").text
+        found = re.search(rf"<tr[^>]*>\s*<td><code>{code}</code>.*?</tr>", home, re.S)
+        assert found, code
+        return found.group(0)
+
+    res = client.post(f"/sessions/{aside}/archive", data={"archived": "1"})
+    assert res.status_code == 303
+    assert f"Session {aside} archived." in client.get(str(res.location)).text
+    marked = '<tr class="archived">'
+    assert row(aside).startswith(marked) and f"Restore session {aside}" in row(aside)
+    assert not row(kept).startswith(marked) and f"Archive session {kept}" in row(kept)
+    [summary] = store.list_activities()
+    assert {s.code: s.archived for s in summary.sessions} == {kept: False, aside: True}
+    assert store.session(aside).code == aside  # archived, not deleted
+
+    res = client.post(f"/sessions/{aside}/archive", data={"archived": "0"})
+    assert f"Session {aside} restored." in client.get(str(res.location)).text
+    assert not row(aside).startswith(marked) and f"Archive session {aside}" in row(aside)
+    [summary] = store.list_activities()
+    assert not any(s.archived for s in summary.sessions)
+    assert client.post("/sessions/NOSUCH/archive", data={"archived": "1"}).status_code == 404

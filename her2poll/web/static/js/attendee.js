@@ -236,8 +236,10 @@ function renderQuestion(q) {
   $("q-text").textContent = q.text;
   const box = $("options");
   const view = renderer(q);
-  if (box.dataset.question !== q.question_id || !form) {
-    box.dataset.question = q.question_id;
+  // Drawn again for another item, or for this one edited between questions (a typo fixed).
+  const { state: _s, revealed: _r, results: _x, seconds_left: _l, correct: _c, rationale: _w, ...item } = q;
+  if (JSON.stringify(item) !== formFor || !form) {
+    formFor = JSON.stringify(item);
     form = view.form(q, { submit: (answer) => choose(answer) });
     box.replaceChildren(form.root);
   }
@@ -251,6 +253,7 @@ function renderQuestion(q) {
 }
 
 let form = null; // the current item's answer form
+let formFor = ""; // the item it was drawn for, less what changes while it runs
 
 /** "How sure are you?" after the answer, when the item asks: this phone's own, never the room's. */
 function renderConfidence(q, answered) {

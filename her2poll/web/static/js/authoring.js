@@ -1,5 +1,5 @@
-/* her2poll authoring pages: show the fields of the chosen item type, add option rows,
- * ask before deleting an item.
+/* her2poll authoring pages: show the fields of the chosen item type, add option rows
+ * (with their source fields), ask before deleting an item.
  *
  * The pages work without this script (every field is then shown and the server reads
  * only the ones of the item's type); it only makes the form shorter and safer.
@@ -19,7 +19,9 @@ function initItemForm(form) {
   const type = form.querySelector("[name=type]");
   type.addEventListener("change", () => showTypeFields(form));
   showTypeFields(form);
+  labelExtras(form);
   const more = document.getElementById("more-options");
+  if (!more) return; // an answered item takes no new options
   const rows = () => [...form.querySelectorAll(".option-row")];
   const refresh = () => {
     more.hidden = !rows().some((r) => r.hidden);
@@ -32,6 +34,20 @@ function initItemForm(form) {
     refresh();
   });
   refresh();
+}
+
+/** An option's source fields appear once it has a text, headed with it as it is typed. */
+function labelExtras(form) {
+  for (const extra of form.querySelectorAll(".option-extra")) {
+    const text = form.querySelector(`[name="options-${extra.dataset.row}-text"]`);
+    const label = extra.querySelector(".extra-label");
+    if (!text || !label) continue;
+    text.addEventListener("input", () => {
+      const typed = text.value.trim();
+      label.textContent = typed ? `: ${typed}` : "";
+      if (typed) extra.hidden = false;
+    });
+  }
 }
 
 function initConfirms() {

@@ -117,6 +117,7 @@ function start() {
     });
     socket.on("state", applyState);
     socket.on("tally", applyTally);
+    socket.on("questions", applyQuestions);
     socket.on("qa", qaPanel.apply);
   } else if (socket.connected) {
     live.join();
@@ -145,6 +146,17 @@ function joinedWith(ack) {
   applyTally(ack.tally);
   describeReconstructions(ack.results);
   qaPanel.apply(ack.qa);
+}
+
+/** The question set was edited (between questions) in the authoring pages: redraw the
+ * cards that changed, then show them in the session's state and tally. */
+function applyQuestions(message) {
+  if (!message || !message.questions || !newerState(message.state)) return;
+  if (!build(message.questions.questions)) return;
+  applyState(message.state);
+  applyTally(message.tally);
+  describeReconstructions(message.results);
+  $("announce").textContent = t("The questions were edited: the panel shows them as saved.");
 }
 
 async function loadLinks() {
@@ -209,10 +221,24 @@ $("next").addEventListener("click", () => control("next"));
 
 // --- question cards ------------------------------------------------------------
 
+/** Draw a card per question; on a reconnect or an edit keep each card whose question
+ * and place are unchanged (its chart and focus stay). Whether anything was redrawn. */
 function build(list) {
-  if (cards.size) return; // a reconnect: the cards are already there
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  if (cards.size && same(list, questions)) return false;
+  const before = new Map(cards);
+  cards.clear();
+  const roots = list.map((q, i) => {
+    const kept = before.get(q.id);
+    if (kept && kept.position === i + 1 && same(kept.q, q)) {
+      cards.set(q.id, kept);
+      return kept.root;
+    }
+    return card(q, i + 1);
+  });
+  $("questions").replaceChildren(...roots);
   questions = list;
-  list.forEach((q, i) => $("questions").append(card(q, i + 1)));
+  return true;
 }
 
 function describePublished(publishedN) {
