@@ -53,3 +53,21 @@ def assert_accessible(page: Any, where: str) -> None:
     """Fail with axe's findings unless the page, in its current state, has none."""
     found = violations(page)
     assert not found, f"{where}: {len(found)} WCAG 2.2 AA rules broken\n{describe(found)}"
+
+
+class Checked:
+    """axe on each state; every state's findings are reported together at the end."""
+
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+        self.states: list[str] = []
+
+    def __call__(self, page: Any, where: str) -> None:
+        self.states.append(where)
+        try:
+            assert_accessible(page, where)
+        except AssertionError as e:
+            self.failures.append(str(e))
+
+    def done(self) -> None:
+        assert not self.failures, "\n\n".join(self.failures)

@@ -43,6 +43,9 @@ class SessionState:
     #: The language the moderator fixed for the room's phones and projector, if any:
     #: in the state so a page drawn before a change and joined after it still sees it.
     language: str | None = None
+    #: Whether the moderator shows the statistics (p-values, intervals, the verdict and
+    #: notes on the source's figures) to the room too; off, they stay on the panel.
+    room_statistics: bool = False
 
     @property
     def open_poll(self) -> Poll | None:

@@ -6,8 +6,12 @@ HTTP API and the exports return theirs. The rules:
 
 - attendees see the current question and, only once it is revealed, its result;
   never another attendee's answer, never a tally while a question is open;
-- the projector sees the tallies and comparisons of revealed questions only, and
-  of each question only what was published beside its live chart;
+- the projector sees the tallies of revealed questions only, and of each question
+  only what was published beside its live chart;
+- the room (projector and phones) sees no statistics — p-values, intervals, the
+  verdict, notes on the source's inconsistent figures — unless the moderator turns
+  "Show statistics to the room" on (:attr:`SessionState.room_statistics`): they are
+  left out of its messages, not merely hidden by its pages;
 - the moderator sees everything, with comparisons for the questions already asked
   (a pending question has no answers to compare).
 """
@@ -24,6 +28,24 @@ from .results import comparison, session_results
 from .session import SessionState, Snapshot
 
 View = dict[str, Any]
+
+#: Fields of a room summary that are statistics for the moderator and the report (a
+#: rating's 95% interval); the room gets them only with the moderator's switch on.
+ROOM_STATISTICS = frozenset({"mean_ci95"})
+
+
+def room_summary(summary: Summary, statistics: bool) -> View:
+    """A revealed item's answers as the projector and the phones see them.
+
+    Counts, percentages, a median or % correct read plainly from the back of the
+    room; an interval invites misreading, so it is the moderator's to show.
+
+    :param statistics: the session's "Show statistics to the room" switch.
+    """
+    body = summary.room_dict()
+    if statistics:
+        return body
+    return {k: v for k, v in body.items() if k not in ROOM_STATISTICS}
 
 
 def _poll(poll: Poll) -> View:
@@ -65,11 +87,20 @@ def attendee_state(
             "state": poll.state.value,
             "revealed": poll.revealed,
             "seconds_left": time_left(poll, now) if now is not None else None,
-            "results": tallies[question.id].room_dict() if poll.revealed else None,
+            "results": (
+                room_summary(tallies[question.id], session.room_statistics)
+                if poll.revealed
+                else None
+            ),
         }
     return {
         "version": session.version,
-        "session": {"code": session.code, "title": session.title, "language": session.language},
+        "session": {
+            "code": session.code,
+            "title": session.title,
+            "language": session.language,
+            "statistics": session.room_statistics,
+        },
         "current": current,
         "polls": [_poll(p) for p in session.polls],
     }
@@ -99,16 +130,25 @@ def moderator_tally(snap: Snapshot, connected: int) -> View:
 def screen_tally(snap: Snapshot, connected: int, moderator: View | None = None) -> View:
     """The projector's ``tally`` message: the moderator's, for revealed questions only.
 
+    The comparison with the published figures is all statistics (its verdict, tests,
+    intervals and the note on inconsistent figures); the projector draws the published
+    bars from :func:`screen_questions`, so without the switch it gets no comparison.
+
     :param moderator: this snapshot's :func:`moderator_tally`, if already made.
     """
     full = moderator if moderator is not None else moderator_tally(snap, connected)
     revealed = {p.question_id for p in snap.state.polls if p.revealed}
+    statistics = snap.state.room_statistics
     return {
         **full,
-        "tallies": {q: t.room_dict() for q, t in snap.tallies.items() if q in revealed},
+        "tallies": {
+            q: room_summary(t, statistics) for q, t in snap.tallies.items() if q in revealed
+        },
         # Every question's number of answers (the projector shows it while voting runs).
         "answered": {q: t.n for q, t in snap.tallies.items()},
-        "comparison": {q: c for q, c in full["comparison"].items() if q in revealed},
+        "comparison": (
+            {q: c for q, c in full["comparison"].items() if q in revealed} if statistics else {}
+        ),
     }
 
 

@@ -36,6 +36,7 @@ from .protocol import (
     JoinPayload,
     ModeratePayload,
     QASettingsPayload,
+    RoomStatisticsPayload,
     UpvotePayload,
     VotePayload,
 )
@@ -158,6 +159,18 @@ def on_hide_answer(payload: object = None) -> Ack:
     return {"ok": True, "state": done.state}
 
 
+def on_room_statistics(payload: object = None) -> Ack:
+    """The moderator shows the room the statistics, or takes them off it."""
+    svc = live()
+    _throttle(svc, svc.control_limiter)
+    member = svc.registry.require(_sid(), Role.MODERATOR)
+    switch = protocol.parse(RoomStatisticsPayload, payload)
+    done = control.room_statistics(svc.store, member.code, switch.shown)
+    svc.socketio.emit("state", done.state, to=session_room(done.session_id))
+    svc.broadcaster.mark_dirty(done.session_id)  # the projector's tally changes with it
+    return {"ok": True, "shown": switch.shown, "state": done.state}
+
+
 def _limit(limiter: Limiter, member: Member, what: str) -> None:
     """Q&A limits are per participant, so a reconnect does not refill them."""
     if not limiter.allow(f"{member.session_id}:{member.participant_id}"):
@@ -238,4 +251,5 @@ def register(socketio: SocketIO, svc: Live) -> None:
     socketio.on_event("qa_moderate", acked(on_qa_moderate))
     socketio.on_event("qa_settings", acked(on_qa_settings))
     socketio.on_event("room_language", acked(on_room_language))
+    socketio.on_event("room_statistics", acked(on_room_statistics))
     socketio.on_event("disconnect", on_disconnect)

@@ -120,6 +120,12 @@ class HideAnswerPayload(_Payload):
     hidden: StrictBool
 
 
+class RoomStatisticsPayload(_Payload):
+    """The moderator's "Show statistics to the room" switch: on or off, nothing else."""
+
+    shown: StrictBool
+
+
 #: Long enough to say "too long" with the count; core.qa holds the real limits.
 QAText = Annotated[str, Field(max_length=1000)]
 QAId = Annotated[int, Field(strict=True, ge=1)]

@@ -1,5 +1,5 @@
 """The moderator's controls: open, close, reopen, reveal, hide, reset, next, the countdown,
-and hiding an open-text answer from the room."""
+hiding an open-text answer from the room, and showing the room the statistics."""
 
 from __future__ import annotations
 
@@ -34,6 +34,15 @@ def hide_answer(store: Store, code: str, answer_id: int, hidden: bool) -> Contro
     It stays in the moderator's list and in every export, marked hidden.
     """
     return _announced(store, store.set_hidden(code, answer_id, hidden))
+
+
+def room_statistics(store: Store, code: str, shown: bool) -> Controlled:
+    """Show the room (projector and phones) the statistics too, or keep them on the panel.
+
+    Who then sees what is :mod:`her2poll.core.views`'s rule; the new state tells
+    every page the switch, and the next tally gives the projector its statistics.
+    """
+    return _announced(store, store.set_room_statistics(code, shown))
 
 
 def _announced(store: Store, state: SessionState) -> Controlled:

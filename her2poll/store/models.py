@@ -84,6 +84,8 @@ class SessionRow(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: The language the moderator fixed for phones and projector (None: each its own).
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    #: Whether the projector and phones get the statistics too (off: the panel's only).
+    room_statistics: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: The organiser who created it (None: made from the shell, or before accounts).
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True

@@ -44,6 +44,9 @@ class SqlStore:
     def set_room_language(self, code: str, language: str | None) -> None:
         sessions.set_room_language(self.db, code, language)
 
+    def set_room_statistics(self, code: str, shown: bool) -> SessionState:
+        return sessions.set_room_statistics(self.db, code, shown)
+
     def create_session(
         self,
         questions: QuestionSet,

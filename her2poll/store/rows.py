@@ -88,6 +88,7 @@ def session_of(row: Row[Any], polls: Sequence[Poll]) -> SessionState:
         created_at=utc(row.created_at),
         current_question_id=row.current_question_id,
         language=row.language,
+        room_statistics=bool(row.room_statistics),
     )
 
 

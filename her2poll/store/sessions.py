@@ -133,3 +133,27 @@ def set_room_language(db: Database, code: str, language: str | None) -> None:
         )
     if done.rowcount == 0:
         raise session_not_found(code)
+
+
+def set_room_statistics(db: Database, code: str, shown: bool) -> SessionState:
+    """Show the statistics to this session's projector and phones too, or keep them off.
+
+    A new state version (the pages learn the switch from the state) and a new tally
+    version (the projector's tally changes), so a snapshot read before the change is
+    older than one read after it, and a client keeps the newer.
+
+    :return: the session's new state.
+    """
+    with db.begin() as conn:
+        done = conn.execute(
+            update(SessionRow)
+            .where(SessionRow.code == normalize_code(code))
+            .values(
+                room_statistics=shown,
+                version=SessionRow.version + 1,
+                vote_seq=SessionRow.vote_seq + 1,
+            )
+        )
+        if done.rowcount == 0:
+            raise session_not_found(code)
+        return find_session(conn, SessionRow.code == normalize_code(code), code)[1]

@@ -213,13 +213,15 @@ def test_multiple_choice_counts_respondents_not_ticks() -> None:
 
 def test_rating_median_mean_and_interval_known_values() -> None:
     # Answers 2, 4, 4, 5: mean 3.75, median 4, s = 1.2583, t(0.975, 3) = 3.1824
-    # → half-width 3.1824 × 1.2583 / 2 = 2.0022 (values from any t table).
+    # → half-width 3.1824 × 1.2583 / 2 = 2.0022 (values from any t table): 1.7478 to
+    # 5.7522, whose top lies past the scale's 5, so the interval stops at 5.
     s = rating().summarise(Responses(counts={"P2": 1, "P4": 2, "P5": 1})).room_dict()
     assert s["median"] == 4 and s["mean"] == pytest.approx(3.75)
     lo, hi = s["mean_ci95"]
-    assert lo == pytest.approx(3.75 - 2.0022, abs=1e-3) and hi == pytest.approx(
-        3.75 + 2.0022, abs=1e-3
-    )
+    assert lo == pytest.approx(3.75 - 2.0022, abs=1e-3) and hi == 5
+    # Answers 2, 3, 3, 4 (x4): mean 3, s = 0.7559, t(0.975, 7) = 2.3646 → ± 0.6319, inside.
+    inside = rating().summarise(Responses(counts={"P2": 2, "P3": 4, "P4": 2})).room_dict()
+    assert inside["mean_ci95"] == pytest.approx([3 - 0.6319, 3 + 0.6319], abs=1e-3)
     even = rating().summarise(Responses(counts={"P1": 1, "P2": 1})).room_dict()
     assert even["median"] == 1.5
     one = rating().summarise(Responses(counts={"P3": 1})).room_dict()
@@ -319,6 +321,81 @@ def test_rating_mean_and_median_lie_on_the_scale(counts) -> None:
         assert sum(s["percent"].values()) == 100
     else:
         assert s["median"] is None and s["mean"] is None
+
+
+@given(st.dictionaries(st.sampled_from(["P1", "P2", "P3", "P4", "P5"]), st.integers(0, 50)))
+def test_rating_interval_holds_the_mean_and_never_leaves_the_scale(counts) -> None:
+    s = rating().summarise(Responses(counts=counts)).room_dict()
+    if s["mean_ci95"] is None:
+        assert sum(counts.values()) < 2
+        return
+    lo, hi = s["mean_ci95"]
+    assert 1 <= lo <= s["mean"] + 1e-9 and s["mean"] - 1e-9 <= hi <= 5
+
+
+one_pick = st.lists(
+    st.tuples(st.sampled_from("ABCD"), st.one_of(st.none(), st.sampled_from([1, 2, 3, 4]))),
+    max_size=60,
+)
+keys = st.sets(st.sampled_from("ABCD"), min_size=1)
+
+
+def picked(answers: list[tuple[str, int | None]]) -> Responses:
+    """One-option answers as the store counts them: per option, and per confidence level."""
+    counts: dict[str, int] = {}
+    sure: dict[int, int] = {}
+    for option, confidence in answers:
+        counts[option] = counts.get(option, 0) + 1
+        if confidence is not None:
+            sure[confidence] = sure.get(confidence, 0) + 1
+    return Responses(counts=counts, confidence=sure)
+
+
+@given(one_pick)
+def test_single_choice_summary_counts_every_answer_once_and_shares_add_to_100(answers) -> None:
+    item = single()
+    s = item.summarise(picked([(item.read(RawAnswer(option_id=o)), c) for o, c in answers]))
+    body = s.room_dict()
+    assert body["n"] == s.n == len(answers)
+    assert body["counts"] == {o: sum(a == o for a, _ in answers) for o in "ABCD"}
+    assert sum(body["percent"].values()) == (100 if answers else 0)
+    assert all(0 <= p <= 100 for p in body["percent"].values())
+    assert "correct" not in body and "confidence" not in s.to_dict()  # neither asked
+
+
+@given(one_pick, keys)
+def test_single_choice_knowledge_check_counts_exactly_the_right_answers(answers, key) -> None:
+    item = single(correct=sorted(key), rationale="Because.")
+    s = item.summarise(picked(answers)).room_dict()["correct"]
+    right = sum(bool(item.is_correct(o)) for o, _ in answers)
+    assert s["n"] == right == sum(o in key for o, _ in answers)
+    assert s["n"] <= s["of"] == len(answers)
+    assert 0 <= s["percent"] <= 100
+    if answers:
+        assert abs(s["percent"] - 100 * right / len(answers)) <= 0.5
+
+
+@given(picks, keys)
+def test_multiple_choice_knowledge_check_right_means_exactly_the_correct_set(answers, key) -> None:
+    item = multiple(correct=sorted(key), rationale="Because.")
+    chosen = [item.read(RawAnswer(option_ids=tuple(a))) for a in answers]
+    s = item.summarise(answered(*chosen)).room_dict()["correct"]
+    assert s["n"] == sum(set(a) == key for a in answers) <= s["of"] == len(answers)
+    assert 0 <= s["percent"] <= 100
+
+
+@given(one_pick)
+def test_confidence_counts_only_those_who_gave_one_and_its_mean_lies_on_1_to_4(answers) -> None:
+    item = single(confidence=True)
+    full = item.summarise(picked(answers)).to_dict()["confidence"]
+    gave = [c for _, c in answers if c is not None]
+    assert full["n"] == sum(full["counts"].values()) == len(gave) <= len(answers)
+    assert full["counts"] == {str(k): gave.count(k) for k in (1, 2, 3, 4)}
+    if gave:
+        assert 1 <= full["mean"] <= 4 and full["mean"] == pytest.approx(sum(gave) / len(gave))
+    else:
+        assert full["mean"] is None
+    assert "confidence" not in item.summarise(picked(answers)).room_dict()  # never the room's
 
 
 @given(st.lists(st.text(min_size=1, max_size=40), max_size=20), st.data())

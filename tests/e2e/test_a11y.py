@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from testkit import a11y
+from testkit.a11y import Checked
 from testkit.phones import Phone
 from testkit.wait import wait_until
 
@@ -23,24 +24,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
 PROJECTOR = {"width": 1920, "height": 1080}
-
-
-class Checked:
-    """axe on each state; every state's findings are reported together at the end."""
-
-    def __init__(self) -> None:
-        self.failures: list[str] = []
-        self.states: list[str] = []
-
-    def __call__(self, page: Any, where: str) -> None:
-        self.states.append(where)
-        try:
-            a11y.assert_accessible(page, where)
-        except AssertionError as e:
-            self.failures.append(str(e))
-
-    def done(self) -> None:
-        assert not self.failures, "\n\n".join(self.failures)
 
 
 def connected(moderator: Any) -> Any:
@@ -168,8 +151,13 @@ def test_moderator_and_projector_in_every_state_break_no_wcag_rule(
     check(moderator, "moderator panel, question open with answers")
     check(screen, "projector, question open (pinned question beside it)")
     pq6.get_by_role("button", name="Reveal results").click()
-    expect(screen.locator("#s-verdict")).to_be_visible()
+    expect(screen.locator("#s-n")).to_have_text("3 answers")
+    expect(screen.locator("#s-verdict")).to_be_hidden()  # statistics stay on the panel
     check(screen, "projector, results revealed")
+    moderator.get_by_role("switch", name="Show statistics to the room").check()
+    expect(screen.locator("#s-verdict")).to_be_visible()
+    check(moderator, "moderator panel, statistics shown to the room")
+    check(screen, "projector, results revealed with statistics")
     pq6.get_by_role("button", name="Close").click()
     expect(pq6.locator(".badge").first).to_have_text("Closed")
     check(moderator, "moderator panel, closed and revealed")
@@ -315,6 +303,9 @@ def test_the_room_language_turns_phones_and_projector_german_and_they_stay_acces
     expect(screen.locator("#s-status")).to_have_text(
         "Abstimmung offen · Ergebnisse aktualisieren sich live"
     )
+    expect(screen.locator("#s-verdict")).to_be_hidden()  # statistics off: the plain chart
+    expect(screen.locator("#s-chart")).to_contain_text("100% (1)")
+    moderator.get_by_role("switch", name="Show statistics to the room").check()
     expect(screen.locator("#s-verdict")).to_have_text(
         "Zu wenige Antworten für eine Aussage (n = 1)."
     )

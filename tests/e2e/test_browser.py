@@ -136,8 +136,10 @@ def test_a_live_session_from_open_to_reveal(
     expect(screen.locator("#s-chart")).to_contain_text("67% (2)")
     expect(screen.locator("#s-chart")).to_contain_text("33% (1)")
     expect(screen.locator("#s-chart")).to_contain_text("Published")
-    expect(screen.locator("#s-verdict")).to_have_text("Too few answers to tell (n = 3).")
-    assert all(plus > 0 for plus in error_bars(screen, "#s-chart")[0]["array"])
+    # Statistics stay on the panel unless the moderator shows them to the room (issue 12).
+    expect(screen.locator("#s-verdict")).to_be_hidden()
+    expect(screen.locator("#s-ci")).to_be_hidden()
+    assert not any(bars["visible"] for bars in error_bars(screen, "#s-chart"))
     screen.screenshot(path=artifacts / "screen-3-revealed.png")
     expect(phones[0].locator("#results")).to_contain_text("Likely (your answer)67% (2)")
     phones[0].screenshot(path=artifacts / "attendee-2-revealed-360px.png", full_page=True)
@@ -369,6 +371,16 @@ def test_the_comparison_shows_intervals_a_verdict_and_the_test_in_small_print(
 
     pq6.get_by_role("button", name="Reveal results").click()
     expect(screen.locator("#s-n")).to_have_text("22 answers")
+    expect(screen.locator("#s-chart")).to_contain_text("64% (14)")
+    # Off by default (issue 12): live beside published, and no statistic on the projector.
+    for statistic in ("#s-verdict", "#s-ci", "#s-inconsistent"):
+        expect(screen.locator(statistic)).to_be_hidden()
+    assert not any(bars["visible"] for bars in error_bars(screen, "#s-chart"))
+    screen.screenshot(path=artifacts / "screen-4-revealed-no-statistics.png")
+
+    show_statistics = moderator.get_by_role("switch", name="Show statistics to the room")
+    expect(show_statistics).not_to_be_checked()
+    show_statistics.check()
     expect(screen.locator("#s-verdict")).to_contain_text("This room leans more towards")
     expect(screen.locator("#s-ci")).to_be_visible()
     assert all(x > 0 for x in error_bars(screen, "#s-chart")[1]["array"])
@@ -379,6 +391,10 @@ def test_the_comparison_shows_intervals_a_verdict_and_the_test_in_small_print(
     expect(screen.locator("#s-inconsistent")).to_contain_text("inconsistent")
     expect(screen.locator("#s-verdict")).to_contain_text("No clear difference")
     screen.screenshot(path=artifacts / "screen-5-inconsistent.png")
+    show_statistics.uncheck()  # and off again: gone from the projector at once
+    for statistic in ("#s-verdict", "#s-ci", "#s-inconsistent"):
+        expect(screen.locator(statistic)).to_be_hidden()
+    expect(moderator.locator('[data-question="PQ1"] .inconsistent')).to_be_visible()
 
 
 def test_the_export_menu_downloads_with_the_moderator_key(

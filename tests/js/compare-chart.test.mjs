@@ -90,6 +90,28 @@ describe("figure", () => {
   });
 });
 
+describe("figure without published figures", () => {
+  const LIVE_ONLY = OPTIONS.map((o) => ({ ...o, published: null }));
+
+  it("draws the live answers alone: no published bars, labels or legend", () => {
+    const { data, layout } = figure(LIVE_ONLY, TALLY, null, { fontSize: 30, size: { width: 1200, height: 500 } });
+    assert.equal(data.length, 2);
+    const [live, text] = data;
+    assert.deepEqual(live.x, [50, 30, 20]);
+    assert.deepEqual(live.y, [0, 1, 2], "one bar per row, centred");
+    assert.deepEqual(text.text, ["50% (5)", "30% (3)", "20% (2)"]);
+    assert.equal(layout.showlegend, false);
+    assert.equal(layout.width, 1200);
+    assert.ok(!JSON.stringify(data).includes("not published"));
+    assert.equal(live.error_x.visible, false, "no interval without the comparison");
+  });
+
+  it("keeps the interval when the comparison brings one (the panel, or statistics shown)", () => {
+    const { data } = figure(LIVE_ONLY, TALLY, comparison());
+    assert.deepEqual(data[0].error_x.array, [30, null, null]);
+  });
+});
+
 describe("draw", () => {
   it("hands the figure to the global Plotly, static and without the mode bar", () => {
     const calls = [];

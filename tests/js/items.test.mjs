@@ -88,11 +88,14 @@ describe("rating", () => {
   ];
   it("names the median's point and gives the mean with its 95% interval", () => {
     assert.equal(
-      rating.stats({ n: 3, median: 2, mean: 2, mean_ci95: [0.5, 3.5] }, points),
-      "Median: Somewhat unlikely (2) · mean 2.00 (95% interval 0.50 to 3.50)",
+      rating.stats({ n: 3, median: 2, mean: 2, mean_ci95: [1, 3] }, points),
+      "Median: Somewhat unlikely (2) · mean 2.00 (95% interval 1.00 to 3.00)",
     );
     assert.equal(rating.stats({ n: 1, median: 3, mean: 3, mean_ci95: null }, points), "Median: Likely (3) · mean 3.00 (an interval needs 2 answers)");
     assert.equal(rating.stats({ n: 0 }, points), "");
+  });
+  it("says nothing of an interval the room was not sent (statistics off)", () => {
+    assert.equal(rating.stats({ n: 2, median: 2, mean: 2 }, points), "Median: Somewhat unlikely (2) · mean 2.00");
   });
   it("a median between two points is a number", () => {
     assert.equal(rating.pointName(points, 2.5), "2.5");
@@ -103,7 +106,9 @@ describe("multiple choice", () => {
   const q = { options: [...options, { id: "C", text: "C" }], max_choices: 2 };
   it("asks for what it takes", () => {
     assert.equal(multiple.hint({ options }), "Select all that apply, then send.");
-    assert.equal(multiple.hint(q), "Choose 1 to 2 answers, then send.");
+    assert.equal(multiple.hint(q), "Choose up to 2 answers, then send.");
+    const four = [...q.options, { id: "D", text: "D" }];
+    assert.equal(multiple.hint({ options: four, min_choices: 2, max_choices: 3 }), "Choose 2 to 3 answers, then send.");
     assert.equal(multiple.hint({ options, min_choices: 2, max_choices: 2 }), "Choose 2 answers, then send.");
     assert.equal(multiple.valid(q, []), false);
     assert.equal(multiple.valid(q, ["A", "B"]), true);
@@ -193,5 +198,13 @@ describe("ranking with up/down buttons", () => {
     assert.deepEqual(ranking.startOrder(["a", "b", "c", "d"], ["c", "a"]), ["c", "a", "b", "d"]);
     assert.deepEqual(ranking.startOrder(["a", "b"], undefined), ["a", "b"]);
     assert.deepEqual(ranking.startOrder(["a", "b"], ["x", "b"]), ["b", "a"]);
+  });
+});
+
+describe("ranking places", () => {
+  it("numbers the rows by Borda score, ties sharing a place", () => {
+    const tally = { options: [{ borda: 9 }, { borda: 5 }, { borda: 5 }, { borda: 1 }] };
+    const rows = ["A", "B", "C", "D"].map((label) => ({ label }));
+    assert.deepEqual(ranking.placed(rows, tally).map((r) => r.label), ["1. A", "2. B", "2. C", "4. D"]);
   });
 });

@@ -184,3 +184,23 @@ def test_open_text_hidden_answers_stay_with_the_moderator(live: LiveSession) -> 
     assert missing["code"] == "unknown_answer"
     refused = phones[0].emit("hide_answer", {"answer_id": first, "hidden": False}, callback=True)
     assert refused["code"] == "forbidden"
+
+
+def test_a_rating_interval_reaches_the_room_only_when_the_moderator_shows_statistics(
+    live: LiveSession,
+) -> None:
+    """Off by default: the projector and the phones see the distribution, median and mean;
+    the interval (clipped to the scale) is the moderator's until the switch is on."""
+    mod, screen = live.moderator(), live.screen()
+    phones = [live.attendee()[0] for _ in range(2)]
+    control(mod, "open", "LIKELY")
+    for i, (phone, point) in enumerate(zip(phones, ["VU", "VL"], strict=True)):
+        assert vote(phone, "LIKELY", i, option_id=point)["ok"]
+    revealed = control(mod, "reveal", "LIKELY")["current"]["results"]
+    assert revealed["mean"] == 2.5 and "mean_ci95" not in revealed
+    mod_tally, screen_tally = tallies(live, mod, screen)
+    assert mod_tally["tallies"]["LIKELY"]["mean_ci95"] == [1, 4]  # 2.5 ± 19, on a 1-4 scale
+    assert "mean_ci95" not in screen_tally["tallies"]["LIKELY"]
+    ack = mod.emit("room_statistics", {"shown": True}, callback=True)
+    assert ack["state"]["current"]["results"]["mean_ci95"] == [1, 4]
+    assert tallies(live, screen)[0]["tallies"]["LIKELY"]["mean_ci95"] == [1, 4]

@@ -180,7 +180,7 @@ def check_ack(ack: object) -> None:
 def test_socket_events_never_crash_or_leak(target: Target, data: st.DataObject) -> None:
     event = data.draw(
         st.sampled_from(["join", "vote", "control", "qa_ask", "qa_upvote", "qa_moderate",
-                         "qa_settings"])
+                         "qa_settings", "room_statistics"])
     )  # fmt: skip
     payload = data.draw(st.one_of(json_values, crafted(target)))
     client = data.draw(st.sampled_from([target.phone, target.mod_a]))

@@ -95,6 +95,12 @@ class FakeStore(FakeQA):
     def set_room_language(self, code: str, language: str | None) -> None:
         self._get(code).language = language
 
+    def set_room_statistics(self, code: str, shown: bool) -> SessionState:
+        s = self._get(code)
+        s.state = replace(s.state, room_statistics=shown, version=s.state.version + 1)
+        s.vote_seq += 1
+        return s.state
+
     def create_session(
         self,
         questions: QuestionSet,

@@ -146,9 +146,16 @@ def test_the_screen_sees_only_revealed_questions(store, created) -> None:
     moderator, screen = results.room_tallies(store, created.state.id, connected=3)
     assert store.snapshots_read == 2, "one for the reveal's state, one for both rooms"
     assert set(moderator["comparison"]) == {"PQ5", "PQ6"}, "asked questions are compared"
-    assert set(screen["tallies"]) == set(screen["comparison"]) == {"PQ6"}
+    assert set(screen["tallies"]) == {"PQ6"}
+    assert screen["comparison"] == {}, "statistics stay off the room until the moderator shows them"
     assert moderator["connected"] == screen["connected"] == 3
     assert moderator["vote_seq"] == screen["vote_seq"] == 2
+
+    shown = control.room_statistics(store, created.state.code, True)
+    assert shown.state["session"]["statistics"] is True
+    moderator, screen = results.room_tallies(store, created.state.id, connected=3)
+    assert set(screen["tallies"]) == set(screen["comparison"]) == {"PQ6"}
+    assert screen["vote_seq"] == 3, "newer than any tally read before the switch"
 
 
 def test_an_upvote_goes_through_the_sink_as_the_wanted_state(store, created) -> None:

@@ -65,6 +65,18 @@ def mean_interval(
     return mean, (mean - half, mean + half)
 
 
+def on_scale(ci: tuple[float, float] | None, values: Sequence[float]) -> tuple[float, float] | None:
+    """The interval clipped to the scale's ends.
+
+    A t-interval of few answers runs past the ends (2.5 ± 6 on a 1–4 scale), and
+    a mean cannot lie there: "-2.85 to 9.85" on a 1–4 scale only invites misreading.
+    """
+    if ci is None or not values:
+        return ci
+    low, high = min(values), max(values)
+    return max(ci[0], low), min(ci[1], high)
+
+
 @dataclass(frozen=True)
 class RatingSummary(OneOptionSummary):
     values: tuple[float, ...] = ()
@@ -72,6 +84,7 @@ class RatingSummary(OneOptionSummary):
     def room_dict(self) -> dict[str, Any]:
         body = super().room_dict()
         mean, ci = mean_interval(self.values, self.tally.counts)
+        ci = on_scale(ci, self.values)
         body["median"] = _median(self.values, self.tally.counts)
         body["mean"] = mean
         body["mean_ci95"] = list(ci) if ci is not None else None

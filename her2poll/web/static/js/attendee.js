@@ -318,9 +318,9 @@ function renderResults(q) {
     $("results-n").textContent = nt("{n} answer", "{n} answers", n);
     const rows = q.options.map((o) => bar(o, counts[o.id] || 0, percent[o.id] || 0, o.id === mine, q));
     $("bars").replaceChildren(...rows);
-    $("results-more").replaceChildren(view.stats ? el("p", { className: "stats-line", textContent: view.stats(q.results, q.options) }) : "", checkBox(q, mine));
+    $("results-more").replaceChildren(view.stats ? el("p", { className: "stats-line", textContent: view.stats(q.results, q.options) }) : "", checkBox(q, mine, q.results));
   } else {
-    $("results-more").replaceChildren(view.results(q, q.results, mine), checkBox(q, mine));
+    $("results-more").replaceChildren(view.results(q, q.results, mine), checkBox(q, mine, q.results));
   }
   if (wasRevealed !== q.question_id) {
     wasRevealed = q.question_id; // just revealed: bring the results into view, once
@@ -339,7 +339,7 @@ function bar(option, count, pct, mine, q) {
   label.textContent = mine ? t("{option} (your answer)", { option: option.text }) : option.text;
   if (right) label.append(" ", Object.assign(document.createElement("span"), { className: "tag right-tag", textContent: "✓ " + t("Correct answer") }));
   const value = document.createElement("span");
-  value.textContent = `${pct}% (${count})`;
+  value.textContent = `${pct}%\u00a0(${count})`; // one line: "50% (1)", never "50%" over "(1)"
   head.append(label, value);
   const track = document.createElement("span");
   track.className = "bar-track";

@@ -2,7 +2,10 @@
  *
  * Horizontal bars (option labels can be long): the live audience's shares beside the
  * figures the article printed, each with its 95% interval as an error bar when the
- * server's comparison has one (docs/api.md, "comparison"). A figure the article does
+ * server's comparison has one (docs/api.md, "comparison"; the projector gets one only
+ * when the moderator shows the room the statistics). An item the source printed no
+ * figures for gets a plain chart of the live answers: one thick bar per option, no
+ * legend, nothing "not published" to read. A figure the article does
  * not print but we computed from it is "derived": grey, hatched and labelled so, never
  * passed off as published. Uses the global Plotly (served by her2poll/web/vendor.py), read
  * only when drawing, so Node's test runner can import the pure functions here.
@@ -78,14 +81,44 @@ function labels(y, values, intervals, text, font) {
  * @param comparison the server's comparison of this question (docs/api.md) or null
  * @param size {width, height} in pixels, or null to fill the element as plotly sizes it
  */
-export function figure(options, tally, comparison, { fontSize = 14, labelWidth = 26, size = null } = {}) {
-  const rows = options.map((_, i) => i);
+export function figure(options, tally, comparison, style = {}) {
+  const compared = options.some((o) => o.published);
+  const { data, layout } = compared ? beside(options, tally, comparison, style) : plain(options, tally, comparison, style);
+  return { data, layout: { ...layout, ...(style.size || {}) } };
+}
+
+/** Each option's live share, count and interval (from the comparison, when sent). */
+function liveSide(options, tally, comparison) {
   const n = tally ? tally.n : 0;
   const columns = columnsByOption(comparison);
-  const column = (o) => columns.get(o.id) || null;
-  const live = options.map((o) => (tally ? tally.percent[o.id] ?? 0 : 0));
-  const counts = options.map((o) => (tally ? tally.counts[o.id] ?? 0 : 0));
-  const liveCi = options.map((o) => (n && column(o) ? column(o).live_ci_percent : null));
+  return {
+    n,
+    column: (o) => columns.get(o.id) || null,
+    live: options.map((o) => (tally ? tally.percent[o.id] ?? 0 : 0)),
+    counts: options.map((o) => (tally ? tally.counts[o.id] ?? 0 : 0)),
+    liveCi: options.map((o) => (n && columns.get(o.id) ? columns.get(o.id).live_ci_percent : null)),
+  };
+}
+
+/** Nothing published: the live answers alone, one thick bar per option, no legend. */
+function plain(options, tally, comparison, { fontSize = 14, labelWidth = 26 } = {}) {
+  const rows = options.map((_, i) => i);
+  const { live, counts, liveCi } = liveSide(options, tally, comparison);
+  const font = { size: fontSize, color: COLORS.ink };
+  const data = [
+    {
+      type: "bar", orientation: "h", name: t("Live"), y: rows, x: live, width: 0.62, showlegend: false,
+      marker: { color: COLORS.live }, error_x: errorBars(live, liveCi, fontSize),
+    },
+    labels(rows, live, liveCi, live.map((p, i) => `${p}% (${counts[i]})`), font),
+  ];
+  return { data, layout: { ...frame(options, fontSize, labelWidth), showlegend: false, margin: { l: 8, r: 8, t: fontSize * 0.6, b: fontSize * 2 } } };
+}
+
+/** Live beside published: two bars per option, a legend naming them. */
+function beside(options, tally, comparison, { fontSize = 14, labelWidth = 26 } = {}) {
+  const rows = options.map((_, i) => i);
+  const { n, column, live, counts, liveCi } = liveSide(options, tally, comparison);
   const published = options.map((o) => (o.published ? o.published.percent : null));
   const derived = options.map((o) => Boolean(o.published && o.published.status === "derived"));
   // Counts that really print the figures have an interval; percentages scaled to an
@@ -113,10 +146,19 @@ export function figure(options, tally, comparison, { fontSize = 14, labelWidth =
       published.map((p, i) => (p === null ? t("not published") : p + "%" + (derived[i] ? " " + t("(derived)") : ""))), font),
   ];
   const layout = {
-    barmode: "overlay",
-    font: { family: FONT, size: fontSize, color: COLORS.ink },
+    ...frame(options, fontSize, labelWidth),
     margin: { l: 8, r: 8, t: fontSize * 2.6, b: fontSize * 2 },
     legend: { orientation: "h", x: 0, y: 1, yanchor: "bottom", font: { size: fontSize } },
+  };
+  return { data, layout };
+}
+
+/** What both charts share: the axes, the option labels, the font. */
+function frame(options, fontSize, labelWidth) {
+  const rows = options.map((_, i) => i);
+  return {
+    barmode: "overlay",
+    font: { family: FONT, size: fontSize, color: COLORS.ink },
     xaxis: {
       range: [0, X_MAX], tickmode: "array", tickvals: TICKS, ticktext: TICKS.map((t) => `${t}%`),
       gridcolor: "#dde3e8", zeroline: false, fixedrange: true,
@@ -128,9 +170,7 @@ export function figure(options, tally, comparison, { fontSize = 14, labelWidth =
       ticklabelstandoff: Math.round(fontSize * 0.8), tickfont: { size: fontSize },
     },
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
-    ...(size || {}),
   };
-  return { data, layout };
 }
 
 /** Draw or update a chart in place (Plotly.react reuses the existing SVG). */

@@ -403,6 +403,7 @@ function applyState(message) {
     if (had && had[1].hidden) keepFocus(c, had[0]);
   }
   $("next").disabled = !message.polls.some((p) => p.state === "pending");
+  $("room-statistics").checked = Boolean(message.session && message.session.statistics);
   clockFor = current;
   deadline = deadlineOf(message.current, Date.now());
   autoClosed = null;
@@ -609,6 +610,25 @@ $("room-language").addEventListener("change", async () => {
       : name
         ? t("Phones and projector now show {language}.", { language: name })
         : t("Each phone and the projector now show their own language.");
+});
+
+// --- statistics in the room ----------------------------------------------------------
+
+$("room-statistics").addEventListener("change", async () => {
+  const box = $("room-statistics");
+  const shown = box.checked;
+  const say = (text) => ($("room-statistics-status").textContent = text);
+  if (!joined) {
+    box.checked = !shown; // nothing changed on the server
+    return say(t("Not connected to the server: wait for “Connected” and try again."));
+  }
+  const { err, ack } = await ask(socket, "room_statistics", { shown });
+  if (err || !ack.ok) {
+    box.checked = !shown;
+    return say(err ? t("The server did not answer in time; check the connection and try again.") : ack.message);
+  }
+  applyState(ack.state);
+  say(shown ? t("The projector and the phones now show the statistics.") : t("The projector and the phones now show plain charts, without statistics."));
 });
 
 for (const button of $("export").querySelectorAll("button[data-format]")) {

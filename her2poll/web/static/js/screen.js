@@ -2,19 +2,23 @@
  *
  * Joins as "screen" with the token from the URL fragment (kept in sessionStorage and
  * taken out of the address bar, which the whole room can see). Shows how to join while
- * no question is up, then the current question; its results only once the moderator
- * reveals them (the server sends this room tallies of revealed questions only), beside
- * the published figures. The connection itself: live.js. Protocol: docs/protocol.md.
+ * no question is up, then the current question and how many answered; its results only
+ * once the moderator reveals them (the server sends this room tallies of revealed
+ * questions only): a large plain chart of the live answers, beside the published figures
+ * when the source printed some. The verdict, intervals and the note on inconsistent
+ * figures only when the moderator shows the room the statistics (state.session.statistics;
+ * otherwise the server does not send them). The connection itself: live.js.
+ * Protocol: docs/protocol.md.
  */
 import { nt, t } from "./i18n.js";
-import { draw, inconsistencyNote } from "./compare-chart.js";
+import { columnsByOption, draw, inconsistencyNote } from "./compare-chart.js";
 import { $, el } from "./dom.js";
 import { connect, joiner, newest, otherRoomLanguage, takeSecret } from "./live.js";
 import { drawQaStage, screenMode } from "./qa-screen.js";
 import { verdictText } from "./verdict.js";
 import { countdownText, deadlineOf, secondsLeft, ticker } from "./countdown.js";
 import { loadAll, renderer } from "./items/index.js";
-import { checkBox } from "./items/common.js";
+import { checkBox, correctSet } from "./items/common.js";
 
 await loadAll(); // the panel and the projector draw every type
 
@@ -103,6 +107,7 @@ function render() {
   $("s-status").textContent = statusOf(q);
   $("s-status").classList.toggle("open", q.state === "open");
   $("s-options").hidden = q.revealed;
+  $("s-hint").hidden = true; // until openOptions says what the item takes
   $("s-results").hidden = !q.revealed;
   $("s-n").hidden = !q.revealed;
   $("live").classList.toggle("revealed", q.revealed);
@@ -112,12 +117,22 @@ function render() {
   renderClock(q);
   const summary = tallies[q.question_id] || q.results;
   const stats = q.revealed && view.stats && summary ? el("p", { className: "stats-line", textContent: view.stats(summary, q.options) }) : "";
-  $("s-check").replaceChildren(q.revealed ? checkBox(q) : "", stats);
+  $("s-check").replaceChildren(q.revealed ? checkBox(q, undefined, summary) : "", stats);
   $("s-compare").hidden = !view.compare;
   $("s-custom").hidden = view.compare;
   if (q.revealed && view.compare) renderResults(q);
   else if (q.revealed) renderCustom(q, view);
-  else $("s-options").replaceChildren(...(q.options || []).map((o) => item(o.text)));
+  else openOptions(q, view);
+}
+
+/** While voting runs: the options, and what a multiple-choice item takes ("up to 2").
+ * A ranking's options are not numbered: numbers would read as an order already given. */
+function openOptions(q, view) {
+  $("s-options").replaceChildren(...(q.options || []).map((o) => item(o.text)));
+  $("s-options").classList.toggle("unordered", q.type === "ranking");
+  const hint = q.type === "multiple" && view.hint ? view.hint(q) : "";
+  $("s-hint").textContent = hint;
+  $("s-hint").hidden = !hint;
 }
 
 const clockTicker = ticker(() => state && state.current && renderClock(state.current));
@@ -152,22 +167,27 @@ function item(text) {
   return li;
 }
 
+/** The room's statistics switch, as the newest state says (off unless turned on). */
+const statisticsShown = () => Boolean(state && state.session && state.session.statistics);
+
 function renderResults(q) {
   const tally = tallies[q.question_id] || q.results || null; // the tally is the newer one
   const figures = published[q.question_id] || {};
-  const options = q.options.map((o) => ({ ...o, published: figures[o.id] || null }));
+  const right = correctSet(q);
+  // A correct answer is marked in words too (✓), never by colour alone.
+  const options = q.options.map((o) => ({ ...o, text: right.has(o.id) ? `✓ ${o.text}` : o.text, published: figures[o.id] || null }));
+  const compared = options.some((o) => o.published);
   const n = tally ? tally.n : 0;
   $("s-n").textContent = nt("{n} answer", "{n} answers", n);
   $("s-derived").hidden = !options.some((o) => o.published && o.published.status === "derived");
-  $("s-table").replaceChildren(...options.map((o) => item(describe(o, tally))));
+  $("s-table").replaceChildren(...options.map((o) => item(describe(o, tally, compared))));
   // The comparison arrives with the next tally after the reveal; until then, bars only.
-  const comparison = comparisons[q.question_id] || null;
-  $("s-verdict").textContent = verdictText(comparison, q.options);
-  $("s-verdict").hidden = !comparison;
-  $("s-inconsistent").textContent = inconsistencyNote(comparison);
-  $("s-inconsistent").hidden = !$("s-inconsistent").textContent;
-  $("s-ci").hidden = !comparison || !comparison.live_n;
-  const fontSize = Math.max(14, Math.round($("app").clientWidth / 64));
+  // Sent only with the statistics shown; a tally from before the switch went off is ignored.
+  const comparison = (statisticsShown() && comparisons[q.question_id]) || null;
+  renderStatistics(q, comparison);
+  // Larger type for the plain chart (36 px on a 1920 px projector); with the statistics
+  // shown, the verdict and the whiskers need the room (30 px).
+  const fontSize = Math.max(14, Math.round($("app").clientWidth / (comparison ? 64 : 54)));
   // The chart takes the room the words above left it (known only now they are in place):
   // plotly would otherwise keep the size of its first drawing.
   const size = { width: $("s-chart").clientWidth, height: $("s-chart").clientHeight };
@@ -177,8 +197,23 @@ function renderResults(q) {
   draw($("s-chart"), options, tally, comparison, { fontSize, labelWidth: 30, size });
 }
 
-function describe(o, tally) {
+/** The verdict, the note on inconsistent figures and the key to the whiskers: the
+ * moderator's statistics, here only when shown to the room (else `comparison` is null). */
+function renderStatistics(q, comparison) {
+  // "Nothing published to compare with" is the panel's to know: the room sees the plain chart.
+  const verdict = comparison && comparison.verdict_code !== "no_published" ? verdictText(comparison, q.options) : "";
+  $("s-verdict").textContent = verdict;
+  $("s-verdict").hidden = !verdict;
+  $("s-inconsistent").textContent = inconsistencyNote(comparison);
+  $("s-inconsistent").hidden = !$("s-inconsistent").textContent;
+  // The key to the whiskers only when whiskers are drawn (an item with nothing published has none).
+  const columns = columnsByOption(comparison);
+  $("s-ci").hidden = !(comparison && comparison.live_n && q.options.some((o) => columns.get(o.id)?.live_ci_percent));
+}
+
+function describe(o, tally, compared) {
   const live = tally ? `${tally.percent[o.id] ?? 0}% (${tally.counts[o.id] ?? 0})` : "0%";
+  if (!compared) return t("{option}: {live}", { option: o.text, live });
   const p = o.published;
   const pub = p ? p.percent + "%" + (p.status === "derived" ? " " + t("(derived)") : "") : t("not published");
   return t("{option}: live {live}, published {published}", { option: o.text, live, published: pub });

@@ -28,7 +28,7 @@ export function choiceRows(q, results, mine) {
   return q.options.map((o) => {
     const count = (results && results.counts && results.counts[o.id]) || 0;
     const pct = (results && results.percent && results.percent[o.id]) || 0;
-    return { id: o.id, label: label(o), value: `${pct}% (${count})`, percent: pct, mine: chosen.includes(o.id), right: isRight(q, o.id) === true };
+    return { id: o.id, label: label(o), value: `${pct}%\u00a0(${count})`, percent: pct, mine: chosen.includes(o.id), right: isRight(q, o.id) === true };
   });
 }
 

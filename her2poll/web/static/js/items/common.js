@@ -80,9 +80,11 @@ export function barList(rows, className = "bars") {
   );
 }
 
-/** The knowledge check once revealed: the correct answer(s) in words and the rationale. */
-export function checkBox(q, mine) {
+/** The knowledge check once revealed: the correct answer(s) in words, how many answered
+ * correctly (from the room's summary, when given) and the rationale. */
+export function checkBox(q, mine, summary) {
   if (!q.revealed || !Array.isArray(q.correct)) return "";
+  const share = correctLine(summary);
   const names = (q.options || []).filter((o) => q.correct.includes(o.id)).map(label);
   const chosen = Array.isArray(mine) ? mine : mine === undefined ? null : [mine];
   const right = chosen !== null && sameSet(chosen, q.correct);
@@ -91,6 +93,7 @@ export function checkBox(q, mine) {
     "div",
     { className: "check" },
     el("p", {}, el("strong", { textContent: "✓ " + t("Correct answer:") }), " " + names.join("; ")),
+    share ? el("p", { className: "share-right", textContent: share }) : "",
     verdict ? el("p", { className: right ? "verdict-right" : "verdict-wrong", textContent: (right ? "✓ " : "✗ ") + verdict }) : "",
     q.rationale ? el("p", { className: "rationale" }, el("strong", { textContent: t("Why:") }), " " + q.rationale) : "",
   );

@@ -13,13 +13,14 @@ export function answerText(q, answer) {
   return q.options.filter((o) => ids.has(o.id)).map(label).join("; ");
 }
 
-/** "Select all that apply." / "Choose 2 answers." / "Choose 1 to 3 answers." */
+/** "Select all that apply." / "Choose 2 answers." / "Choose up to 2 answers." / "Choose 2 to 3 answers." */
 export function hint(q) {
   const n = q.options.length;
   const lo = q.min_choices || 1;
   const hi = q.max_choices || n;
   if (hi >= n && lo <= 1) return t("Select all that apply, then send.");
   if (lo === hi) return nt("Choose {n} answer, then send.", "Choose {n} answers, then send.", hi);
+  if (lo <= 1) return t("Choose up to {n} answers, then send.", { n: hi });
   return t("Choose {low} to {high} answers, then send.", { low: lo, high: hi });
 }
 
@@ -30,7 +31,13 @@ export function valid(q, ids) {
 
 /** The moderator's and the room's line under the bars. */
 export function respondentsLine(tally) {
-  return tally && tally.n ? t("{n} respondents ticked {selections} answers; each bar is the share of respondents who ticked it.", tally) : "";
+  if (!tally || !tally.n) return "";
+  return nt(
+    "{n} respondent ticked {selections} answers; each bar is the share of respondents who ticked it.",
+    "{n} respondents ticked {selections} answers; each bar is the share of respondents who ticked it.",
+    tally.n,
+    tally,
+  );
 }
 
 export function form(q, ctx) {

@@ -94,5 +94,6 @@ export function panel(q) {
   return { root, update: (tally) => root.replaceChildren(barList(histogramRows(q, tally)), ...lines("stats-line", ...summaryLines(q, tally))) };
 }
 
-export const screen = (q, tally) => el("div", {}, barList(histogramRows(q, tally), "bars big"), ...lines("s-kc", summaryLines(q, tally)[0]));
+// The median is the room's one number: as large as the bars' words, not small print.
+export const screen = (q, tally) => el("div", {}, barList(histogramRows(q, tally), "bars big"), ...lines("s-stat", summaryLines(q, tally)[0]));
 export const waitingText = () => t("Question open: type a number, then send.");

@@ -122,13 +122,19 @@ export function form(q, ctx) {
 }
 
 export function results(q, tally, mine) {
-  return el("div", {}, el("p", { className: "muted", textContent: answersLine(tally.n) }), barList(rankRows(q, tally, mine)), ...lines("stats-line", bordaLine(q)));
+  return el("div", {}, el("p", { className: "muted", textContent: answersLine(tally.n) }), barList(placed(rankRows(q, tally, mine), tally)), ...lines("stats-line", bordaLine(q)));
 }
 
 export function panel(q) {
   const root = el("div", { className: "item-panel" });
-  return { root, update: (tally) => root.replaceChildren(barList(rankRows(q, tally)), ...lines("stats-line", bordaLine(q))) };
+  return { root, update: (tally) => root.replaceChildren(barList(placed(rankRows(q, tally), tally)), ...lines("stats-line", bordaLine(q))) };
 }
 
-export const screen = (q, tally) => el("div", {}, barList(rankRows(q, tally), "bars big"));
+/** Each row's place, "1." first; options with the same Borda score share it (1, 2, 2, 4). */
+export function placed(rows, tally) {
+  const scores = ((tally && tally.options) || []).map((o) => o.borda);
+  return rows.map((r, i) => ({ ...r, label: `${1 + scores.filter((b) => b > scores[i]).length}. ${r.label}` }));
+}
+
+export const screen = (q, tally) => el("div", {}, barList(placed(rankRows(q, tally), tally), "bars big"), ...lines("s-kc", bordaLine(q)));
 export const waitingText = () => t("Question open: rank your choices, then send.");

@@ -12,18 +12,21 @@ export function pointName(options, value) {
   return found ? `${label(found)} (${fmt(value, 1)})` : fmt(value, 1);
 }
 
-/** "Median: Likely (3) · mean 2.83 (95% interval 2.10 to 3.56)": the moderator's numbers. */
+/** "Median: Likely (3) · mean 2.83 (95% interval 2.10 to 3.56)": the moderator's numbers.
+ * The room's summary has no `mean_ci95` unless the moderator shows it the statistics:
+ * then the line stops at the mean, with no word of an interval. */
 export function stats(tally, options) {
   if (!tally || !tally.n) return "";
   const parts = [t("Median: {median}", { median: tally.median === null || tally.median === undefined ? "—" : pointName(options, tally.median) })];
-  const ci = tally.mean_ci95;
   const two = (x) => num(x, { minimumFractionDigits: 2, maximumFractionDigits: 2 }); // 1.90, not 1.9 beside 4.77
-  if (tally.mean !== null && tally.mean !== undefined) {
-    parts.push(
-      ci
-        ? t("mean {mean} (95% interval {low} to {high})", { mean: two(tally.mean), low: two(ci[0]), high: two(ci[1]) })
-        : t("mean {mean} (an interval needs 2 answers)", { mean: two(tally.mean) }),
-    );
-  }
+  if (tally.mean !== null && tally.mean !== undefined) parts.push(meanText(tally, two));
   return parts.join(" · ");
+}
+
+function meanText(tally, two) {
+  const ci = tally.mean_ci95;
+  if (!("mean_ci95" in tally)) return t("mean {mean}", { mean: two(tally.mean) });
+  return ci
+    ? t("mean {mean} (95% interval {low} to {high})", { mean: two(tally.mean), low: two(ci[0]), high: two(ci[1]) })
+    : t("mean {mean} (an interval needs 2 answers)", { mean: two(tally.mean) });
 }
