@@ -140,7 +140,8 @@ def item_data(form: Mapping[str, str], old: ItemBase | None = None) -> dict[str,
 
     Empty fields are left out (the model's defaults apply). An option row with a
     text but no id gets the first free letter. What the form does not show (source
-    notes, published figures) is kept from ``old``, matched by option id.
+    notes, published figures, a ``show_if`` condition) is kept from ``old``, options
+    matched by id.
     """
     kind = form.get("type", "single").strip() or "single"
     data: dict[str, Any] = {"id": form.get("id", "").strip(), "type": kind}
@@ -168,7 +169,9 @@ def item_data(form: Mapping[str, str], old: ItemBase | None = None) -> dict[str,
     if "rationale" in fields and form.get("rationale", "").strip():
         data["rationale"] = form["rationale"].strip()
     if old is not None:
-        kept = old.model_dump(mode="json", include={"text_status", "text_quote", "text_note"})
+        kept = old.model_dump(
+            mode="json", include={"text_status", "text_quote", "text_note", "show_if"}
+        )
         data.update({k: v for k, v in kept.items() if v is not None and k != "text_status"})
         if old.text_status.value != "verbatim":
             data["text_status"] = old.text_status.value
