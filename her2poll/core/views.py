@@ -84,13 +84,18 @@ def phase_fields(session: SessionState) -> View:
     """The ``state`` message's ``phases`` (how each is run) and ``block`` (the form phones show).
 
     A block's items never carry ``correct`` or ``rationale``: a self-paced form is
-    answered before any reveal, and a reveal shows one item as ``current``.
+    answered before any reveal, and a reveal shows one item as ``current``. A set with
+    one phase (the founding case's talk) lists none: there is nothing to run by phase,
+    and every phone's join ack stays as small as it was.
     """
+    present = phases_of(session.questions)
     return {
         "phases": [
             {"phase": r.phase.value, "pacing": r.pacing.value, "state": r.state.value}
-            for r in (run_of(session.phases, p) for p in phases_of(session.questions))
-        ],
+            for r in (run_of(session.phases, p) for p in present)
+        ]
+        if len(present) > 1
+        else [],
         "block": block_view(session),
     }
 

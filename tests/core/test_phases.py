@@ -381,3 +381,9 @@ def test_the_panel_and_projector_get_block_counts_and_no_block_result() -> None:
     screen = views.screen_tally(snap, 4)
     assert moderator["blocks"] == screen["blocks"] == {"pre": {"answered": 2, "submitted": 1}}
     assert screen["tallies"] == {} and screen["comparison"] == {}
+
+
+def test_a_set_with_one_phase_lists_no_phases_to_run(questions: QuestionSet) -> None:
+    """The founding case: talk only, so every phone's state stays as small as it was."""
+    view = views.attendee_state(fresh(questions), {})
+    assert view["phases"] == [] and view["block"] is None
