@@ -205,7 +205,7 @@ def _open_phase(state: SessionState, phase: Phase, pacing: Pacing | None) -> Pla
             f"The {other.phase.value} phase is still open; close it before opening {phase.value}."
         )
     if run.state is RunState.OPEN:
-        raise InvalidTransition(phase.value, "open", PhaseAction.OPEN_PHASE.value)
+        raise _cannot("open", run)
     pacing = pacing or run.pacing
     if phase is Phase.TALK and pacing is Pacing.SELF:
         raise BadRequest(
@@ -233,13 +233,21 @@ def _close_phase(state: SessionState, phase: Phase) -> Plan:
     """Close a block: exactly its open items close; the run is done."""
     run = run_of(state.phases, phase)
     if run.state is not RunState.OPEN:
-        raise InvalidTransition(phase.value, run.state.value, PhaseAction.CLOSE_PHASE.value)
+        raise _cannot("close", run)
     inside = set(phase_items(state.questions, phase))
     steps = tuple(
         (p.question_id, Action.CLOSE) for p in _open(state.polls) if p.question_id in inside
     )
     runs = _with(state.phases, replace(run, state=RunState.CLOSED))
     return Plan(steps, runs, frozenset(), state.current_question_id, state.current_phase)
+
+
+def _cannot(verb: str, run: PhaseRun) -> Conflict:
+    """The phase's counterpart of :class:`~.errors.InvalidTransition`, with its code."""
+    return Conflict(
+        f"Cannot {verb} the {run.phase.value} phase: it is {run.state.value}.",
+        code=InvalidTransition.code,
+    )
 
 
 def _open(polls: Sequence[Poll]) -> list[Poll]:

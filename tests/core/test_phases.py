@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from her2poll.core import views
-from her2poll.core.errors import AnotherPollOpen, BadRequest, Her2pollError, InvalidTransition
+from her2poll.core.errors import AnotherPollOpen, BadRequest, Her2pollError
 from her2poll.core.items import Phase, Responses
 from her2poll.core.phases import (
     AnotherPhaseOpen,
@@ -157,10 +157,13 @@ def test_one_phase_at_a_time_and_no_phase_opens_twice() -> None:
     state = run(fresh(), open_phase(Phase.PRE))
     with pytest.raises(AnotherPhaseOpen):
         execute(state, open_phase(Phase.POST))
-    with pytest.raises(InvalidTransition):
-        execute(state, open_phase(Phase.PRE))
-    with pytest.raises(InvalidTransition):
-        execute(state, close_phase(Phase.POST))
+    for command, says in (
+        (open_phase(Phase.PRE), "Cannot open the pre phase: it is open."),
+        (close_phase(Phase.POST), "Cannot close the post phase: it is pending."),
+    ):
+        with pytest.raises(Her2pollError) as e:
+            execute(state, command)
+        assert (e.value.code, e.value.message) == ("invalid_transition", says)
 
 
 def test_a_closed_block_opens_again_with_its_answers_items_reopened() -> None:
