@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, case, distinct, func, insert, select
+from sqlalchemy import Connection, distinct, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.items import Phase
@@ -93,32 +94,36 @@ def submitted_by(conn: Connection, state: SessionState, participant_id: int) -> 
 def block_counts(conn: Connection, state: SessionState) -> dict[str, BlockCount]:
     """Each self-paced block's learners who answered some of it, and who submitted it.
 
-    Two grouped queries, and none for a session that never ran a block (the founding
-    case's tally tick stays as it was).
+    One round trip of scalar subqueries (two per block), and none for a session that
+    never ran a block (the founding case's tally tick stays as it was).
     """
     phases = _self_paced(state)
     if not phases:
         return {}
-    of_item = {qid: phase.value for phase in phases for qid in phase_items(state.questions, phase)}
-    phase_col = case(of_item, value=AnswerRow.question_id)
-    answered: dict[str, int] = dict(
-        conn.execute(
-            select(phase_col, func.count(distinct(AnswerRow.participant_id)))
-            .where(AnswerRow.session_id == state.id, AnswerRow.question_id.in_(list(of_item)))
-            .group_by(phase_col)
-        ).all()
-    )
-    submitted: dict[str, int] = dict(
-        conn.execute(
-            select(BlockSubmissionRow.phase, func.count())
-            .where(BlockSubmissionRow.session_id == state.id)
-            .group_by(BlockSubmissionRow.phase)
-        ).all()
-    )
+    counts = conn.execute(select(*(c for p in phases for c in _counts(state, p)))).one()
     return {
-        p.value: BlockCount(int(answered.get(p.value, 0)), int(submitted.get(p.value, 0)))
-        for p in phases
+        p.value: BlockCount(int(counts[2 * i]), int(counts[2 * i + 1]))
+        for i, p in enumerate(phases)
     }
+
+
+def _counts(state: SessionState, phase: Phase) -> tuple[Any, Any]:
+    """Learners with an answer to the block, and learners who submitted it."""
+    answered = (
+        select(func.count(distinct(AnswerRow.participant_id)))
+        .where(
+            AnswerRow.session_id == state.id,
+            AnswerRow.question_id.in_(phase_items(state.questions, phase)),
+        )
+        .scalar_subquery()
+    )
+    submitted = (
+        select(func.count())
+        .select_from(BlockSubmissionRow)
+        .where(BlockSubmissionRow.session_id == state.id, BlockSubmissionRow.phase == phase.value)
+        .scalar_subquery()
+    )
+    return answered, submitted
 
 
 def _self_paced(state: SessionState) -> list[Phase]:
