@@ -237,8 +237,15 @@ def test_an_activity_run_by_phases_on_three_phones(
     saved(a, "K1_POST")
     saved(c, "K1_POST")
     c.get_by_role("button", name="Submit answers").click()
+    # By keyboard: from the block's heading, Tab reaches the first option; Enter answers.
+    b.locator("#block h1").focus()
+    b.keyboard.press("Tab")
+    first = item(b, "K1_POST").get_by_role("button", name="Trastuzumab deruxtecan", exact=True)
+    expect(first).to_be_focused()
+    b.keyboard.press("Enter")
+    saved(b, "K1_POST")
     expect(strip(moderator, "post").locator(".phase-count")).to_have_text(
-        "2 answered / 1 submitted"
+        "3 answered / 1 submitted"
     )
     strip(moderator, "post").get_by_role("button", name="Close Post-test").click()
 
@@ -276,6 +283,8 @@ def test_an_activity_run_by_phases_on_three_phones(
         "CONF_PRE": "C3", "TALK1": "MDT", "K1_POST": "TDXD", "EVAL_BIAS": "NO",
         "EVAL_BIAS_COMMENT": '"One slide named a brand."',
     }  # fmt: skip
-    assert answers[ids[1]] == {"K1_PRE": "TDM1", "K4_PRE": "Q3M", "EVAL_BIAS": "YES"}
+    assert answers[ids[1]] == {
+        "K1_PRE": "TDM1", "K4_PRE": "Q3M", "K1_POST": "TDXD", "EVAL_BIAS": "YES"
+    }  # fmt: skip
     assert answers[ids[2]] == {"K2_PRE": "ILD", "K1_POST": "LAP"}
     assert submissions == {"pre": 2, "post": 1, "evaluation": 1}
