@@ -185,11 +185,14 @@ def test_an_activity_run_by_phases_on_three_phones(
     )
     item(b, "K4_PRE").scroll_into_view_if_needed()
     phone_shots(b, shots, "3-phone-pre-offline")
+    b.get_by_role("button", name="Submit answers").click()  # offline too: kept, sent later
+    expect(b.get_by_role("button", name="✓ Submitted")).to_be_disabled()
     b.context.set_offline(False)
     saved(b, "K1_PRE")
     saved(b, "K4_PRE")
-    b.get_by_role("button", name="Submit answers").click()
-    expect(b.get_by_role("button", name="✓ Submitted")).to_be_disabled()
+    expect(b.locator("#status")).to_have_text(
+        "Submitted. You can still change your answers while the block is open."
+    )
 
     # Phone C answers one and does not submit: its answer is kept all the same.
     tap(c, "K2_PRE", "Interstitial lung disease / pneumonitis")
