@@ -64,6 +64,8 @@ def test_the_wheel_carries_templates_questions_and_static_files(wheel: Path) -> 
     assert templates and {f"her2poll/templates/{t}" for t in templates} <= names
     assert "her2poll/questions.json" in names
     assert "her2poll/examples/all-item-types.json" in names  # a template to author from
+    assert "her2poll/examples/cme-activity.json" in names
+    assert "her2poll/examples/evaluation.json" in names
     assert "her2poll/web/static/js/attendee.js" in names
     assert "her2poll/web/static/vendor/socket.io.min.js" in names
     assert "her2poll/store/migrations/versions/0001_initial.py" in names

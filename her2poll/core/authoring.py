@@ -141,13 +141,14 @@ def _letters() -> list[str]:
     return [chr(ord("A") + i) for i in range(OPTION_ROWS)]
 
 
-def item_data(form: Mapping[str, str]) -> dict[str, Any]:
+def item_data(form: Mapping[str, str], old: ItemBase | None = None) -> dict[str, Any]:
     """The item a submitted form describes, as question-set JSON (not yet validated).
 
     Empty fields are left out (the model's defaults apply). An option row with a
     text but no id gets the first free letter. The source fields (the wording's
     status, quote and note; each option's editorial note and published figure) are
-    fields of the form like any other, so an edit keeps exactly what it shows.
+    fields of the form like any other, so an edit keeps exactly what it shows. The one
+    thing the form does not show, a ``show_if`` condition, is kept from ``old``.
     """
     kind = form.get("type", "single").strip() or "single"
     data: dict[str, Any] = {"id": form.get("id", "").strip(), "type": kind}
@@ -175,6 +176,8 @@ def item_data(form: Mapping[str, str]) -> dict[str, Any]:
         data["integer"] = True
     if "rationale" in fields and form.get("rationale", "").strip():
         data["rationale"] = form["rationale"].strip()
+    if old is not None and old.show_if is not None:
+        data["show_if"] = old.show_if.model_dump(mode="json")
     return data
 
 

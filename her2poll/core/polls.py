@@ -5,7 +5,8 @@ Each question of a session is a :class:`Poll` that moves
 explicit ``reopen`` action, so a slip of the moderator's hand never silently
 resumes voting. Whether results are shown is a separate flag (``revealed``)
 because a moderator often reveals while voting still runs, or hides a closed
-result to discuss first. At most one poll of a session is open at a time.
+result to discuss first. At most one poll of a session is open at a time, unless
+every open poll belongs to the one open self-paced block (:mod:`.phases`).
 
 Everything here is a pure function over frozen values; the store persists the
 result and the live layer announces it.
@@ -13,7 +14,7 @@ result and the live layer announces it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -118,8 +119,12 @@ def apply(
     *,
     now: datetime | None = None,
     timer_seconds: int | None = None,
+    block: Collection[str] = (),
 ) -> list[Poll]:
     """Apply an action to one poll of a session, keeping the one-open rule.
+
+    The rule: one open poll, or every open poll belongs to the one open self-paced
+    block, whose items ``block`` names (:func:`.phases.block_ids`).
 
     :return: the session's polls with the one changed.
     """
@@ -128,9 +133,10 @@ def apply(
         raise NotFound(f"No question {question_id!r} in this session.")
     updated = transition(target, action, now=now, timer_seconds=timer_seconds)
     if updated.state is PollState.OPEN and target.state is not PollState.OPEN:
-        current = open_poll(polls)
-        if current is not None:
-            raise AnotherPollOpen(current.question_id, question_id)
+        others = [p for p in polls if p.state is PollState.OPEN and p.question_id != question_id]
+        outside = [p for p in others if p.question_id not in block or question_id not in block]
+        if outside:
+            raise AnotherPollOpen(outside[0].question_id, question_id)
     return [updated if p.question_id == question_id else p for p in polls]
 
 

@@ -28,6 +28,7 @@ from .items import (
     Option,
     Phase,
     PublishedFigure,
+    Ranking,
     SingleChoice,
     TextStatus,
 )
@@ -116,6 +117,21 @@ class QuestionSet(_Strict):
         return self
 
     @model_validator(mode="after")
+    def _conditions_name_earlier_choices(self) -> QuestionSet:
+        """A ``show_if`` names an earlier choice item of its phase, and options it has.
+
+        Earlier, so a form shows the condition's item first; same phase, so both are
+        on the learner's screen in the same block.
+        """
+        seen: dict[str, ItemBase] = {}
+        for q in self.questions:
+            cond = q.show_if
+            if cond is not None:
+                _check_condition(q, seen.get(cond.item), cond.item, cond.options)
+            seen[q.id] = q
+        return self
+
+    @model_validator(mode="after")
     def _version_has_the_features(self) -> QuestionSet:
         """Format 1 knew single choice only: newer items need ``format_version: 2``."""
         if self.format_version >= 2:
@@ -141,6 +157,22 @@ class QuestionSet(_Strict):
         serialised again on every tally tick.
         """
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+
+def _check_condition(
+    item: ItemBase, target: ItemBase | None, target_id: str, options: list[str]
+) -> None:
+    where = f"{item.id}: show_if names {target_id!r}"
+    if target is None:
+        raise ValueError(f"{where}, which is not an earlier item of this set")
+    if not isinstance(target, ChoiceItem) or isinstance(target, Ranking):
+        raise ValueError(f"{where}, which is not a choice item (single, multiple or rating)")
+    if target.phase is not item.phase:
+        raise ValueError(f"{where}, which is in phase {target.phase.value}, not {item.phase.value}")
+    unknown = [o for o in options if target.option(o) is None]
+    if unknown:
+        raise ValueError(f"{where}, which has no option {', '.join(unknown)}")
+    refuse_duplicates(f"{item.id} show_if option", options)
 
 
 def json_schema() -> dict[str, Any]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from .items import ItemBase, Summary
+from .items import ItemBase, Phase, Summary
+from .phases import BlockCount, PhaseRun
 from .polls import Poll, open_poll
 from .questions import QuestionSet
 
@@ -46,6 +47,11 @@ class SessionState:
     #: Whether the moderator shows the statistics (p-values, intervals, the verdict and
     #: notes on the source's figures) to the room too; off, they stay on the panel.
     room_statistics: bool = False
+    #: How each phase is being run (phases never opened are absent: see ``phases.run_of``).
+    phases: tuple[PhaseRun, ...] = ()
+    #: The phase opened last, kept after it closes (phones show a closed block's
+    #: "your answers were kept" until another question is on show).
+    current_phase: Phase | None = None
 
     @property
     def open_poll(self) -> Poll | None:
@@ -66,12 +72,15 @@ class Snapshot:
         to the answers, so a client keeps the newest snapshot it was sent.
     :param tallies: every question's summary (its live tally), by question id.
     :param participants: everyone who ever joined (not who is connected now).
+    :param blocks: learners who answered some of, and who submitted, each self-paced block.
     """
 
     state: SessionState
     vote_seq: int
     tallies: Mapping[str, Summary]
     participants: int
+    #: Each self-paced block's progress, by phase (only phases run self-paced).
+    blocks: Mapping[str, BlockCount] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -13,16 +13,20 @@ HTTP API and the exports return theirs. The rules:
   "Show statistics to the room" on (:attr:`SessionState.room_statistics`): they are
   left out of its messages, not merely hidden by its pages;
 - the moderator sees everything, with comparisons for the questions already asked
-  (a pending question has no answers to compare).
+  (a pending question has no answers to compare);
+- a self-paced block reaches the phones as a form without its answer keys, and the
+  panel and projector see how many learners answered and submitted it, no result.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from .items import Summary, options_of
+from .phases import phase_items, phases_of, run_of, shown_block
 from .polls import Poll, PollState, time_left
 from .results import comparison, session_results
 from .session import SessionState, Snapshot
@@ -103,7 +107,57 @@ def attendee_state(
         },
         "current": current,
         "polls": [_poll(p) for p in session.polls],
+        **phase_fields(session),
     }
+
+
+def phase_fields(session: SessionState) -> View:
+    """The ``state`` message's ``phases`` (how each is run) and ``block`` (the form phones show).
+
+    A block's items never carry ``correct`` or ``rationale``: a self-paced form is
+    answered before any reveal, and a reveal shows one item as ``current``. A set with
+    one phase (the founding case's talk) lists none: there is nothing to run by phase,
+    and every phone's join ack stays as small as it was.
+    """
+    present = phases_of(session.questions)
+    return {
+        "phases": [
+            {"phase": r.phase.value, "pacing": r.pacing.value, "state": r.state.value}
+            for r in (run_of(session.phases, p) for p in present)
+        ]
+        if len(present) > 1
+        else [],
+        "block": block_view(session),
+    }
+
+
+def block_view(session: SessionState) -> View | None:
+    """The self-paced block on the phones, as :func:`~.phases.shown_block` decides."""
+    run = shown_block(session)
+    if run is None:
+        return None
+    ids = phase_items(session.questions, run.phase)
+    items = []
+    for position, qid in enumerate(ids, start=1):
+        question, poll = session.question(qid), session.poll(qid)
+        if question is None or poll is None:
+            continue
+        cond = question.show_if
+        items.append(
+            {
+                "question_id": qid,
+                "position": position,
+                "of": len(ids),
+                "type": question.type,
+                "text": question.text,
+                **question.attendee_fields(False),
+                "confidence": question.confidence,
+                "state": poll.state.value,
+                "show_if": cond.model_dump(mode="json") if cond is not None else None,
+            }
+        )
+    return {"phase": run.phase.value, "pacing": run.pacing.value, "state": run.state.value,
+            "items": items}  # fmt: skip
 
 
 def _asked(state: SessionState, question_id: str) -> bool:
@@ -119,6 +173,8 @@ def moderator_tally(snap: Snapshot, connected: int) -> View:
         "participants": snap.participants,
         "connected": connected,
         "tallies": {q: t.to_dict() for q, t in snap.tallies.items()},
+        # Learners, never answers: the projector shows a block's "submitted" count too.
+        "blocks": {phase: asdict(count) for phase, count in snap.blocks.items()},
         "comparison": {
             q: c
             for q, t in snap.tallies.items()

@@ -37,6 +37,7 @@ from .protocol import (
     ModeratePayload,
     QASettingsPayload,
     RoomStatisticsPayload,
+    SubmitBlockPayload,
     UpvotePayload,
     VotePayload,
 )
@@ -142,10 +143,23 @@ def on_control(payload: object = None) -> Ack:
     _throttle(svc, svc.control_limiter)
     member = svc.registry.require(_sid(), Role.MODERATOR)
     action = protocol.parse(ControlPayload, payload)
-    done = control.control(svc.store, member.code, action.action, action.question_id)
+    done = control.control(
+        svc.store, member.code, action.action, action.question_id, action.phase, action.pacing
+    )
     svc.socketio.emit("state", done.state, to=session_room(done.session_id))
     svc.broadcaster.mark_dirty(done.session_id)
     return {"ok": True, "state": done.state}
+
+
+def on_submit_block(payload: object = None) -> Ack:
+    """A learner pressed Submit on a self-paced block; the panel's count changes."""
+    svc = live()
+    _throttle(svc)
+    member = svc.registry.require(_sid(), Role.ATTENDEE)
+    block = protocol.parse(SubmitBlockPayload, payload)
+    ack = voting.submit_block(svc.store, member, block.phase)
+    svc.broadcaster.mark_dirty(member.session_id)
+    return ack
 
 
 def on_hide_answer(payload: object = None) -> Ack:
@@ -245,6 +259,7 @@ def register(socketio: SocketIO, svc: Live) -> None:
     socketio.server.on("join", hot(svc, on_join))
     socketio.server.on("vote", hot(svc, on_vote))
     socketio.on_event("control", acked(on_control))
+    socketio.on_event("submit_block", acked(on_submit_block))
     socketio.on_event("hide_answer", acked(on_hide_answer))
     socketio.on_event("qa_ask", acked(on_qa_ask))
     socketio.on_event("qa_upvote", acked(on_qa_upvote))

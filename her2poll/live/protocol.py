@@ -24,6 +24,8 @@ from pydantic import (
 
 from ..core.access import Role
 from ..core.errors import BadRequest
+from ..core.items import Phase
+from ..core.phases import Pacing
 from ..core.qa import ModAction
 
 Code = Annotated[str, Field(min_length=1, max_length=12)]
@@ -97,22 +99,47 @@ class VotePayload(_Payload):
 ANSWER_FIELDS = ("option_id", "option_ids", "value", "text")
 
 
+#: Control actions that name no question: ``next`` picks it, a phase action runs a block.
+WITHOUT_QUESTION = ("next", "open_phase", "close_phase")
+PHASE_ACTIONS = ("open_phase", "close_phase")
+
+
 class ControlPayload(_Payload):
     action: Literal[
-        "open", "close", "reopen", "reveal", "hide", "reset", "next", "extend", "stop_timer"
-    ]
+        "open", "close", "reopen", "reveal", "hide", "reset", "next", "extend", "stop_timer",
+        "open_phase", "close_phase",
+    ]  # fmt: skip
     question_id: Ident | None = Field(default=None, validate_default=True)
+    phase: Phase | None = None
+    pacing: Pacing | None = None
 
     @field_validator("question_id")
     @classmethod
     def _question_fits_the_action(cls, qid: str | None, info: ValidationInfo) -> str | None:
-        """``next`` picks the question itself; every other action names one."""
+        """``next`` picks the question itself, a phase action runs many; the rest name one."""
         action = info.data.get("action")
-        if action == "next" and qid is not None:
-            raise ValueError("'next' takes none: it opens the next pending question")
-        if action not in (None, "next") and qid is None:
+        if action in WITHOUT_QUESTION and qid is not None:
+            raise ValueError(f"'{action}' takes none")
+        if action is not None and action not in WITHOUT_QUESTION and qid is None:
             raise ValueError(f"'{action}' needs one")
         return qid
+
+    @model_validator(mode="after")
+    def _phase_fits_the_action(self) -> ControlPayload:
+        """Only the phase actions name a phase, and only ``open_phase`` a pacing."""
+        if self.action in PHASE_ACTIONS and self.phase is None:
+            raise ValueError(f"'{self.action}' needs a phase: pre, talk, post or evaluation")
+        if self.action not in PHASE_ACTIONS and self.phase is not None:
+            raise ValueError(f"'{self.action}' takes no phase")
+        if self.pacing is not None and self.action != "open_phase":
+            raise ValueError("only 'open_phase' takes a pacing")
+        if self.phase is Phase.TALK and self.pacing is Pacing.SELF:
+            raise ValueError("the talk runs moderator-paced; 'self' is for pre, post, evaluation")
+        return self
+
+
+class SubmitBlockPayload(_Payload):
+    phase: Phase
 
 
 class HideAnswerPayload(_Payload):

@@ -204,7 +204,7 @@ def save_item(
     old = activity.item(item_id) if item_id is not None else None
     if item_id is not None and old is None:
         raise Invalid({"": f"The activity has no item {item_id} (any more)."})
-    data = authoring.item_data(form)
+    data = authoring.item_data(form, old)
     if not data["id"]:
         data["id"] = item_id or authoring.fresh_id(ids)
     others = [i for i in ids if i != item_id]

@@ -1,5 +1,6 @@
 """The moderator's controls: open, close, reopen, reveal, hide, reset, next, the countdown,
-hiding an open-text answer from the room, and showing the room the statistics."""
+a phase's block (open_phase, close_phase), hiding an open-text answer from the room, and
+showing the room the statistics."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..core import views
+from ..core.items import Phase
+from ..core.phases import Command, Pacing, PhaseAction
 from ..core.polls import Action
 from ..core.session import SessionState
 from .ports import Store
@@ -22,10 +25,20 @@ class Controlled:
 
 
 def control(
-    store: Store, code: str, action: Action | str, question_id: str | None = None
+    store: Store,
+    code: str,
+    action: Action | PhaseAction | str,
+    question_id: str | None = None,
+    phase: Phase | None = None,
+    pacing: Pacing | None = None,
 ) -> Controlled:
-    """Apply the action (one transaction); the tallies are read only for a reveal."""
-    return _announced(store, store.apply_action(code, question_id, action))
+    """Apply the action (one transaction); the tallies are read only for a reveal.
+
+    ``open_phase``/``close_phase`` run a whole phase as a block (``phase``, and for
+    opening a ``pacing``): :mod:`her2poll.core.phases` plans its per-item steps.
+    """
+    command = Command(action, question_id, phase, pacing)
+    return _announced(store, store.apply_command(code, command))
 
 
 def hide_answer(store: Store, code: str, answer_id: int, hidden: bool) -> Controlled:

@@ -106,6 +106,7 @@ def _attendee(store: Store, key: str, code: str, token: str | None) -> Joined:
         participant=participant.public_id,
         participant_token=identity.sign(key, state.code, participant.public_id),
         answers=found.answers,
+        submitted=list(found.submitted),
         qa=qa.room_view(asked.seq, asked.settings, asked.questions),
         qa_mine=found.qa_mine,
     )

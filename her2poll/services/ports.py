@@ -11,10 +11,13 @@ from typing import Protocol
 
 from ..core.access import Digests, Secrets
 from ..core.accounts import Organiser
+from ..core.items import Phase
+from ..core.phases import Command
 from ..core.polls import Action
 from ..core.qa import ModAction, Settings
 from ..core.questions import QuestionSet
 from ..core.session import Participant, SessionState, SessionSummary, Snapshot
+from ..store.blocks import Submitted
 from ..store.joins import AttendeeJoin
 from ..store.qa import AskIn, QAState, UpvoteIn
 from ..store.votes import VoteIn, VoteResult
@@ -81,6 +84,14 @@ class Store(QAStore, Protocol):
     def apply_action(
         self, code: str, question_id: str | None, action: Action | str
     ) -> SessionState: ...
+
+    def apply_command(self, code: str, command: Command) -> SessionState:
+        """A moderator's command (an item action, next, a phase action) in one transaction."""
+        ...
+
+    def submit_block(self, session_id: int, participant_id: int, phase: Phase) -> Submitted:
+        """Record a learner's submission of a self-paced block (once)."""
+        ...
 
     def set_hidden(self, code: str, answer_id: int, hidden: bool) -> SessionState: ...
 

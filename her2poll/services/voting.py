@@ -1,4 +1,5 @@
-"""Casting a vote: bound to the joined participant, acknowledged only once durable."""
+"""Casting a vote, and submitting a self-paced block: bound to the joined participant,
+acknowledged only once durable."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from collections.abc import Sequence
 
 from ..core.access import Role
 from ..core.errors import Forbidden
+from ..core.items import Phase
 from ..store.votes import VoteIn
 from .joining import Member
-from .ports import VoteSink
+from .ports import Store, VoteSink
 
 
 def cast_vote(
@@ -48,3 +50,20 @@ def cast_vote(
     if result.error is not None:
         raise result.error
     return {"ok": True, "dup": result.dup}
+
+
+def submit_block(store: Store, member: Member, phase: Phase) -> dict[str, object]:
+    """Record that the learner submitted a self-paced block; a repeat is ``dup``.
+
+    Their answers came as votes, each committed and acked as given: a submission
+    keeps nothing but who pressed Submit and when.
+    """
+    if member.role is not Role.ATTENDEE or member.participant_id is None:
+        raise Forbidden(f"Only an attendee submits a block; this connection is {member.role}.")
+    done = store.submit_block(member.session_id, member.participant_id, phase)
+    return {
+        "ok": True,
+        "dup": done.dup,
+        "phase": done.phase.value,
+        "submitted_at": done.submitted_at.isoformat(),
+    }

@@ -5,7 +5,8 @@ after a Wi-Fi drop is thousands of joins at once. One transaction finds the
 session (its state from the per-process cache while its version holds), finds
 or adds the participant, and reads what the ack shows: the tallies when a result
 is revealed, the room's Q&A (kept per process while the session's ``qa_seq``
-holds) and, for a returning participant only, their own answers and Q&A.
+holds) and, for a returning participant only, their own answers, Q&A and the
+self-paced blocks they submitted.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from ..core.items import Summary
 from ..core.session import Participant, SessionState, normalize_code
-from . import identities, participants, qa, votes
+from . import blocks, identities, participants, qa, votes
 from .db import Database
 from .rows import STAMPS_BY_CODE, session_not_found
 
@@ -36,6 +37,8 @@ class AttendeeJoin:
     returning: bool
     #: This connection's attendance interval, closed by the disconnect.
     connection_id: int | None = None
+    #: The self-paced blocks this participant submitted (phase names).
+    submitted: tuple[str, ...] = ()
 
 
 def attendee_join(
@@ -59,11 +62,21 @@ def attendee_join(
         tallies = votes.tallies(conn, state) if with_tallies(state) else None
         # Q&A changes bump qa_seq in their transaction: the room's view is kept per seq.
         room_qa = db.states.memo(("qa", stamp, qa_seq), lambda: qa.read_in(conn, state.id))
+        submitted: list[str] = []
         if returning:
             answers = votes.answers_in(conn, state, participant.id)
             mine = qa.mine_in(conn, state.id, participant.id)
+            submitted = blocks.submitted_by(conn, state, participant.id)
         else:
             answers, mine = {}, {"upvoted": [], "asked": []}
     return AttendeeJoin(
-        state, participant, tallies, room_qa, answers, mine, returning, connection_id
+        state,
+        participant,
+        tallies,
+        room_qa,
+        answers,
+        mine,
+        returning,
+        connection_id,
+        tuple(submitted),
     )

@@ -90,6 +90,8 @@ class SessionRow(Base):
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    #: The phase opened last (kept after it closes): phones show its closed block.
+    current_phase: Mapped[str | None] = mapped_column(String(12), nullable=True)
 
 
 class OrganisationRow(Base):
@@ -135,6 +137,41 @@ class PollRow(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     #: When the running countdown ends (None: none running).
     ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class PhaseRunRow(Base):
+    """How one phase of one session is run (a row once the moderator first opens it)."""
+
+    __tablename__ = "phase_runs"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    phase: Mapped[str] = mapped_column(String(12), primary_key=True)
+    #: ``self`` or ``moderator`` (:class:`~her2poll.core.phases.Pacing`).
+    pacing: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(10))
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class BlockSubmissionRow(Base):
+    """A learner pressed "Submit" on a self-paced block: once per learner and phase.
+
+    The answers themselves are the ordinary answers, each committed as it was given,
+    so a learner who never submits still keeps them.
+    """
+
+    __tablename__ = "block_submissions"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    phase: Mapped[str] = mapped_column(String(12), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ParticipantRow(Base):

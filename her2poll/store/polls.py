@@ -2,21 +2,25 @@
 
 The poll rows are read under the same transaction that writes them, and on
 PostgreSQL the session row is locked first, so two moderators clicking at once
-cannot both open a question.
+cannot both open a question (or a block). The rules are :mod:`her2poll.core.phases`'
+planner; this module persists what it decides.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from sqlalchemy import Connection, insert, select, update
 
-from ..core import polls as core_polls
-from ..core.errors import BadRequest
+from ..core import phases as core_phases
+from ..core.phases import Command, PhaseRun, RunState
 from ..core.polls import Action, Poll, PollState
 from ..core.questions import QuestionSet
 from ..core.session import SessionState, normalize_code
 from .db import Database
-from .models import PollRow, SessionRow, utcnow
-from .rows import load_questions, polls_of, session_not_found, session_of
+from .models import PhaseRunRow, PollRow, SessionRow, utcnow
+from .rows import find_session, session_not_found
 from .votes import delete_answers
 
 
@@ -40,42 +44,60 @@ def insert_polls(conn: Connection, session_id: int, questions: QuestionSet) -> N
 def apply_action(
     db: Database, code: str, question_id: str | None, action: Action | str
 ) -> SessionState:
-    """Apply a moderator action (or ``"next"``) to a session, persist it, bump the version.
+    """Apply a moderator action (or ``"next"``) to a session: :func:`apply_command`."""
+    return apply_command(db, code, Command(action, question_id))
+
+
+def apply_command(db: Database, code: str, command: Command) -> SessionState:
+    """Apply a moderator command, persist it, bump the version: one transaction.
+
+    A phase action is many per-item steps (a block of items opening at once); they
+    commit together with the phase's run and the new version, so no reader sees half
+    a block, and every process's cached session state (keyed by version) is renewed.
 
     :return: the session's new state, read in the same transaction.
     """
     with db.begin() as conn:
         session_id = _lock_session(conn, code)
-        polls = polls_of(conn, [session_id])[session_id]
-        if action == "next":
-            steps = core_polls.plan_next(polls)
-        elif question_id is None:
-            raise BadRequest(f"{action} needs a question_id.")
-        else:
-            steps = [(question_id, Action(action))]
-        questions = _questions(conn, session_id)
+        _, state = find_session(conn, SessionRow.id == session_id, code)
         now = utcnow()
-        for qid, step in steps:
-            item = questions.question(qid)
-            timer = item.timer_seconds if item is not None else None
-            polls = core_polls.apply(polls, qid, step, now=now, timer_seconds=timer)
-            _save_poll(conn, session_id, next(p for p in polls if p.question_id == qid), step)
+        done = core_phases.execute(state, command, now)
+        for poll, step in done.changed:
+            _save_poll(conn, session_id, poll, step)
             if step is Action.RESET:
-                delete_answers(conn, session_id, qid)
-        values: dict[str, object] = {"version": SessionRow.version + 1}
-        qid, step = steps[-1]
-        if step in (Action.OPEN, Action.REOPEN, Action.REVEAL):
-            values["current_question_id"] = qid
+                delete_answers(conn, session_id, poll.question_id)
+        _save_runs(conn, session_id, state.phases, done.plan.runs, now)
+        phase = done.plan.current_phase
+        values: dict[str, object] = {
+            "version": SessionRow.version + 1,
+            "current_question_id": done.plan.current_question_id,
+            "current_phase": phase.value if phase is not None else None,
+        }
         conn.execute(update(SessionRow).where(SessionRow.id == session_id).values(**values))
-        row = conn.execute(select(SessionRow).where(SessionRow.id == session_id)).one()
-        return session_of(row, polls)
+        return find_session(conn, SessionRow.id == session_id, code)[1]
 
 
-def _questions(conn: Connection, session_id: int) -> QuestionSet:
-    qjson = conn.execute(
-        select(SessionRow.questions_json).where(SessionRow.id == session_id)
-    ).scalar_one()
-    return load_questions(qjson)
+def _save_runs(
+    conn: Connection,
+    session_id: int,
+    before: Sequence[PhaseRun],
+    after: Sequence[PhaseRun],
+    now: datetime,
+) -> None:
+    """Write the phase runs a command changed: a new row when first opened."""
+    old = {r.phase: r for r in before}
+    for run in after:
+        if old.get(run.phase) == run:
+            continue
+        values: dict[str, object] = {"pacing": run.pacing.value, "state": run.state.value}
+        values["opened_at" if run.state is RunState.OPEN else "closed_at"] = now
+        where = (PhaseRunRow.session_id == session_id, PhaseRunRow.phase == run.phase.value)
+        if run.phase in old:
+            conn.execute(update(PhaseRunRow).where(*where).values(**values))
+        else:
+            conn.execute(
+                insert(PhaseRunRow).values(session_id=session_id, phase=run.phase.value, **values)
+            )
 
 
 def _lock_session(conn: Connection, code: str) -> int:

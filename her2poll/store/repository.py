@@ -14,11 +14,14 @@ from typing import Any
 from ..core.access import Digests, Secrets
 from ..core.accounts import Organiser
 from ..core.authoring import Activity, ActivitySummary
+from ..core.items import Phase
+from ..core.phases import Command
 from ..core.polls import Action
 from ..core.qa import ModAction, Settings
 from ..core.questions import QuestionSet
 from ..core.session import Participant, SessionState, SessionSummary, Snapshot
-from . import activities, joins, participants, polls, qa, sessions, snapshot, votes
+from . import activities, blocks, joins, participants, polls, qa, sessions, snapshot, votes
+from .blocks import Submitted
 from .db import Database, get_db
 
 
@@ -111,6 +114,12 @@ class SqlStore:
         self, code: str, question_id: str | None, action: Action | str
     ) -> SessionState:
         return polls.apply_action(self.db, code, question_id, action)
+
+    def apply_command(self, code: str, command: Command) -> SessionState:
+        return polls.apply_command(self.db, code, command)
+
+    def submit_block(self, session_id: int, participant_id: int, phase: Phase) -> Submitted:
+        return blocks.submit_block(self.db, session_id, participant_id, phase)
 
     def set_hidden(self, code: str, answer_id: int, hidden: bool) -> SessionState:
         return votes.set_hidden(self.db, code, answer_id, hidden)

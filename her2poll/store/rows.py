@@ -15,10 +15,12 @@ from cachetools import LRUCache
 from sqlalchemy import ColumnElement, Connection, Executable, Row, bindparam, select
 
 from ..core.errors import NotFound
+from ..core.items import Phase
+from ..core.phases import PHASE_ORDER, Pacing, PhaseRun, RunState
 from ..core.polls import Poll, PollState
 from ..core.questions import QuestionSet
 from ..core.session import SessionState
-from .models import PollRow, SessionRow, utc
+from .models import PhaseRunRow, PollRow, SessionRow, utc
 
 T = TypeVar("T")
 
@@ -61,6 +63,22 @@ def polls_of(conn: Connection, session_ids: Iterable[int]) -> dict[int, list[Pol
     return found
 
 
+def phase_runs_of(conn: Connection, session_ids: Iterable[int]) -> dict[int, list[PhaseRun]]:
+    """How each phase of these sessions is run (phases never opened have no row)."""
+    ids = sorted(set(session_ids))
+    found: dict[int, list[PhaseRun]] = {i: [] for i in ids}
+    rows = conn.execute(
+        select(PhaseRunRow.session_id, PhaseRunRow.phase, PhaseRunRow.pacing, PhaseRunRow.state)
+        .where(PhaseRunRow.session_id.in_(ids))
+        .order_by(PhaseRunRow.session_id)
+    )
+    for session_id, phase, pacing, state in rows:
+        found[session_id].append(PhaseRun(Phase(phase), Pacing(pacing), RunState(state)))
+    for runs in found.values():
+        runs.sort(key=lambda r: PHASE_ORDER.index(r.phase))
+    return found
+
+
 def session_not_found(label: str) -> NotFound:
     """The error for a join code (or id) that names no session here."""
     return NotFound(f"No session with code {label!r}.", code="session_not_found")
@@ -73,11 +91,14 @@ def find_session(
     row = conn.execute(select(SessionRow).where(where)).one_or_none()
     if row is None:
         raise session_not_found(label)
-    return row, session_of(row, polls_of(conn, [row.id])[row.id])
+    runs = phase_runs_of(conn, [row.id])[row.id]
+    return row, session_of(row, polls_of(conn, [row.id])[row.id], runs)
 
 
-def session_of(row: Row[Any], polls: Sequence[Poll]) -> SessionState:
-    """A session's state from a row of ``select(SessionRow)`` and its polls."""
+def session_of(
+    row: Row[Any], polls: Sequence[Poll], phases: Sequence[PhaseRun] = ()
+) -> SessionState:
+    """A session's state from a row of ``select(SessionRow)``, its polls and phase runs."""
     return SessionState(
         id=row.id,
         code=row.code,
@@ -89,11 +110,13 @@ def session_of(row: Row[Any], polls: Sequence[Poll]) -> SessionState:
         current_question_id=row.current_question_id,
         language=row.language,
         room_statistics=bool(row.room_statistics),
+        phases=tuple(phases),
+        current_phase=Phase(row.current_phase) if row.current_phase else None,
     )
 
 
 #: What tells a cached session state from a stale one: every change to a session's
-#: state (its polls, current question, title) bumps ``version`` in the transaction
+#: state (its polls, phase runs, current question, title) bumps ``version`` in the transaction
 #: that makes it; ``created_at`` tells a new session that got a deleted one's id.
 STAMP_COLUMNS = (SessionRow.id, SessionRow.version, SessionRow.created_at)
 Stamp = tuple[int, int, object]
@@ -148,8 +171,9 @@ class SessionStates:
                 stale[sid] = qa_seq
         if stale:
             polls = polls_of(conn, stale)
+            runs = phase_runs_of(conn, stale)
             for row in conn.execute(_ROWS_BY_IDS, {"ids": list(stale)}):
-                state = session_of(row, polls[row.id])
+                state = session_of(row, polls[row.id], runs[row.id])
                 by_id = {p.question_id: p for p in state.polls}
                 stamp = (row.id, row.version, row.created_at)
                 self._states[row.id] = (stamp, state, by_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement
 
 from ..core.session import Snapshot, normalize_code
-from . import participants, votes
+from . import blocks, participants, votes
 from .db import Database
 from .models import SessionRow
 from .rows import find_session
@@ -34,4 +34,5 @@ def _read(db: Database, where: ColumnElement[bool], label: str) -> Snapshot:
             vote_seq=row.vote_seq,
             tallies=votes.tallies(conn, state),
             participants=participants.count(conn, row.id),
+            blocks=blocks.block_counts(conn, state),
         )

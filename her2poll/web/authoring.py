@@ -69,6 +69,14 @@ def templates() -> dict[str, tuple[str, Path]]:
             "One item of every type (a case discussion)",
             DEFAULT_QUESTIONS.parent / "examples" / "all-item-types.json",
         ),
+        "cme-activity": (
+            "A CME activity: pre-test, talk, post-test and evaluation",
+            DEFAULT_QUESTIONS.parent / "examples" / "cme-activity.json",
+        ),
+        "evaluation": (
+            "The standard evaluation: objectives, relevance, commercial bias, format",
+            DEFAULT_QUESTIONS.parent / "examples" / "evaluation.json",
+        ),
     }
 
 

@@ -81,6 +81,7 @@ def js_catalog(lang: str) -> dict[str, str | list[str]]:
 #: strings stay off the phone's page, which has a byte budget on venue Wi-Fi.
 ORGANISER_MODULES = (
     "moderator.js",
+    "phase-strip.js",
     "qa-panel.js",
     "moderator_home.js",
     "authoring.js",

@@ -156,6 +156,18 @@ def test_multiple_choice_and_ranking_read_no_published_figures() -> None:
     assert data["options"][0] == {"id": "A", "text": "A", "note": "n"}
 
 
+def test_editing_a_conditional_item_keeps_its_condition() -> None:
+    """The evaluation template's bias comment stays conditional when a provider rewords it."""
+    cond = {"item": "BIAS", "options": ["NO"]}
+    bias = {"id": "BIAS", "type": "single", "text": "Free of commercial bias?", "options": [
+        {"id": "YES", "text": "Yes"}, {"id": "NO", "text": "No"}]}  # fmt: skip
+    comment = {"id": "WHY", "type": "text", "text": "What was biased?", "show_if": cond}
+    old = _set(bias, comment).questions[1]
+    form = authoring.item_form(old) | {"text": "What was not free of commercial bias?"}
+    new = _set(bias, authoring.item_data(form, old)).questions[1]
+    assert new.show_if == old.show_if and new.text.startswith("What was not")
+
+
 # -- answered items ---------------------------------------------------------------------
 
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from her2poll.core import polls as core_polls
+from her2poll.core import phases as core_phases
 from her2poll.core.access import Digests, Secrets
 from her2poll.core.accounts import Organiser
 from her2poll.core.errors import NotFound
-from her2poll.core.items import Responses
+from her2poll.core.items import Phase, Responses
+from her2poll.core.phases import Command
 from her2poll.core.polls import Action, Poll, PollState
 from her2poll.core.qa import Settings
 from her2poll.core.questions import QuestionSet
@@ -22,6 +23,7 @@ from her2poll.core.session import (
     Snapshot,
     normalize_code,
 )
+from her2poll.store.blocks import Submitted
 from her2poll.store.joins import AttendeeJoin
 from her2poll.store.qa import QAState, UpvoteIn
 from her2poll.store.votes import VoteIn, VoteResult
@@ -48,6 +50,8 @@ class _Session:
     vote_seq: int = 0
     language: str | None = None
     owner_id: int | None = None
+    #: (phase, participant id) -> when that learner submitted the block.
+    submitted: dict[tuple[Phase, int], datetime] = field(default_factory=dict)
 
 
 class FakeStore(FakeQA):
@@ -155,7 +159,11 @@ class FakeStore(FakeQA):
         tallies = self.snapshot(state.id).tallies if with_tallies(state) else None
         asked, mine = self.qa_with_mine(state.id, participant.id)
         answers = self.answers_of(state.id, participant.id)
-        return AttendeeJoin(state, participant, tallies, asked, answers, mine, returning)
+        done = self._get(code).submitted
+        submitted = tuple(p.value for p, pid in done if pid == participant.id)
+        return AttendeeJoin(
+            state, participant, tallies, asked, answers, mine, returning, None, submitted
+        )
 
     def set_hidden(self, code: str, answer_id: int, hidden: bool) -> SessionState:
         raise NotFound(f"No answer {answer_id} in this session.", code="unknown_answer")
@@ -163,17 +171,29 @@ class FakeStore(FakeQA):
     def apply_action(
         self, code: str, question_id: str | None, action: Action | str
     ) -> SessionState:
+        return self.apply_command(code, Command(action, question_id))
+
+    def apply_command(self, code: str, command: Command) -> SessionState:
+        """The core's plan applied in memory, as the store applies it in one transaction."""
         s = self._get(code)
-        polls = list(s.state.polls)
-        steps = core_polls.plan_next(polls) if action == "next" else [(question_id, Action(action))]
-        for qid, step in steps:
-            assert qid is not None
-            polls = core_polls.apply(polls, qid, step)
-        current = steps[-1][0] if steps[-1][1] is not Action.CLOSE else s.state.current_question_id
+        done = core_phases.execute(s.state, command, datetime.now(UTC))
         s.state = replace(
-            s.state, polls=tuple(polls), version=s.state.version + 1, current_question_id=current
+            s.state,
+            polls=done.polls,
+            phases=done.plan.runs,
+            current_question_id=done.plan.current_question_id,
+            current_phase=done.plan.current_phase,
+            version=s.state.version + 1,
         )
         return s.state
+
+    def submit_block(self, session_id: int, participant_id: int, phase: Phase) -> Submitted:
+        s = self._by_id(session_id)
+        core_phases.check_submission(s.state, phase)
+        key = (phase, participant_id)
+        dup = key in s.submitted
+        s.submitted.setdefault(key, datetime(2026, 12, 2, 9, len(s.submitted), tzinfo=UTC))
+        return Submitted(phase, s.submitted[key], dup)
 
     def answer(self, code: str, participant_id: int, question_id: str, option_id: str) -> None:
         """Put an answer straight in, as a committed vote would."""

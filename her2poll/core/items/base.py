@@ -69,6 +69,22 @@ class Phase(StrEnum):
     EVALUATION = "evaluation"
 
 
+class ShowIf(Strict):
+    """Show an item only when an earlier choice item's answer is one of ``options``.
+
+    E.g. the comment box of "Was the activity free of commercial bias?" only for those
+    who answered "No". Display only: an answer given while shown is kept.
+    """
+
+    item: Ident = Field(description="The id of an earlier choice item of the same phase.")
+    options: list[Ident] = Field(
+        min_length=1,
+        max_length=MAX_OPTIONS,
+        description="Its option ids: the item is shown when the answer is (or, for "
+        "multiple choice, includes) one of them.",
+    )
+
+
 class PublishedFigure(Strict):
     """One option's published percentage with where it comes from."""
 
@@ -202,6 +218,10 @@ class ItemBase(Strict):
         default=None,
         description="On a post-test item: the id of the pre-test item it repeats word for word.",
     )
+    show_if: ShowIf | None = Field(
+        default=None,
+        description="Shown to a learner only when an earlier choice item was answered so.",
+    )
 
     @model_validator(mode="after")
     def _twins_are_post_items(self) -> ItemBase:
@@ -220,6 +240,8 @@ class ItemBase(Strict):
             "text_quote",
             "text_note",
             "text_status",
+            # Names an item of its own phase, so a pre item's differs from its twin's.
+            "show_if",
         }
     )
 
@@ -317,6 +339,7 @@ __all__ = [
     "RawAnswer",
     "Responses",
     "ShortText",
+    "ShowIf",
     "Strict",
     "Summary",
     "TextStatus",

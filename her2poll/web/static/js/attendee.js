@@ -93,6 +93,8 @@ const live = joiner(socket, {
     if (otherRoomLanguage(ack.state.session)) return location.reload(); // changed before this join
     applyState(ack.state);
     for (const vote of Object.values(pending)) send(vote); // what the last connection left unanswered
+    joinAck = ack;
+    block && block.then((view) => view.joined(ack)); // its submissions, and any not yet acked
     qa.joined(ack); // and the questions it left unsent
   },
   onRefused(ack) {
@@ -122,6 +124,7 @@ function applyState(message) {
     notice = null;
     if (state && message.current.state === "open") tabs.pollNews();
   }
+  if (message.block && message.block.state === "open" && !(state && state.block)) tabs.pollNews();
   state = message;
   deadline = deadlineOf(message.current, Date.now());
   for (const poll of message.polls) {
@@ -138,9 +141,8 @@ function applyState(message) {
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Send an answer of the current item (its type's value: an id, ids, a number, a text). */
-function choose(answer, confidence) {
-  const q = state && state.current;
+/** Send an answer of item `q` (the current one, or one of the block's): its type's value. */
+function choose(answer, confidence, q = state && state.current) {
   if (!q || q.state !== "open") return;
   const waiting = pending[q.question_id];
   const had = waiting ? waiting.answer : answers[q.question_id];
@@ -209,7 +211,35 @@ function drop(vote, message) {
 
 // --- rendering -----------------------------------------------------------
 
+let block = null; // a promise of the block view (block.js), loaded when a block is first on show
+let joinAck = null; // the newest join's ack
+const blockCtx = {
+  answerOf: (qid) => (pending[qid] ? pending[qid].answer : answers[qid]),
+  waiting: (qid) => Boolean(pending[qid]),
+  online: ready,
+  confidenceOf: (qid) => pending[qid]?.confidence ?? confidences[qid],
+  choose: (q, answer, confidence) => choose(answer, confidence, q),
+  scale: $("confidence"),
+  ask: (event, payload) => ask(socket, event, payload),
+  storage: saved,
+  refresh: render,
+  refuse(text) {
+    notice = { text, kind: "error" };
+    render();
+  },
+};
+
+/** A self-paced block replaces the one-question view while it is on show. */
+function renderBlock(b) {
+  for (const id of ["waiting", "question", "results", "countdown"]) $(id).hidden = true;
+  block ||= import("./block.js").then((m) => m.mountBlock($("block"), blockCtx, joinAck));
+  block.then((view) => view.render(b).then(() => renderStatus(null, view.status(b) || ["", ""]))).catch(() => renderStatus(null));
+}
+
 function render() {
+  const b = state && state.block;
+  $("block").hidden = !b;
+  if (b) return renderBlock(b);
   const q = state && state.current;
   // The renderer of this item's type, fetched the first time such an item is shown.
   if (q && !renderer(q)) return void load(q).then(render, () => renderStatus(null));
@@ -274,23 +304,25 @@ for (const b of document.querySelectorAll("#confidence button[data-level]")) {
   });
 }
 
-function renderStatus(q) {
-  const [text, kind] = statusOf(q);
+function renderStatus(q, own = null) {
+  const [text, kind] = statusOf(q, own);
   const el = $("status");
   if (el.textContent !== text) el.textContent = text;
   el.className = `status ${kind}`;
 }
 
-function statusOf(q) {
-  const waiting = q && pending[q.question_id];
+/** The status line; `own`: a block's own word, when nothing more urgent is to be said. */
+function statusOf(q, own) {
+  const waiting = q ? pending[q.question_id] : own && Object.keys(pending).length;
   if (notice) return [notice.text, notice.kind];
   if (!ready()) {
     if (waiting) return [t("Offline — your answer will be sent when you reconnect."), "pending"];
     if (!everJoined) return [t("Connecting…"), ""];
     return [t("Offline — reconnecting…"), "pending"];
   }
-  if (!q) return [t("Connected."), ""];
   if (waiting) return [t("Sending…"), "pending"];
+  if (own) return own;
+  if (!q) return [t("Connected."), ""];
   const answered = answers[q.question_id] !== undefined;
   // This line is the page's live region: a screen reader hears each change of it.
   const shown = q.revealed ? " " + t("Results shown below.") : "";

@@ -16,6 +16,7 @@ import { formatP, verdictText } from "./verdict.js";
 import { countdownText, deadlineOf, secondsLeft, ticker } from "./countdown.js";
 import { loadAll, renderer } from "./items/index.js";
 import { fmt } from "./items/common.js";
+import { groupCards, mountPhaseStrip } from "./phase-strip.js";
 
 await loadAll(); // the panel and the projector draw every type
 
@@ -187,15 +188,16 @@ function describeReconstructions(results) {
 
 // --- controls ----------------------------------------------------------------
 
-function control(action, questionId) {
-  if (action === "reset" && !confirm(t("Reset {id}? This deletes all its answers.", { id: questionId }))) return;
+/** Send a `control`; resolves to the new state, or null (the alert says why). */
+function control(action, questionId, fields = {}) {
+  if (action === "reset" && !confirm(t("Reset {id}? This deletes all its answers.", { id: questionId }))) return Promise.resolve(null);
   if (!joined) {
     showAlert(t("Not connected to the server: wait for “Connected” and try again."));
-    return;
+    return Promise.resolve(null);
   }
-  const payload = questionId ? { action, question_id: questionId } : { action };
+  const payload = { action, ...(questionId ? { question_id: questionId } : {}), ...fields };
   document.body.classList.add("busy");
-  ask(socket, "control", payload).then(({ err, ack }) => {
+  return ask(socket, "control", payload).then(({ err, ack }) => {
     document.body.classList.remove("busy");
     if (err) showAlert(t("The server did not answer in time; check the connection and try again."));
     else if (!ack.ok) showAlert(ack.message);
@@ -203,9 +205,16 @@ function control(action, questionId) {
       showAlert("");
       applyState(ack.state);
       announce(ack.state, action, questionId);
+      return ack.state;
     }
+    return null;
   });
 }
+
+const phases = mountPhaseStrip($("phases"), {
+  send: (action, fields) => control(action, null, fields),
+  announce: (text) => ($("announce").textContent = text),
+});
 
 /** Say what a control did in the panel's status line, which screen readers read out. */
 function announce(message, action, questionId) {
@@ -228,15 +237,17 @@ function build(list) {
   if (cards.size && same(list, questions)) return false;
   const before = new Map(cards);
   cards.clear();
-  const roots = list.map((q, i) => {
+  const make = (q, position) => {
     const kept = before.get(q.id);
-    if (kept && kept.position === i + 1 && same(kept.q, q)) {
+    if (kept && kept.position === position && same(kept.q, q)) {
       cards.set(q.id, kept);
       return kept.root;
     }
-    return card(q, i + 1);
-  });
-  $("questions").replaceChildren(...roots);
+    return card(q, position);
+  };
+  $("questions").replaceChildren();
+  groupCards($("questions"), list, make); // by phase when the activity has several
+  phases.build(list);
   questions = list;
   return true;
 }
@@ -376,19 +387,21 @@ function interval(ci) {
   return ci ? t(", {level} interval {low} to {high}%", { level: "95%", low: Math.round(ci[0]), high: Math.round(ci[1]) }) : "";
 }
 
-function allowed(poll) {
+/** The buttons a card offers; no "Reveal" while a self-paced block is open (refused then). */
+function allowed(poll, blockOpen) {
   const s = poll.state;
   return new Set([
     ...(s === "pending" ? ["open"] : []),
     ...(s === "open" ? ["close"] : []),
     ...(s === "closed" ? ["reopen"] : []),
-    ...(s !== "pending" ? [poll.revealed ? "hide" : "reveal", "reset"] : []),
+    ...(s !== "pending" ? [poll.revealed ? "hide" : blockOpen ? null : "reveal", "reset"] : []),
   ]);
 }
 
 function applyState(message) {
   if (!newerState(message)) return;
   const current = message.current && message.current.question_id;
+  const blockOpen = Boolean(message.block && message.block.state === "open");
   for (const poll of message.polls) {
     const c = cards.get(poll.question_id);
     if (!c) continue;
@@ -397,13 +410,16 @@ function applyState(message) {
     c.shown.hidden = !poll.revealed;
     c.root.dataset.state = poll.state;
     c.root.classList.toggle("current", poll.question_id === current);
-    const ok = allowed(poll);
+    const ok = allowed(poll, blockOpen);
     const had = [...c.buttons].find(([, b]) => b === document.activeElement);
     for (const [action, button] of c.buttons) button.hidden = !ok.has(action);
     if (had && had[1].hidden) keepFocus(c, had[0]);
   }
-  $("next").disabled = !message.polls.some((p) => p.state === "pending");
+  $("next").disabled = blockOpen || !message.polls.some((p) => p.state === "pending");
   $("room-statistics").checked = Boolean(message.session && message.session.statistics);
+  const byPhase = {};
+  for (const q of questions) (byPhase[q.phase || "talk"] ||= []).push(message.polls.find((p) => p.question_id === q.id) || {});
+  phases.applyState(message, byPhase);
   clockFor = current;
   deadline = deadlineOf(message.current, Date.now());
   autoClosed = null;
@@ -438,6 +454,7 @@ function keepFocus(c, action) {
 function applyTally(message) {
   if (!newerTally(message)) return; // older than what is shown
   $("participants").textContent = message.participants;
+  phases.applyTally(message);
   $("connected").textContent = message.connected;
   const compared = message.comparison || {};
   for (const [qid, c] of cards) showTally(c, message.tallies[qid] || null, compared[qid] || null);

@@ -19,6 +19,7 @@ import { verdictText } from "./verdict.js";
 import { countdownText, deadlineOf, secondsLeft, ticker } from "./countdown.js";
 import { loadAll, renderer } from "./items/index.js";
 import { checkBox, correctSet } from "./items/common.js";
+import { phaseName } from "./phase-strip.js";
 
 await loadAll(); // the panel and the projector draw every type
 
@@ -27,6 +28,7 @@ const code = $("app").dataset.code;
 let state = null;
 let tallies = {};
 let answered = {}; // question_id -> number of answers (every question: the count, nothing else)
+let blocks = {}; // phase -> {answered, submitted}: learners, never answers
 let deadline = null;
 let comparisons = {}; // revealed questions only, as the server sends them
 let published = {}; // question_id -> {option_id: {percent, status} | null}
@@ -89,15 +91,27 @@ function applyState(message) {
 
 function applyTally(message) {
   if (!newerTally(message)) return;
+  blocks = message.blocks || {};
   tallies = message.tallies || {};
   answered = message.answered || {};
   comparisons = message.comparison || {};
   render();
 }
 
+/** An open self-paced block: its name and how many submitted, never a result. */
+function renderBlock(block) {
+  $("block-stage").hidden = !block;
+  if (!block) return;
+  $("block-name").textContent = phaseName(block.phase);
+  const n = (blocks[block.phase] || {}).submitted || 0;
+  $("block-submitted").textContent = nt("{n} has submitted", "{n} have submitted", n);
+}
+
 function render() {
   const q = state && state.current;
-  const mode = screenMode(state, qa);
+  const block = state && state.block && state.block.state === "open" ? state.block : null;
+  renderBlock(block);
+  const mode = block ? "block" : screenMode(state, qa);
   drawQaStage(mode, qa);
   $("idle").hidden = mode !== "idle";
   $("live").hidden = mode !== "poll";
