@@ -149,6 +149,8 @@ def item_data(form: Mapping[str, str], old: ItemBase | None = None) -> dict[str,
         data["phase"] = form["phase"].strip()
     if form.get("twin_of", "").strip():
         data["twin_of"] = form["twin_of"].strip()
+    if form.get("role", "").strip():
+        data["role"] = form["role"].strip()
     if form.get("timer_seconds", "").strip():
         data["timer_seconds"] = _number(form["timer_seconds"], integer=True)
     if form.get("confidence"):
@@ -207,7 +209,7 @@ def item_form(item: ItemBase | Mapping[str, Any]) -> dict[str, str]:
     """The form fields showing an item (or the JSON of one), the inverse of :func:`item_data`."""
     data = item.model_dump(mode="json") if isinstance(item, ItemBase) else dict(item)
     form: dict[str, str] = {}
-    for name in ("id", "type", "text", "phase", "twin_of", "unit", "rationale"):
+    for name in ("id", "type", "text", "phase", "twin_of", "role", "unit", "rationale"):
         if data.get(name) is not None:
             form[name] = str(data[name])
     for name in (*_INTS, *_FLOATS):
@@ -260,6 +262,7 @@ _PLAIN = {
 #: An item's own checks name the field they are about in their message; the form shows
 #: the message there (first match wins).
 _NAMED = (
+    ("role '", "role"),
     ("min (", "min"),
     ("choices must satisfy", "max_choices"),
     ("rank_count", "rank_count"),
