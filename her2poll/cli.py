@@ -540,8 +540,19 @@ def import_(file: Any, new_code: bool, db: str | None) -> None:
     help="File type (default: from the -o file's extension, else pdf).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write.")
+@click.option(
+    "--design",
+    type=click.Choice(["auto", "matched", "unmatched"]),
+    default="auto",
+    show_default=True,
+    help="Matched (paired) or unmatched tests; auto follows the rule in the report's Methods.",
+)
+@click.option("--bowker", is_flag=True, help="Add Bowker's test of symmetry (k-point items).")
 @db_option
-def report(code: str, kind: str, fmt: str | None, output: str | None, db: str | None) -> None:
+def report(
+    code: str, kind: str, fmt: str | None, output: str | None, design: str, bowker: bool,
+    db: str | None,
+) -> None:  # fmt: skip
     """Write a session's CME outcomes report (PDF, JSON or XLSX: the same numbers)."""
     from .services import outcomes
 
@@ -549,7 +560,7 @@ def report(code: str, kind: str, fmt: str | None, output: str | None, db: str | 
     fmt = fmt or (suffix if suffix in outcomes.KINDS else "pdf")
     if output and suffix and suffix != fmt:
         raise click.ClickException(f"--format {fmt} does not write a .{suffix} file")
-    found = outcomes.outcomes_file(_db(db), code, fmt)
+    found = outcomes.outcomes_file(_db(db), code, fmt, outcomes.design_of(design), bowker)
     target = output or found.filename
     Path(target).write_bytes(found.data)
     click.echo(f"Wrote {target}", err=True)

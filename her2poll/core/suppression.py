@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 #: Smallest count shown when learners are identified (CME.md).
 MIN_CELL = 5
@@ -153,3 +153,73 @@ def any_hidden(keys: Iterable[K], hidden: Mapping[K, str]) -> bool:
 def counts_table(total: K, parts: Sequence[K]) -> Table[K]:
     """A table of option counts of a one-answer item: they add up to the answered total."""
     return Table(total, tuple(parts))
+
+
+def withhold(holder: Any, field: Any) -> None:
+    """Withhold the figure at ``holder[field]``: every number in it becomes :data:`SECONDARY`.
+
+    In place, so the counts registered inside it can still be written back.
+    ``None`` (no figure), texts, codes and flags stay: they say what kind of
+    figure it was, not what it was.
+    """
+    value = holder[field]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return
+    if isinstance(value, int | float):
+        holder[field] = SECONDARY
+    elif isinstance(value, dict):
+        for key in value:
+            withhold(value, key)
+    elif isinstance(value, list):
+        for i in range(len(value)):
+            withhold(value, i)
+
+
+class Ledger:
+    """Collects a document's counts, their sums and the figures resting on them, then hides.
+
+    A builder registers each count where it sits in the document (``holder[field]``),
+    the tables they form, and each derived figure with the cells it rests on;
+    :meth:`apply` runs :func:`hide` once over all of them and rewrites the
+    document in place: derived figures first (withheld whole), then every count
+    (its number, or its marker).
+    """
+
+    def __init__(self) -> None:
+        self.cells: dict[Hashable, int] = {}
+        self.tables: list[Table[Hashable]] = []
+        self.hidden: dict[Hashable, str] = {}
+        self._writes: list[tuple[Hashable, Any, Any]] = []
+        self._derived: list[tuple[tuple[Hashable, ...], Any, Any]] = []
+
+    def count(self, key: Hashable, holder: Any, field: Any) -> None:
+        """A count shown at ``holder[field]`` (the same key may be shown in several places)."""
+        self.cells[key] = int(holder[field])
+        self._writes.append((key, holder, field))
+
+    def value(self, key: Hashable, count: int) -> None:
+        """A count not shown as such, but that other figures let a reader work out."""
+        self.cells[key] = int(count)
+
+    def table(self, total: Hashable, parts: Iterable[Hashable]) -> None:
+        self.tables.append(Table(total, tuple(parts)))
+
+    def derived(self, keys: Iterable[Hashable], holder: Any, field: Any) -> None:
+        """A figure at ``holder[field]`` computed from these cells."""
+        self._derived.append((tuple(keys), holder, field))
+
+    def apply(self) -> dict[Hashable, str]:
+        """Hide by the rule and rewrite the registered places; return the hidden cells."""
+        self.hidden = hide(self.cells, self.tables)
+        for keys, holder, field in self._derived:
+            if any_hidden(keys, self.hidden) and _has(holder, field):
+                withhold(holder, field)
+        for key, holder, field in self._writes:
+            holder[field] = shown(self.cells[key], self.hidden.get(key))
+        return self.hidden
+
+
+def _has(holder: Any, field: Any) -> bool:
+    if isinstance(holder, dict):
+        return field in holder
+    return isinstance(holder, list) and isinstance(field, int) and 0 <= field < len(holder)

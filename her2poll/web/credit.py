@@ -112,7 +112,13 @@ def certificates(code: str) -> Response:
 
 @bp.get("/sessions/<code>/outcomes.<fmt>")
 def outcomes_report(code: str, fmt: str) -> Response:
-    """The CME outcomes report by Moore's level as pdf, json or xlsx (moderator)."""
+    """The CME outcomes report by Moore's level as pdf, json or xlsx (moderator).
+
+    ``?design=matched|unmatched`` overrides the documented rule; ``?bowker=1`` adds
+    Bowker's test of symmetry to the k-category items.
+    """
     require_moderator(code)
-    found = outcomes.outcomes_file(get_db(), code, fmt)
+    design = outcomes.design_of(request.args.get("design"))
+    bowker = request.args.get("bowker", "") in ("1", "true", "yes")
+    found = outcomes.outcomes_file(get_db(), code, fmt, design, bowker)
     return _file(found.data, found.mimetype, found.filename)
