@@ -21,7 +21,6 @@ from datetime import datetime
 from itertools import islice
 from typing import IO
 
-from ..core.results import session_results
 from ..store.export import SessionSnapshot
 from .cells import Cell, neutralise
 from .tables import (
@@ -32,6 +31,7 @@ from .tables import (
     SUMMARY_HEADER,
     VOTES_HEADER,
     ResponseTexts,
+    aggregate_results,
     qa_row,
     question_rows,
     result_rows,
@@ -80,7 +80,7 @@ def csv_bytes(rows: Iterable[list[Cell]], header: list[str] | None = None) -> by
 def iter_csv_zip(snap: SessionSnapshot) -> Iterator[bytes]:
     """Yield the zip in chunks while the responses are read from the snapshot."""
     pipe = _Pipe()
-    results = session_results(snap.state, snap.tallies)
+    results = aggregate_results(snap)
     texts = ResponseTexts(snap.state.questions)
     # zipfile writes to any object with write() and flush(); its stubs ask for IO[bytes].
     small = [

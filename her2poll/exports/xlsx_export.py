@@ -26,7 +26,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from ..core.results import session_results
 from ..store.export import SessionSnapshot
 from .cells import Cell, neutralise
 from .tables import (
@@ -37,6 +36,7 @@ from .tables import (
     RESULTS_HEADER,
     SUMMARY_HEADER,
     ResponseTexts,
+    aggregate_results,
     comparison_rows,
     qa_row,
     question_rows,
@@ -97,7 +97,7 @@ def _fill(ws: WriteOnlyWorksheet, rows: Iterable[list[Cell]]) -> int:
 
 def write_xlsx(snap: SessionSnapshot, out: IO[bytes]) -> None:
     """Write the workbook of one session snapshot to a binary file."""
-    results = session_results(snap.state, snap.tallies)
+    results = aggregate_results(snap)
     wb = Workbook(write_only=True)
     summary = _sheet(wb, "Summary", SUMMARY_HEADER)
     _summary(summary, results)
