@@ -652,6 +652,25 @@ def credit_certificates(code: str, output: str, db: str | None) -> None:
     click.echo(f"Wrote {count} certificate{'' if count == 1 else 's'} to {output}", err=True)
 
 
+@credit_group.command("follow-up")
+@click.argument("code")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="CSV file to write (default: stdout).",
+)
+@db_option
+def credit_follow_up(code: str, output: str, db: str | None) -> None:
+    """Write who committed to which change (name, statement, intent), for the follow-up."""
+    from .services import credit
+
+    data = credit.follow_up(_db(db), code)
+    with click.open_file(output, "wb", atomic=output != "-") as out:
+        out.write(data)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn domain errors into one line and exit 1."""
     try:

@@ -16,6 +16,7 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,8 +25,10 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from ..core.commitments import Commitment
 from ..core.errors import Forbidden, NotFound
 from ..store.identities import AttendanceReport, LearnerRecord
+from .cells import neutralise
 from .pdf_chart import LIVE
 from .pdf_fonts import BOLD, ITALIC, REGULAR
 
@@ -89,6 +92,28 @@ def attendance_csv(report: AttendanceReport) -> bytes:
     """The attendance sheet as UTF-8 CSV (with a BOM, so spreadsheet programs read accents)."""
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(attendance_rows(report))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+FOLLOW_UP_COLUMNS = ["name", "email", "profession", "statement", "intent", "intent_value"]
+
+
+def follow_up_csv(report: AttendanceReport, commitments: Sequence[Commitment[str]]) -> bytes:
+    """The provider's follow-up file: who committed to what change, sorted by name.
+
+    Keyed by the learners' public ids (``commitments``), written with their names:
+    identity, statement and intent only, no test answer and no pseudonym.
+    """
+    people = {r.public_id: r for r in report.records if r.learner.identity is not None}
+    rows: list[list[object]] = [list(FOLLOW_UP_COLUMNS)]
+    for r in by_name(tuple(people[c.learner] for c in commitments if c.learner in people)):
+        c = next(c for c in commitments if c.learner == r.public_id)
+        who = r.learner.identity
+        assert who is not None
+        rows.append([neutralise(who.name), who.email, who.profession.value,
+                     neutralise(c.statement), c.intent, c.intent_value])  # fmt: skip
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -1,5 +1,5 @@
 """The CSV export: ``responses.csv``, ``votes.csv``, ``summary.csv``, ``results.csv``,
-``questions.csv`` and ``qa.csv`` in one zip.
+``questions.csv``, ``commitments.csv`` and ``qa.csv`` in one zip.
 
 One download for the tables: a zip keeps them together and is what both the
 HTTP endpoint and ``her2poll export --format csv`` produce. The zip is written to
@@ -24,6 +24,7 @@ from typing import IO
 from ..store.export import SessionSnapshot
 from .cells import Cell, neutralise
 from .tables import (
+    COMMITMENTS_HEADER,
     QA_HEADER,
     QUESTIONS_HEADER,
     RESPONSES_HEADER,
@@ -32,6 +33,7 @@ from .tables import (
     VOTES_HEADER,
     ResponseTexts,
     aggregate_results,
+    commitment_rows,
     qa_row,
     question_rows,
     result_rows,
@@ -87,6 +89,7 @@ def iter_csv_zip(snap: SessionSnapshot) -> Iterator[bytes]:
         ("summary.csv", SUMMARY_HEADER, summary_rows(results)),
         ("results.csv", RESULTS_HEADER, result_rows(results)),
         ("questions.csv", QUESTIONS_HEADER, question_rows(snap.state.questions, snap.polls)),
+        ("commitments.csv", COMMITMENTS_HEADER, commitment_rows(snap)),
     ]
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as zf:  # type: ignore[call-overload]
         for name, header, rows in small:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..core import suppressed
+from ..core import commitments, suppressed
 from ..core.items import ItemBase, options_of
 from ..core.questions import QuestionSet
 from ..core.results import session_results
@@ -57,6 +57,9 @@ RESPONSES_HEADER = [
 VOTES_HEADER = [
     "participant", "question_id", "question", "type", "answer", "answer_text", "received_at",
 ]  # fmt: skip
+
+#: One row per learner who said what they will change (Moore level 5), by pseudonym.
+COMMITMENTS_HEADER = ["participant", "statement", "intent", "intent_value"]
 
 #: Every figure of every item's summary, one per row (the results API's names).
 RESULTS_HEADER = ["question_id", "type", "question", "measure", "key", "label", "value"]
@@ -298,3 +301,18 @@ def qa_row(q: QARecord) -> list[Cell]:
         q.id, q.text, q.name, q.status, q.votes, q.pinned, q.edited, q.filtered, q.merged_into,
         q.created_at, q.updated_at,
     ]  # fmt: skip
+
+
+def commitment_rows(snap: SessionSnapshot) -> list[list[Cell]]:
+    """Each learner's commitment statement and intent to change, under their pseudonym only."""
+    said, intent = commitments.items(snap.state.questions)
+    by_id = {q.id: q for q in [*said, *intent]}
+    stored = snap.answers_to(list(by_id))
+    answers = {
+        who: {qid: by_id[qid].load_answer(oid, value) for qid, (oid, value) in given.items()}
+        for who, given in stored.items()
+    }
+    return [
+        [c.learner, c.statement or None, c.intent or None, c.intent_value]
+        for c in commitments.rows(snap.state.questions, answers)
+    ]

@@ -71,6 +71,10 @@ def qa_label(rank: int) -> str:
     return f"Q{rank:03d}"
 
 
+#: An answer as the answers table keeps it: ``(option_id, value)``.
+Stored = tuple[str | None, str | None]
+
+
 class PollRecord(NamedTuple):
     question_id: str
     position: int
@@ -195,6 +199,24 @@ class SessionSnapshot:
                 names[pid], qid, oid, value, level, bool(hidden), utc(answered), utc(updated),
                 changed,
             )  # fmt: skip
+
+    def answers_to(
+        self, question_ids: list[str]
+    ) -> dict[str, dict[str, tuple[str | None, str | None]]]:
+        """Pseudonym -> question -> the stored answer ``(option_id, value)``, for a few items.
+
+        The commitment export's input: one small dict, in pseudonym order.
+        """
+        if not question_ids:
+            return {}
+        names, a = self._pseudonyms(), AnswerRow
+        stmt = select(a.participant_id, a.question_id, a.option_id, a.value).where(
+            a.session_id == self.state.id, a.question_id.in_(question_ids)
+        )
+        found: dict[str, dict[str, Stored]] = {}
+        for pid, qid, oid, value in self.conn.execute(stmt):
+            found.setdefault(names[pid], {})[qid] = (oid, value)
+        return dict(sorted(found.items()))
 
     def answer_owners(self) -> dict[int, str]:
         """Answer id -> its participant's pseudonym, for the answers listed one by one.

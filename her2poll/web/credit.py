@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 
 from ..core.errors import BadRequest
+from ..core.session import normalize_code
 from ..exports import credit_files
 from ..services import credit, outcomes
 from ..store.db import get_db
@@ -108,6 +109,14 @@ def certificates(code: str) -> Response:
     found = credit.report(get_db(), code)
     data, _count = credit_files.certificates_zip(found)
     return _file(data, "application/zip", f"certificates-{found.state.code}.zip")
+
+
+@bp.get("/sessions/<code>/follow-up.csv")
+def follow_up_csv(code: str) -> Response:
+    """Who committed to which change, by name, for the weeks-later follow-up (moderator)."""
+    require_moderator(code)
+    data = credit.follow_up(get_db(), code)
+    return _file(data, "text/csv", f"follow-up-{normalize_code(code)}.csv")
 
 
 @bp.get("/sessions/<code>/outcomes.<fmt>")
