@@ -82,6 +82,8 @@ def js_catalog(lang: str) -> dict[str, str | list[str]]:
 ORGANISER_MODULES = (
     "moderator.js",
     "qa-panel.js",
+    "cme-panel.js",
+    "download.js",
     "moderator_home.js",
     "authoring.js",
     "screen.js",
