@@ -228,7 +228,7 @@ def _means_table(rows: list[dict[str, Any]], label: str = "item") -> Table:
     ] for r in rows]  # fmt: skip
     head = [label, "mean pre (95% CI)", "mean post (95% CI)", "change (95% CI)", "Cohen's d",
             "p"]  # fmt: skip
-    return _table(head, body, [44 * mm, 30 * mm, 30 * mm, 34 * mm, 16 * mm, 16 * mm])
+    return _table(head, body, [37 * mm, 30 * mm, 30 * mm, 36 * mm, 21 * mm, 16 * mm])
 
 
 # --- levels 2 and 5: single items ---------------------------------------------------------
