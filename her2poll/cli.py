@@ -544,8 +544,19 @@ def import_(file: Any, new_code: bool, db: str | None) -> None:
     help="File type (default: from the -o file's extension, else pdf).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write.")
+@click.option(
+    "--design",
+    type=click.Choice(["auto", "matched", "unmatched"]),
+    default="auto",
+    show_default=True,
+    help="Matched (paired) or unmatched tests; auto follows the rule in the report's Methods.",
+)
+@click.option("--bowker", is_flag=True, help="Add Bowker's test of symmetry (k-point items).")
 @db_option
-def report(code: str, kind: str, fmt: str | None, output: str | None, db: str | None) -> None:
+def report(
+    code: str, kind: str, fmt: str | None, output: str | None, design: str, bowker: bool,
+    db: str | None,
+) -> None:  # fmt: skip
     """Write a session's CME outcomes report (PDF, JSON or XLSX: the same numbers)."""
     from .services import outcomes
 
@@ -553,7 +564,7 @@ def report(code: str, kind: str, fmt: str | None, output: str | None, db: str | 
     fmt = fmt or (suffix if suffix in outcomes.KINDS else "pdf")
     if output and suffix and suffix != fmt:
         raise click.ClickException(f"--format {fmt} does not write a .{suffix} file")
-    found = outcomes.outcomes_file(_db(db), code, fmt)
+    found = outcomes.outcomes_file(_db(db), code, fmt, outcomes.design_of(design), bowker)
     target = output or found.filename
     Path(target).write_bytes(found.data)
     click.echo(f"Wrote {target}", err=True)
@@ -643,6 +654,25 @@ def credit_certificates(code: str, output: str, db: str | None) -> None:
     data, count = certificates_zip(credit.report(_db(db), code))
     Path(output).write_bytes(data)
     click.echo(f"Wrote {count} certificate{'' if count == 1 else 's'} to {output}", err=True)
+
+
+@credit_group.command("follow-up")
+@click.argument("code")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="CSV file to write (default: stdout).",
+)
+@db_option
+def credit_follow_up(code: str, output: str, db: str | None) -> None:
+    """Write who committed to which change (name, statement, intent), for the follow-up."""
+    from .services import credit
+
+    data = credit.follow_up(_db(db), code)
+    with click.open_file(output, "wb", atomic=output != "-") as out:
+        out.write(data)
 
 
 def main(argv: list[str] | None = None) -> None:

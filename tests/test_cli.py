@@ -287,3 +287,118 @@ def test_session_new_runs_the_shipped_example_as_the_file_says(tmp_path: Path) -
         db.dispose()
     assert state.questions == load_question_set(ALL_TYPES)
     assert [p.question_id for p in state.polls] == state.questions.question_ids
+
+
+# -- CME credit: retention, attendance, certificates ---------------------------------------
+
+
+@pytest.fixture
+def credited(tmp_path: Path) -> tuple[str, str]:
+    """An identified session of testkit.cme: 8 learners, 6 identified, 3 meet the threshold.
+
+    Returns (database URL, join code).
+    """
+    from her2poll.store.db import Database
+    from testkit.cme import run_cme_activity
+
+    url = f"sqlite:///{tmp_path / 'credit.db'}"
+    db = Database(url)
+    db.upgrade()
+    code = run_cme_activity(db, "cli-key", learners=8).code
+    db.dispose()
+    return url, code
+
+
+def _identities(url: str, code: str) -> list[Any]:
+    from her2poll.services import credit
+    from her2poll.store.db import Database
+
+    db = Database(url)
+    try:
+        return [r.learner.identity for r in credit.report(db, code).records]
+    finally:
+        db.dispose()
+
+
+def test_serve_purges_identities_past_the_retention_when_it_starts(
+    credited: tuple[str, str], served: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, code = credited
+    monkeypatch.setenv("HER2POLL_IDENTITY_RETENTION_DAYS", "30")
+    r = her2poll("serve", "--db", url)
+    assert r.returncode == 0, r.stderr
+    assert "Deleted" not in r.stdout and served["argv"][-1] == "her2poll.wsgi:app"
+    assert sum(i is not None for i in _identities(url, code)) == 6  # given today: kept
+    monkeypatch.setenv("HER2POLL_IDENTITY_RETENTION_DAYS", "0")
+    r = her2poll("serve", "--db", url)
+    assert r.returncode == 0, r.stderr
+    assert "Deleted 6 learner identities older than 0 days (retention)." in r.stdout
+    assert _identities(url, code) == [None] * 8
+
+
+def test_identities_purge_takes_days_or_the_setting_and_says_how_many(
+    credited: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, code = credited
+    monkeypatch.delenv("HER2POLL_IDENTITY_RETENTION_DAYS", raising=False)
+    r = her2poll("identities", "purge", "--db", url)
+    assert r.returncode == 2 and "--days N, or set HER2POLL_IDENTITY_RETENTION_DAYS" in r.stderr
+    r = her2poll("identities", "purge", "--days", "-1", "--db", url)
+    assert r.returncode == 2 and "Invalid value for '--days'" in r.stderr
+    r = her2poll("identities", "purge", "--days", "365", "--db", url)
+    assert (r.returncode, r.stdout) == (0, "Deleted 0 identities older than 365 days.\n")
+    monkeypatch.setenv("HER2POLL_IDENTITY_RETENTION_DAYS", "0")
+    r = her2poll("identities", "purge", "--db", url)
+    assert (r.returncode, r.stdout) == (0, "Deleted 6 identities older than 0 days.\n")
+    assert _identities(url, code) == [None] * 8
+    # the attendance and the PARS counts stay
+    sheet = her2poll("credit", "attendance", code, "--db", url)
+    assert sheet.stdout.count("physician") + sheet.stdout.count(",other,") == 6
+
+
+def test_credit_attendance_writes_the_sheet_to_stdout_or_a_file(
+    credited: tuple[str, str], tmp_path: Path
+) -> None:
+    import csv
+    import io
+
+    url, code = credited
+    r = her2poll("credit", "attendance", code, "--db", url)
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
+    assert len(rows) == 8 and list(rows[0])[:3] == ["name", "email", "profession"]
+    named = [row["name"] for row in rows if row["name"]]
+    assert named == sorted(named) == [f"Dr Learner {i:02d}" for i in range(6)]
+    out = tmp_path / "sheet.csv"
+    assert her2poll("credit", "attendance", code, "-o", str(out), "--db", url).returncode == 0
+    assert out.read_bytes().decode("utf-8-sig") == r.stdout.lstrip("\ufeff")
+    missing = her2poll("credit", "attendance", "NOPE42", "--db", url)
+    assert missing.returncode == 1 and missing.stderr.startswith("error: No session")
+
+
+def test_credit_certificates_writes_one_pdf_per_eligible_learner_and_the_sheet(
+    credited: tuple[str, str], tmp_path: Path
+) -> None:
+    import zipfile
+
+    url, code = credited
+    out = tmp_path / "certs.zip"
+    r = her2poll("credit", "certificates", code, "-o", str(out), "--db", url)
+    assert r.returncode == 0, r.stderr
+    names = zipfile.ZipFile(out).namelist()
+    pdfs = [n for n in names if n.endswith(".pdf")]
+    assert "attendance.csv" in names and r.stderr == f"Wrote {len(pdfs)} certificates to {out}\n"
+    # learners 0–2 answered the pre-test only (under the 50% threshold); 3–5 met it
+    assert sorted(n.split("-")[2:5] for n in pdfs) == [
+        ["Dr", "Learner", f"{i:02d}"] for i in range(3, 6)
+    ]
+    r = her2poll("credit", "certificates", code, "--db", url)
+    assert r.returncode == 2 and "Missing option '-o'" in r.stderr
+
+
+def test_credit_mode_sets_the_mode_and_the_threshold(credited: tuple[str, str]) -> None:
+    url, code = credited
+    r = her2poll("credit", "mode", code, "anonymous", "--threshold", "0.8", "--db", url)
+    assert (r.returncode, r.stdout) == (0, f"{code}: anonymous, threshold 80%\n")
+    r = her2poll("credit", "mode", code, "identified", "--threshold", "1.5", "--db", url)
+    assert r.returncode == 2 and "Invalid value for '--threshold'" in r.stderr

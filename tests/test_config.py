@@ -58,3 +58,33 @@ def test_the_public_url_comes_from_the_environment_and_overrides(
     monkeypatch.setenv("HER2POLL_PUBLIC_URL", "poll.example.org")
     with pytest.raises(SettingError):
         load_settings()
+
+
+@pytest.mark.parametrize(("given", "days"), [("30", 30), ("0", 0), (" 365 ", 365), ("", None)])
+def test_the_identity_retention_is_a_whole_number_of_days(
+    monkeypatch: pytest.MonkeyPatch, given: str, days: int | None
+) -> None:
+    monkeypatch.setenv("HER2POLL_SECRET_KEY", "k")
+    monkeypatch.setenv("HER2POLL_IDENTITY_RETENTION_DAYS", given)
+    assert load_settings().identity_retention_days == days
+
+
+def test_no_retention_setting_keeps_identities_until_purged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HER2POLL_SECRET_KEY", "k")
+    monkeypatch.delenv("HER2POLL_IDENTITY_RETENTION_DAYS", raising=False)
+    assert load_settings().identity_retention_days is None
+
+
+@pytest.mark.parametrize("given", ["-1", "ten", "1.5", "30d"])
+def test_a_bad_identity_retention_is_one_line_naming_the_setting(
+    monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    monkeypatch.setenv("HER2POLL_SECRET_KEY", "k")
+    monkeypatch.setenv("HER2POLL_IDENTITY_RETENTION_DAYS", given)
+    with pytest.raises(SettingError) as raised:
+        load_settings()
+    assert raised.value.message == (
+        f"HER2POLL_IDENTITY_RETENTION_DAYS {given!r}: give a whole number of days, e.g. 365"
+    )

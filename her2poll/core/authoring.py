@@ -153,7 +153,7 @@ def item_data(form: Mapping[str, str], old: ItemBase | None = None) -> dict[str,
     kind = form.get("type", "single").strip() or "single"
     data: dict[str, Any] = {"id": form.get("id", "").strip(), "type": kind}
     data["text"] = " ".join(form.get("text", "").split())
-    for name in ("phase", "twin_of", "text_quote", "text_note"):
+    for name in ("phase", "twin_of", "role", "text_quote", "text_note"):
         if form.get(name, "").strip():
             data[name] = form[name].strip()
     if form.get("text_status", "").strip() not in ("", "verbatim"):
@@ -230,7 +230,17 @@ def item_form(item: ItemBase | Mapping[str, Any]) -> dict[str, str]:
     """The form fields showing an item (or the JSON of one), the inverse of :func:`item_data`."""
     data = item.model_dump(mode="json") if isinstance(item, ItemBase) else dict(item)
     form: dict[str, str] = {}
-    for name in ("id", "type", "text", "phase", "twin_of", "unit", "rationale", "text_quote"):
+    for name in (
+        "id",
+        "type",
+        "text",
+        "phase",
+        "twin_of",
+        "role",
+        "unit",
+        "rationale",
+        "text_quote",
+    ):
         if data.get(name) is not None:
             form[name] = str(data[name])
     if data.get("text_note") is not None:
@@ -301,6 +311,7 @@ _PLAIN = {
 #: An item's own checks name the field they are about in their message; the form shows
 #: the message there (first match wins).
 _NAMED = (
+    ("role '", "role"),
     ("min (", "min"),
     ("choices must satisfy", "max_choices"),
     ("rank_count", "rank_count"),

@@ -819,3 +819,148 @@ def summarise(outcomes: Sequence[ItemOutcome], learners: LearnerCounts) -> Activ
     pooled, pooled_code = pooled_effect(outcomes)
     code = "too_few_items" if tested < MIN_ITEMS else "summarised"
     return ActivitySummary(learners, items, tested, pooled, pooled_code, code)
+
+
+def choose_design(learners: LearnerCounts) -> Design:
+    """The design the report uses when the caller does not choose one.
+
+    Matched when at least :data:`MIN_MATCHED` learners answered both sides and
+    they are at least half of everyone who answered either side: then the
+    paired tests use most of the answers. Otherwise (an anonymous room whose
+    phones changed between pre and post, a self-paced post-test taken on
+    another device) the answers are compared as two independent groups.
+    """
+    everyone = learners.matched + learners.pre_only + learners.post_only
+    if learners.matched >= MIN_MATCHED and 2 * learners.matched >= everyone:
+        return Design.MATCHED
+    return Design.UNMATCHED
+
+
+# --- rating scales: means with intervals, the change and its effect size -----------------
+
+
+@dataclass(frozen=True)
+class MeanCI:
+    """A mean with its 95% t-interval (``None`` below two values)."""
+
+    n: int
+    mean: float | None
+    low: float | None
+    high: float | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"n": self.n, "mean": self.mean, "ci": [self.low, self.high]}
+
+
+def mean_ci(values: Sequence[float]) -> MeanCI:
+    """The mean and its 95% Student t interval (scipy ``ttest_1samp``'s interval).
+
+    Every value the same: the interval is that value (the t interval has no
+    spread to estimate, scipy would answer NaN).
+    """
+    n = len(values)
+    if n == 0:
+        return MeanCI(0, None, None, None)
+    m = float(np.mean(values))
+    if n < 2:
+        return MeanCI(n, m, None, None)
+    if float(np.std(values)) == 0.0:
+        return MeanCI(n, m, m, m)
+    ci = sps.ttest_1samp(values, 0.0).confidence_interval(confidence_level=1 - ALPHA)
+    return MeanCI(n, m, float(ci.low), float(ci.high))
+
+
+@dataclass(frozen=True)
+class RatingChange:
+    """A rating (e.g. "how sure are you?", 1–4) before against after.
+
+    :param design: ``matched``: the mean of each learner's change, paired t
+        interval and p, Cohen's d_z = mean change / SD of the changes (Lakens
+        2013); ``unmatched``: post mean − pre mean, Welch's t interval and p,
+        Cohen's d with the pooled SD (Cohen 1988).
+    :param n: the matched learners (matched) or the smaller side (unmatched).
+    :param code: ``too_few``, ``increased``, ``decreased`` or ``no_clear_change``.
+        When every change is the same the interval is that change, d and p are
+        ``None`` (no spread) and the code follows the sign.
+    """
+
+    design: Design
+    pre: MeanCI
+    post: MeanCI
+    n: int
+    change: float | None
+    low: float | None
+    high: float | None
+    cohens_d: float | None
+    p_value: float | None
+    code: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "design": self.design.value,
+            "pre": self.pre.to_dict(),
+            "post": self.post.to_dict(),
+            "n": self.n,
+            "change": self.change,
+            "change_ci": [self.low, self.high],
+            "cohens_d": self.cohens_d,
+            "p_value": self.p_value,
+            "code": self.code,
+        }
+
+
+def _change_code(low: float | None, high: float | None, change: float | None) -> str:
+    if change is None or low is None or high is None:
+        return "too_few"
+    if low > 0 or (low == high and change > 0):
+        return "increased"
+    if high < 0 or (low == high and change < 0):
+        return "decreased"
+    return "no_clear_change"
+
+
+def rating_change(
+    pre: Mapping[str, float], post: Mapping[str, float], design: Design
+) -> RatingChange:
+    """Compare one rating before and after, keyed by learner token (tokens stay here)."""
+    before, after = mean_ci(list(pre.values())), mean_ci(list(post.values()))
+    if design is Design.MATCHED:
+        both = sorted(pre.keys() & post.keys())
+        return _paired_change(before, after, [post[t] - pre[t] for t in both])
+    return _unpaired_change(before, after, list(pre.values()), list(post.values()))
+
+
+def _paired_change(before: MeanCI, after: MeanCI, diffs: Sequence[float]) -> RatingChange:
+    n = len(diffs)
+    if n < MIN_MATCHED:
+        return RatingChange(Design.MATCHED, before, after, n, None, None, None, None, None,
+                            "too_few")  # fmt: skip
+    change, sd = float(np.mean(diffs)), float(np.std(diffs, ddof=1))
+    if sd == 0.0:
+        return RatingChange(Design.MATCHED, before, after, n, change, change, change, None, None,
+                            _change_code(change, change, change))  # fmt: skip
+    res = sps.ttest_1samp(diffs, 0.0)
+    ci = res.confidence_interval(confidence_level=1 - ALPHA)
+    low, high = float(ci.low), float(ci.high)
+    return RatingChange(Design.MATCHED, before, after, n, change, low, high, change / sd,
+                        float(res.pvalue), _change_code(low, high, change))  # fmt: skip
+
+
+def _unpaired_change(
+    before: MeanCI, after: MeanCI, pre: Sequence[float], post: Sequence[float]
+) -> RatingChange:
+    n = min(len(pre), len(post))
+    if n < MIN_PER_GROUP:
+        return RatingChange(Design.UNMATCHED, before, after, n, None, None, None, None, None,
+                            "too_few")  # fmt: skip
+    change = float(np.mean(post)) - float(np.mean(pre))
+    s1, s2 = float(np.var(pre, ddof=1)), float(np.var(post, ddof=1))
+    if s1 == 0.0 and s2 == 0.0:
+        return RatingChange(Design.UNMATCHED, before, after, n, change, change, change, None,
+                            None, _change_code(change, change, change))  # fmt: skip
+    res = sps.ttest_ind(post, pre, equal_var=False)
+    ci = res.confidence_interval(confidence_level=1 - ALPHA)
+    low, high = float(ci.low), float(ci.high)
+    pooled = math.sqrt(((len(pre) - 1) * s1 + (len(post) - 1) * s2) / (len(pre) + len(post) - 2))
+    return RatingChange(Design.UNMATCHED, before, after, n, change, low, high, change / pooled,
+                        float(res.pvalue), _change_code(low, high, change))  # fmt: skip

@@ -2,16 +2,21 @@
 
 The attendance sheet is per learner: it names the learner (in an identified
 session) next to their *participation* (times, items answered of items asked),
-never next to their answers. A certificate is issued only to a learner who gave
-their identity and met the provider's threshold.
+never next to their answers. Its rows are sorted by name, and it carries no
+learner key: the answer exports number learners P0001… in another order, so the
+two files cannot be lined up row by row. Times are to the minute, as a sign-in
+sheet's. A certificate is issued only to a learner who gave their identity and
+met the provider's threshold.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,33 +25,51 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from ..core.commitments import Commitment
 from ..core.errors import Forbidden, NotFound
 from ..store.identities import AttendanceReport, LearnerRecord
+from .cells import neutralise
 from .pdf_chart import LIVE
 from .pdf_fonts import BOLD, ITALIC, REGULAR
 
 ATTENDANCE_COLUMNS = [
-    "learner", "name", "email", "profession", "licence", "first_join", "last_seen",
+    "name", "email", "profession", "licence", "first_join", "last_seen",
     "connected_minutes", "items_answered", "items_asked", "share_answered", "threshold",
     "threshold_met", "identity_purged",
 ]  # fmt: skip
 
 
 def _time(value: datetime | None) -> str:
-    return value.isoformat(timespec="seconds") if value else ""
+    """To the minute: a check-in time, and too coarse to match an answer's timestamp."""
+    return value.isoformat(timespec="minutes") if value else ""
+
+
+def certificate_number(record: LearnerRecord) -> str:
+    """A learner's stable number on their certificate, from their public id (never shown)."""
+    return hashlib.sha256(record.public_id.encode()).hexdigest()[:8].upper()
+
+
+def by_name(records: tuple[LearnerRecord, ...]) -> list[LearnerRecord]:
+    """Learners by name, then e-mail; those without one after, in certificate-number order.
+
+    Never in join order, which the pseudonyms of the answer exports would line up with.
+    """
+
+    def key(r: LearnerRecord) -> tuple[bool, str, str, str]:
+        who = r.learner.identity
+        return (who is None, who.name.casefold() if who else "",
+                who.email if who else "", certificate_number(r))  # fmt: skip
+
+    return sorted(records, key=key)
 
 
 def attendance_rows(report: AttendanceReport) -> list[list[object]]:
-    """The attendance sheet's rows, first join order, header first."""
+    """The attendance sheet's rows, by name, header first."""
     rows: list[list[object]] = [list(ATTENDANCE_COLUMNS)]
-    ordered = sorted(
-        report.records, key=lambda r: (r.attendance.first_join is None, r.attendance.first_join)
-    )
-    for r in ordered:
+    for r in by_name(report.records):
         a, who = r.attendance, r.learner.identity
         rows.append(
             [
-                r.public_id,
                 who.name if who else "",
                 who.email if who else "",
                 r.learner.profession.value if r.learner.profession else "",
@@ -69,6 +92,28 @@ def attendance_csv(report: AttendanceReport) -> bytes:
     """The attendance sheet as UTF-8 CSV (with a BOM, so spreadsheet programs read accents)."""
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(attendance_rows(report))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+FOLLOW_UP_COLUMNS = ["name", "email", "profession", "statement", "intent", "intent_value"]
+
+
+def follow_up_csv(report: AttendanceReport, commitments: Sequence[Commitment[str]]) -> bytes:
+    """The provider's follow-up file: who committed to what change, sorted by name.
+
+    Keyed by the learners' public ids (``commitments``), written with their names:
+    identity, statement and intent only, no test answer and no pseudonym.
+    """
+    people = {r.public_id: r for r in report.records if r.learner.identity is not None}
+    rows: list[list[object]] = [list(FOLLOW_UP_COLUMNS)]
+    for r in by_name(tuple(people[c.learner] for c in commitments if c.learner in people)):
+        c = next(c for c in commitments if c.learner == r.public_id)
+        who = r.learner.identity
+        assert who is not None
+        rows.append([neutralise(who.name), who.email, who.profession.value,
+                     neutralise(c.statement), c.intent, c.intent_value])  # fmt: skip
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -131,8 +176,9 @@ def _draw(c: Canvas, report: AttendanceReport, record: LearnerRecord) -> None:
     c.setFillColor(colors.grey)
     c.drawCentredString(
         w / 2, 20 * mm,
-        f"Issued by her2poll on {report.now.strftime('%Y-%m-%d %H:%M UTC')} · learner "
-        f"{record.public_id}. A record of participation, not a statement of credit hours.",
+        f"Issued by her2poll on {report.now.strftime('%Y-%m-%d %H:%M UTC')} · certificate "
+        f"{certificate_number(record)}. A record of participation, not a statement of credit "
+        "hours.",
     )  # fmt: skip
     c.showPage()
     c.save()
@@ -153,8 +199,8 @@ def _slug(text: str) -> str:
 
 
 def certificate_name(report: AttendanceReport, record: LearnerRecord) -> str:
-    name = record.learner.identity.name if record.learner.identity else record.public_id
-    return f"certificate-{report.state.code}-{_slug(name)}-{record.public_id[:6]}.pdf"
+    name = record.learner.identity.name if record.learner.identity else "learner"
+    return f"certificate-{report.state.code}-{_slug(name)}-{certificate_number(record)}.pdf"
 
 
 def certificates_zip(report: AttendanceReport) -> tuple[bytes, int]:

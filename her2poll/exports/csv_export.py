@@ -1,5 +1,5 @@
 """The CSV export: ``responses.csv``, ``votes.csv``, ``summary.csv``, ``results.csv``,
-``questions.csv`` and ``qa.csv`` in one zip.
+``questions.csv``, ``commitments.csv`` and ``qa.csv`` in one zip.
 
 One download for the tables: a zip keeps them together and is what both the
 HTTP endpoint and ``her2poll export --format csv`` produce. The zip is written to
@@ -21,10 +21,10 @@ from datetime import datetime
 from itertools import islice
 from typing import IO
 
-from ..core.results import session_results
 from ..store.export import SessionSnapshot
 from .cells import Cell, neutralise
 from .tables import (
+    COMMITMENTS_HEADER,
     QA_HEADER,
     QUESTIONS_HEADER,
     RESPONSES_HEADER,
@@ -32,6 +32,8 @@ from .tables import (
     SUMMARY_HEADER,
     VOTES_HEADER,
     ResponseTexts,
+    aggregate_results,
+    commitment_rows,
     qa_row,
     question_rows,
     result_rows,
@@ -80,13 +82,14 @@ def csv_bytes(rows: Iterable[list[Cell]], header: list[str] | None = None) -> by
 def iter_csv_zip(snap: SessionSnapshot) -> Iterator[bytes]:
     """Yield the zip in chunks while the responses are read from the snapshot."""
     pipe = _Pipe()
-    results = session_results(snap.state, snap.tallies)
+    results = aggregate_results(snap)
     texts = ResponseTexts(snap.state.questions)
     # zipfile writes to any object with write() and flush(); its stubs ask for IO[bytes].
     small = [
         ("summary.csv", SUMMARY_HEADER, summary_rows(results)),
         ("results.csv", RESULTS_HEADER, result_rows(results)),
         ("questions.csv", QUESTIONS_HEADER, question_rows(snap.state.questions, snap.polls)),
+        ("commitments.csv", COMMITMENTS_HEADER, commitment_rows(snap)),
     ]
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as zf:  # type: ignore[call-overload]
         for name, header, rows in small:

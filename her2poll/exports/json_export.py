@@ -331,7 +331,7 @@ def _check(doc: _Document, questions: QuestionSet) -> None:
         raise InvalidExport("current_question_id is not a question of the set.")
     expected = [pseudonym(i) for i in range(1, len(doc.participants) + 1)]
     if [p.id for p in doc.participants] != expected:
-        raise InvalidExport("Participants must be P0001, P0002, … in join order.")
+        raise InvalidExport("Participants must be P0001, P0002, … in order.")
     known = set(expected)
     seen: set[tuple[str, str]] = set()
     for kind, rows in (("response", doc.responses), ("vote", doc.votes)):

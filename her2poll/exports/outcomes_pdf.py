@@ -3,10 +3,16 @@
 Renders :func:`her2poll.core.outcomes_report.report`'s document and nothing
 else, so the JSON and XLSX outcomes exports carry the same numbers. Charts are
 the PDF report's vector bars (:mod:`.pdf_chart`): pre in blue, post in orange.
+A count hidden by the suppression rule arrives as its marker ("<5", "hidden")
+and is printed as such; no bar is drawn for it.
+
+Each level's heading is kept on the page of its first item (a heading alone at
+the foot of a page reads as an empty level).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import IO, Any
 
 from reportlab.graphics.shapes import Drawing, Rect, String
@@ -20,13 +26,53 @@ from .pdf_chart import INK, LIVE, PUBLISHED, WIDTH
 from .pdf_fonts import REGULAR
 from .pdf_report import _GRID, _footer, _head, _p
 
-
-def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.0f}%"
+Block = list[Any]
 
 
-def _n(x: int | None) -> str:
-    return "<5" if x is None else str(x)
+def _num(x: object, digits: int = 2) -> str:
+    """A number, or what stands in for one: "–" for none, a suppression marker as is."""
+    if x is None:
+        return "–"
+    if isinstance(x, str):
+        return x
+    if isinstance(x, float):
+        return "∞" if x == float("inf") else f"{x:.{digits}f}"
+    return str(x)
+
+
+def _pct(x: object) -> str:
+    if isinstance(x, int | float) and not isinstance(x, bool):
+        return f"{100 * x:.0f}%"
+    return _num(x)
+
+
+def _p_value(x: object) -> str:
+    return format_p(x) if isinstance(x, float) else _num(x)
+
+
+def _ci(pair: Sequence[object] | None) -> str:
+    """An interval after its estimate; nothing when there is none or it is withheld."""
+    if not pair or pair[0] is None or isinstance(pair[0], str):
+        return ""
+    high = "∞" if pair[1] is None else _num(pair[1])
+    return f" ({_num(pair[0])} to {high})"
+
+
+def _share(count: object, n: object) -> str:
+    if isinstance(count, int) and isinstance(n, int) and n:
+        return f"{100 * count / n:.0f}%"
+    return "–" if isinstance(count, int) else _num(count)
+
+
+# --- charts ------------------------------------------------------------------------------
+
+
+def _bar(count: object, n: object) -> tuple[float, None, str] | None:
+    if isinstance(count, str):
+        return (0.0, None, count)
+    if isinstance(count, int) and isinstance(n, int) and n:
+        return (100 * count / n, None, f"{100 * count / n:.0f}%")
+    return None
 
 
 def _chart(block: dict[str, Any]) -> Drawing | None:
@@ -35,16 +81,11 @@ def _chart(block: dict[str, Any]) -> Drawing | None:
     if not counts:
         return None
     pre_n, post_n = block["answered"]["pre"], block["answered"]["post"]
-
-    def bar(c: dict[str, Any], n: int) -> tuple[float, None, str] | None:
-        if c["count"] is None:
-            return (0.0, None, "<5")
-        return (100 * c["count"] / n, None, f"{100 * c['count'] / n:.0f}%") if n else None
-
     rows = [
-        {"label": pre["text"], "live": bar(pre, pre_n), "published": bar(post, post_n)}
+        {"label": pre["text"], "live": _bar(pre["count"], pre_n),
+         "published": _bar(post["count"], post_n)}
         for pre, post in zip(counts["pre"], counts["post"], strict=True)
-    ]
+    ]  # fmt: skip
     row_h = 2 * pdf_chart.BAR_H + pdf_chart.GAP + 2 * pdf_chart.ROW_PAD
     height = pdf_chart.LEGEND_H + len(rows) * row_h + pdf_chart.AXIS_H
     d = Drawing(WIDTH, height)
@@ -70,88 +111,169 @@ def _table(head: list[str], rows: list[list[str]], widths: list[float]) -> Table
     return t
 
 
-def _pair(block: dict[str, Any]) -> list[Any]:
-    learners = block["learners"]
-    parts: list[Any] = [_p(block["text"], "h3")]
+# --- levels 3 and 4: the pre/post twins ---------------------------------------------------
+
+
+def _pair(block: dict[str, Any]) -> Block:
+    learners, answered = block["learners"], block["answered"]
+    parts: Block = [_p(block["text"], "h3")]
     lines = (
-        f"Answered pre {block['answered']['pre']}, post {block['answered']['post']}; "
-        f"matched {learners['matched']}, pre only {learners['pre_only']}, "
-        f"post only {learners['post_only']}."
+        f"Answered pre {_num(answered['pre'])}, post {_num(answered['post'])}; "
+        f"matched {_num(learners['matched'])}, pre only {_num(learners['pre_only'])}, "
+        f"post only {_num(learners['post_only'])}."
     )
     if "share_right" in block:
         s = block["share_right"]
         lines += f" Right: pre {_pct(s['pre'])}, post {_pct(s['post'])}."
     parts.append(_p(lines))
-    if not (block["answered"]["pre"] or block["answered"]["post"]):
+    if not (answered["pre"] or answered["post"]):
         parts.append(_p(block.get("verdict", "No answers."), "verdict"))
-        return [KeepTogether(parts)]
+        return parts
     chart = _chart(block)
     if chart is not None:
         parts.append(chart)
     test = block.get("test")
     if test:
-        parts.append(_test_table(test, block.get("p_holm")))
+        parts.extend(_test_tables(test, block.get("p_holm")))
+    if "means" in block:
+        parts.append(_means_table([{"text": "Mean rating", **block["means"]}], label="scale"))
+    if test:
         parts.append(_p(block["verdict"], "verdict"))
-    return [KeepTogether(parts)]
+    return parts
 
 
-def _test_table(test: dict[str, Any], p_holm: float | None) -> Table:
-    if test.get("test") == "mcnemar":
-        c, odds = test["counts"], test.get("odds_ratio") or {}
-        ci = odds.get("ci") or [None, None]
-        est = "∞" if odds.get("code") == "infinite" else _num(odds.get("estimate"))
-        interval = (
-            ""
-            if ci[0] is None
-            else f" ({_num(ci[0])} to {_num(ci[1]) if ci[1] is not None else '∞'})"
-        )
-        rows = [[
-            str(test["n_matched"]), f"{c['b']} / {c['c']}",
-            format_p(test["p_exact"]) if test["p_exact"] is not None else "–",
-            format_p(test["p_mid"]) if test["p_mid"] is not None else "–",
-            format_p(p_holm) if p_holm is not None else "–",
-            est + interval if odds else "–",
-            _num(odds.get("cohens_d")),
-        ]]  # fmt: skip
-        head = ["matched", "right to wrong / wrong to right", "McNemar exact p", "mid-p", "Holm p",
-                "odds ratio c/b (95% CI)", "Cohen's d"]  # fmt: skip
-        return _table(head, rows, [18 * mm, 30 * mm, 24 * mm, 16 * mm, 16 * mm, 40 * mm, 20 * mm])
+def _test_tables(test: dict[str, Any], p_holm: object) -> list[Table]:
+    if test["test"] == "mcnemar":
+        return _mcnemar(test, p_holm)
+    if test["test"] == "unmatched":
+        return _unmatched(test, p_holm)
+    tables = [_stuart_maxwell(test, p_holm)]
+    if test.get("bowker"):
+        b = test["bowker"]
+        tables.append(_table(["Bowker's test of symmetry: chi-square", "df", "p"],
+                             [[_num(b["statistic"]), _num(b["df"]), _p_value(b["p_value"])]],
+                             [80 * mm, 20 * mm, 70 * mm]))  # fmt: skip
+    return tables
+
+
+def _odds(odds: dict[str, Any] | None) -> tuple[str, str]:
+    if not odds:
+        return "–", "–"
+    est = odds.get("estimate")
+    shown = "∞" if odds.get("code") == "infinite" and not isinstance(est, str) else _num(est)
+    return shown + _ci(odds.get("ci")), _num(odds.get("cohens_d")) + _ci(odds.get("cohens_d_ci"))
+
+
+def _chi(statistic: object, tail: str) -> str:
+    return (
+        _num(statistic)
+        if isinstance(statistic, str) or statistic is None
+        else (f"{_num(statistic)} ({tail})")
+    )
+
+
+def _mcnemar(test: dict[str, Any], p_holm: object) -> list[Table]:
+    """Two rows of figures: the table and its tests, then the effect sizes."""
+    c = test["counts"]
+    odds, d = _odds(test.get("odds_ratio"))
+    first = [[_num(test["n_matched"]), " / ".join(_num(c[k]) for k in "abcd"),
+              _p_value(test["p_exact"]), _p_value(test["p_mid"]), _p_value(p_holm)]]  # fmt: skip
+    head = ["matched", "a / b / c / d (Methods)", "McNemar exact p", "mid-p", "Holm p"]
+    chi = _chi(test["chi_square"], f"p {_p_value(test['p_chi_square'])}")
+    second = [[chi, odds, d]]
+    return [
+        _table(head, first, [25 * mm, 45 * mm, 35 * mm, 30 * mm, 35 * mm]),
+        _table(["chi-square, uncorrected", "odds ratio c/b (95% CI)", "Cohen's d (95% CI)"],
+               second, [50 * mm, 60 * mm, 60 * mm]),
+    ]  # fmt: skip
+
+
+def _unmatched(test: dict[str, Any], p_holm: object) -> list[Table]:
+    chi = test.get("chi_square") or {}
+    odds, _d = _odds(test.get("odds_ratio"))
+    method = (test.get("method") or "–").replace("_", " ")
+    first = [[method, " / ".join(map(_num, test["pre"])), " / ".join(map(_num, test["post"])),
+              _p_value(test["p_value"]), _p_value(p_holm)]]  # fmt: skip
+    second = [[_chi(chi.get("statistic"), f"{_num(chi.get('df'))} df"),
+               _num(test.get("cramers_v")), _num(test.get("cohens_h")), odds]]  # fmt: skip
+    return [
+        _table(["test (unmatched)", "pre", "post", "p", "Holm p"], first,
+               [50 * mm, 35 * mm, 35 * mm, 25 * mm, 25 * mm]),
+        _table(["Pearson chi-square", "Cramér's V", "Cohen's h", "odds ratio (95% CI)"], second,
+               [45 * mm, 30 * mm, 30 * mm, 65 * mm]),
+    ]  # fmt: skip
+
+
+def _stuart_maxwell(test: dict[str, Any], p_holm: object) -> Table:
     sm = test.get("stuart_maxwell") or {}
-    rows = [[
-        str(test.get("n_matched", "–")),
-        _num(sm.get("statistic")), str(sm.get("df", "–")),
-        format_p(sm["p_value"]) if sm.get("p_value") is not None else "–",
-        format_p(p_holm) if p_holm is not None else "–",
-    ]]  # fmt: skip
+    rows = [[_num(test.get("n_matched")), _num(sm.get("statistic")), _num(sm.get("df")),
+             _p_value(sm.get("p_value")), _p_value(p_holm)]]  # fmt: skip
     head = ["matched", "Stuart–Maxwell chi-square", "df", "p", "Holm p"]
-    return _table(head, rows, [25 * mm, 35 * mm, 15 * mm, 30 * mm, 30 * mm])
+    return _table(head, rows, [30 * mm, 50 * mm, 20 * mm, 35 * mm, 35 * mm])
 
 
-def _num(x: object) -> str:
-    if x is None:
-        return "–"
-    if isinstance(x, float):
-        return "∞" if x == float("inf") else f"{x:.2f}"
-    return str(x)
+def _change(r: dict[str, Any]) -> str:
+    if isinstance(r["change"], str):
+        return r["change"]
+    return f"{_num(r['change'])}{_ci(r['change_ci'])} ({r['design']}, n {_num(r['n'])})"
 
 
-def _single(block: dict[str, Any]) -> list[Any]:
-    parts: list[Any] = [_p(block["text"], "h3"), _p(f"Answered by {block['answered']}.")]
+def _means_table(rows: list[dict[str, Any]], label: str = "item") -> Table:
+    """Means before and after with intervals, the change with its interval, d and p."""
+    body = [[
+        r["text"], f"{_num(r['pre']['mean'])}{_ci(r['pre']['ci'])} (n {_num(r['pre']['n'])})",
+        f"{_num(r['post']['mean'])}{_ci(r['post']['ci'])} (n {_num(r['post']['n'])})",
+        _change(r),
+        _num(r["cohens_d"]), _p_value(r["p_value"]),
+    ] for r in rows]  # fmt: skip
+    head = [label, "mean pre (95% CI)", "mean post (95% CI)", "change (95% CI)", "Cohen's d",
+            "p"]  # fmt: skip
+    return _table(head, body, [37 * mm, 30 * mm, 30 * mm, 36 * mm, 21 * mm, 16 * mm])
+
+
+# --- levels 2 and 5: single items ---------------------------------------------------------
+
+
+def _single(block: dict[str, Any]) -> Block:
+    n = block["answered"]
+    parts: Block = [_p(block["text"], "h3"), _p(f"Answered by {_num(n)}.")]
     if "counts" in block:
-        n = block["answered"]
-        rows = [
-            [c["text"], _n(c["count"]),
-             "–" if c["count"] is None or not n else f"{100 * c['count'] / n:.0f}%"]
-            for c in block["counts"]
-        ]  # fmt: skip
+        rows = [[c["text"], _num(c["count"]), _share(c["count"], n)] for c in block["counts"]]
         parts.append(_table(["answer", "learners", "share"], rows, [110 * mm, 25 * mm, 25 * mm]))
+    if "mean" in block and block["mean"]["n"]:
+        m = block["mean"]
+        if isinstance(m["mean"], str):
+            parts.append(_p("Mean withheld: it rests on a count under 5."))
+        else:
+            parts.append(_p(f"Mean {_num(m['mean'])}{_ci(m['ci'])} (95% interval)."))
+    if "not_free_of_bias" in block:
+        no = block["counts"][1]["text"]
+        parts.append(_p(f"Not free of commercial bias (answered “{no}”): "
+                        f"{_num(block['not_free_of_bias'])}.", "verdict"))  # fmt: skip
     if "statements" in block:
-        parts.append(_p(f"{block['statements']} written statement(s), listed by learner pseudonym "
-                        "in the session's answer export, never beside a name."))  # fmt: skip
-    return [KeepTogether(parts)]
+        parts.extend(_statements(block["statements"]))
+    return parts
 
 
-def _level1(doc: dict[str, Any]) -> list[Any]:
+def _statements(texts: list[str]) -> Block:
+    if not texts:
+        return [_p("No statements written.")]
+    head = _p(f"{len(texts)} written, as the learners wrote them (sorted; no names):")
+    return [head, *[_p(f"• {t}", "cell") for t in texts]]
+
+
+# --- the document -------------------------------------------------------------------------
+
+
+def _section(title: str, blocks: list[Block], empty: str) -> Block:
+    """A level: its heading kept with its first item (or with the line saying it has none)."""
+    heading = _p(title, "h2_next")
+    if not blocks:
+        return [KeepTogether([heading, _p(empty)])]
+    return [KeepTogether([heading, *blocks[0]]), *[KeepTogether(b) for b in blocks[1:]]]
+
+
+def _level1(doc: dict[str, Any]) -> Block:
     a = doc["level1_participation"]
     pars = a.get("pars", {})
     rows = [
@@ -165,54 +287,61 @@ def _level1(doc: dict[str, Any]) -> list[Any]:
         ["PARS: physician learners", str(pars.get("physicians", "–"))],
         ["PARS: other learners", str(pars.get("other_learners", "–"))],
     ]  # fmt: skip
-    return [
-        _p("Level 1 · Participation", "h2_next"),
-        _table(["", "count"], rows, [120 * mm, 40 * mm]),
-    ]
+    return [_table(["", "count"], rows, [120 * mm, 40 * mm])]
 
 
-def write_pdf(doc: dict[str, Any], title: str, code: str, out: IO[bytes]) -> None:
-    """Write the outcomes report of one activity."""
+def _level4(doc: dict[str, Any]) -> list[Block]:
+    blocks = [_pair(b) for b in doc["level4_competence"]["items"]]
+    conf = doc["level4_competence"]["confidence"]
+    if conf:
+        title = _p("“How sure are you?” (1–4) after the knowledge checks, pre vs post", "h3")
+        blocks.append([title, _means_table(conf)])
+    return blocks
+
+
+def _front(doc: dict[str, Any], title: str, code: str) -> Block:
     s = doc["summary"]["learners"]
-    story: list[Any] = [
+    design = "matched" if doc["design"] == "matched" else "unmatched (independent groups)"
+    how = (
+        "as the provider chose" if doc["design_chosen_by"] == "caller" else "by the rule in Methods"
+    )
+    front: Block = [
         _p("CME outcomes report", "title"),
         _p(title, "subtitle"),
         _p(
             f"Session {code} · {'identified for credit' if doc['identified'] else 'anonymous'}"
-            f" · learners matched pre/post by their phone's token: {s['matched']} matched, "
-            f"{s['pre_only']} pre only, {s['post_only']} post only.",
+            f" · learners matched pre/post by their phone's token: {_num(s['matched'])} matched, "
+            f"{_num(s['pre_only'])} pre only, {_num(s['post_only'])} post only. Design: {design}, "
+            f"{how}.",
             "para",
-        ),
-        _p(doc["summary_verdict"], "verdict"),
-        *_level1(doc),
-        _p("Level 2 · Satisfaction (evaluation)", "h2_next"),
+        ),  # fmt: skip
     ]
-    for b in doc["level2_satisfaction"] or []:
-        story.extend(_single(b))
-    if not doc["level2_satisfaction"]:
-        story.append(_p("No evaluation items in this activity."))
-    story.append(_p("Level 3 · Knowledge (pre/post knowledge checks)", "h2_next"))
-    for b in doc["level3_knowledge"]:
-        story.extend(_pair(b))
-    if not doc["level3_knowledge"]:
-        story.append(_p("No pre/post items with a correct answer."))
-    story.append(_p("Level 4 · Competence and confidence", "h2_next"))
-    for b in doc["level4_competence"]["items"]:
-        story.extend(_pair(b))
-    conf = doc["level4_competence"]["confidence"]
-    if conf:
-        rows = [[c["text"], f"{_num(c['mean_pre'])} (n {c['n_pre']})",
-                 f"{_num(c['mean_post'])} (n {c['n_post']})", _num(c["mean_change_matched"]),
-                 str(c["n_matched"])] for c in conf]  # fmt: skip
-        story.append(_p("“How sure are you?” (1–4) on the knowledge checks, pre vs post", "h3"))
-        story.append(_table(["item", "mean pre", "mean post", "mean change (matched)", "matched"],
-                            rows, [66 * mm, 24 * mm, 24 * mm, 26 * mm, 20 * mm]))  # fmt: skip
-    story.append(_p("Level 5 · Commitment to change", "h2_next"))
-    for b in doc["level5_commitment"] or []:
-        story.extend(_single(b))
-    if not doc["level5_commitment"]:
-        story.append(_p("No commitment-to-change items."))
-    story.extend(_methods(doc))
+    if doc["identified"]:
+        front.append(_p(f"Learners are identified: {doc['suppressed']} count(s) under 5 or that "
+                        "would give one away are shown “<5” or “hidden”, and the figures "
+                        "computed from them are withheld (Methods).", "para"))  # fmt: skip
+    front.append(_p(doc["summary_verdict"], "verdict"))
+    return front
+
+
+def write_pdf(doc: dict[str, Any], title: str, code: str, out: IO[bytes]) -> None:
+    """Write the outcomes report of one activity."""
+    story: Block = [
+        *_front(doc, title, code),
+        *_section("Level 1 · Participation", [_level1(doc)], ""),
+        *_section("Level 2 · Satisfaction (evaluation)",
+                  [_single(b) for b in doc["level2_satisfaction"]],
+                  "No evaluation items in this activity."),
+        *_section("Level 3 · Knowledge (pre/post knowledge checks)",
+                  [_pair(b) for b in doc["level3_knowledge"]],
+                  "No pre/post items with a correct answer."),
+        *_section("Level 4 · Competence and confidence", _level4(doc),
+                  "No pre/post items without a key, and no confidence ratings."),
+        *_section("Level 5 · Commitment to change",
+                  [_single(b) for b in doc["level5_commitment"]],
+                  "No commitment-to-change items (role commitment or intent_to_change)."),
+        *_methods(doc),
+    ]  # fmt: skip
     pdf = SimpleDocTemplate(
         out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
         bottomMargin=18 * mm, title=f"CME outcomes report: {title}", author="her2poll",
@@ -222,25 +351,43 @@ def write_pdf(doc: dict[str, Any], title: str, code: str, out: IO[bytes]) -> Non
     pdf.build(story, onFirstPage=_footer(footer), onLaterPages=_footer(footer))
 
 
-def _methods(doc: dict[str, Any]) -> list[Any]:
+METHODS = [
+    "Learners are matched by their phone's anonymous participant token: the same phone "
+    "before and after. Counts of matched, pre-only and post-only learners are stated per item.",
+    "Design. Matched when at least {min_matched} learners answered both sides and they are at "
+    "least half of everyone who answered either side; otherwise pre and post are compared as "
+    "two independent groups. The provider may choose either design.",
+    "Matched right/wrong items: McNemar's exact test (two-sided binomial on the discordant "
+    "pairs b and c) decides; the mid-p (Fagerland et al. 2013) and the uncorrected chi-square "
+    "are shown beside it. a: right then right, b: right then wrong, c: wrong then right, "
+    "d: wrong then wrong. "
+    "The odds ratio is c/b with an exact interval; Cohen's d = ln(OR)/1.81 (Chinn 2000).",
+    "Matched items answered on k points: Stuart–Maxwell test of marginal homogeneity; "
+    "Bowker's test of symmetry when the provider asks for it.",
+    "Unmatched items: Fisher's exact test (2×2), Fisher–Freeman–Halton exact when an expected "
+    "count is under 5, else Pearson chi-square; Cramér's V, and for right/wrong items Cohen's h "
+    "and the conditional odds ratio with its exact interval.",
+    "An item needs at least {min_matched} matched learners (or {min_per_group} answers on each "
+    "side, unmatched) to be tested: below that no result could reach the 5% level.",
+    "Across items: Holm-adjusted p-values (alpha = {alpha}) decide each verdict; the pooled "
+    "effect is a Mantel–Haenszel odds ratio, summarised when at least {min_items} items were "
+    "tested (outcomes teams aggregate at least 4).",
+    "Ratings (a scale's points, “how sure are you?” 1–4): means with 95% t intervals; matched, "
+    "the mean of each learner's change with its paired t interval and Cohen's d_z; unmatched, "
+    "the difference of the means with Welch's interval and Cohen's d (pooled SD).",
+    "Levels follow each item's role (docs/questions.md): evaluation roles at level 2, "
+    "commitment and intent to change at level 5. Statements are listed as written, sorted, "
+    "without names; per learner they are in the session's commitments export, by pseudonym.",
+    "When learners are identified, a count of 1 to 4 learners is shown “<5”, and so that no "
+    "“<5” can be worked out from a total, further counts are shown “hidden” (and, if needed, "
+    "the total). Shares, means, tests and effect sizes computed from a hidden count are "
+    "withheld; the verdict stays. Participation and PARS counts are not answers and are shown. "
+    "Names never appear in this report.",
+]
+
+
+def _methods(doc: dict[str, Any]) -> Block:
     m = doc["methods"]
-    text = [
-        "Learners are matched by their phone's anonymous participant token: the same phone "
-        "before and after. Counts of matched, pre-only and post-only learners are stated per item.",
-        "Right/wrong items: McNemar's exact test (two-sided binomial on the discordant pairs) "
-        "decides; the mid-p (Fagerland et al. 2013) is shown beside it. The odds ratio is c/b "
-        "(wrong to right over right to wrong) with an exact interval; Cohen's d = ln(OR)/1.81 "
-        "(Chinn 2000).",
-        "Items answered on a k-point scale: Stuart–Maxwell test of marginal homogeneity.",
-        f"An item needs at least {m['min_matched']} matched learners to be tested: below that no "
-        "result could reach the 5% level; the report says “too few matched learners to tell”.",
-        f"Across items: Holm-adjusted p-values (alpha = {m['alpha']}) decide each verdict; the "
-        "pooled effect is a Mantel–Haenszel odds ratio, reported when at least "
-        f"{m['min_items']} items were tested (outcomes teams aggregate at least 4).",
-        f"When learners are identified, a count under {m['min_cell']} in an aggregate table is "
-        "shown as “<5”. Names never appear in this report.",
-        "Level 5 items are those whose wording asks about change (a commitment statement and an "
-        "intent-to-change scale); the statements are in the session's answer export, by "
-        "learner pseudonym.",
-    ]
-    return [_p("Methods", "h2_next"), *[_p(t, "para") for t in text]]
+    texts = [t.format(**m) for t in METHODS]
+    return [KeepTogether([_p("Methods", "h2_next"), _p(texts[0], "para")]),
+            *[_p(t, "para") for t in texts[1:]]]  # fmt: skip

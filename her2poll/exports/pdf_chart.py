@@ -89,15 +89,20 @@ def live_rows(q: dict[str, Any]) -> list[dict[str, Any]]:
     """Per option, the share of those who answered (for a multiple choice: of respondents)."""
     live, n = q["live"], q["live"]["n"]
     return [
-        {
-            "label": o["text"],
-            "live": (100 * live["counts"][o["id"]] / n, None, f"{live['percent'][o['id']]}%")
-            if n
-            else None,
-            "published": None,
-        }
+        {"label": o["text"], "live": _share_bar(live["counts"][o["id"]], n,
+                                                live["percent"][o["id"]]), "published": None}
         for o in q["options"]
-    ]
+    ]  # fmt: skip
+
+
+def _share_bar(count: Any, n: Any, percent: Any) -> tuple[float, None, str] | None:
+    """A bar of count/n labelled with its shown percent; no bar, its marker, when withheld."""
+    if not n:
+        return None
+    if isinstance(count, str) or isinstance(n, str) or isinstance(percent, str):
+        marker = next(v for v in (count, percent, n) if isinstance(v, str))
+        return (0.0, None, marker)
+    return (100 * count / n, None, f"{percent}%")
 
 
 def _rows(q: dict[str, Any]) -> list[dict[str, Any]]:
@@ -116,12 +121,19 @@ def _rows(q: dict[str, Any]) -> list[dict[str, Any]]:
         kind = "printed" if c["printed_percent"] is not None else "derived, not printed"
         rows.append({
             "label": " / ".join(texts[i] for i in c["option_ids"]),
-            "live": (c["live_percent"], c["live_ci_percent"],
-                     f"{sum(q['live']['percent'][i] for i in c['option_ids'])}%") if n else None,
+            "live": _compared_bar(c, q) if n else None,
             "published": (c["published_percent"], c["published_ci_percent"],
                           f"{printed(figure)} {kind}"),
         })  # fmt: skip
     return rows
+
+
+def _compared_bar(c: dict[str, Any], q: dict[str, Any]) -> tuple[float, Any, str]:
+    """The live bar of a compared column; withheld (suppression): no bar, its marker."""
+    shown = [q["live"]["percent"][i] for i in c["option_ids"]]
+    if isinstance(c["live_percent"], str) or any(isinstance(v, str) for v in shown):
+        return (0.0, None, str(c["live_count"]) if isinstance(c["live_count"], str) else "hidden")
+    return (c["live_percent"], c["live_ci_percent"], f"{sum(shown)}%")
 
 
 def _axis(d: Drawing, y0: float, y1: float) -> None:

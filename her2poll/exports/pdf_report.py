@@ -34,11 +34,11 @@ from reportlab.platypus import (
 )
 
 from ..core import stats
-from ..core.results import session_results
 from ..core.wording import format_p
 from ..store.export import QARecord, SessionSnapshot
 from .pdf_chart import LIVE, bar_chart, comparison_chart, live_rows, printed
 from .pdf_fonts import BOLD, REGULAR
+from .tables import _total, aggregate_results
 
 _BASE = ParagraphStyle("base", fontName=REGULAR, fontSize=9, leading=12, alignment=TA_LEFT)
 STYLES = {
@@ -98,16 +98,37 @@ def _head(*names: str) -> list[Any]:
 
 
 def _ci(interval: list[float] | None) -> str:
-    return "–" if not interval else f"{interval[0]:.1f} to {interval[1]:.1f}"
+    if not interval:
+        return "–"
+    if isinstance(interval[0], str):  # withheld (suppression): the marker
+        return interval[0]
+    return f"{interval[0]:.1f} to {interval[1]:.1f}"
+
+
+def _c(value: int | str) -> str:
+    """A count with thousands separators, or its suppression marker ("<5", "hidden")."""
+    return value if isinstance(value, str) else f"{value:,}"
+
+
+def _f(value: float | str | None, spec: str) -> str:
+    """A figure formatted by ``spec``, its marker when withheld, "–" when there is none."""
+    if value is None:
+        return "–"
+    return value if isinstance(value, str) else format(value, spec)
+
+
+def _pc(value: float | str) -> str:
+    return value if isinstance(value, str) else f"{value}%"
 
 
 def write_pdf(snap: SessionSnapshot, out: IO[bytes]) -> None:
     """Write the outcomes report of one session snapshot to a binary file."""
-    results = session_results(snap.state, snap.tallies)
+    results = aggregate_results(snap)
     story: list[Any] = [
         _p("Audience poll outcomes report", "title"),
         _p(snap.state.title, "subtitle"),
         _metadata(snap, results),
+        *_suppression_note(results),
         _p("Results by question", "h2"),
         _overview(results),
     ]
@@ -169,6 +190,19 @@ def _metadata(snap: SessionSnapshot, results: dict[str, Any]) -> Table:
     return table
 
 
+def _suppression_note(results: dict[str, Any]) -> list[Any]:
+    """Identified sessions: say why some counts read "<5" or "hidden"."""
+    if "suppressed" not in results:
+        return []
+    return [_p(
+        "Learners are identified for credit, so counts of 1 to 4 learners are shown “<5”, "
+        "counts that would give one of them away are shown “hidden”, and the shares, means, "
+        "intervals and tests computed from them are withheld, as are single learners' values "
+        f"(a number's smallest, largest and outliers). {results['suppressed']} count(s) "
+        "hidden. Every answer is in the CSV and XLSX exports under a pseudonym.", "para",
+    )]  # fmt: skip
+
+
 #: How the report names each item type.
 TYPE_NAMES = {
     "single": "single choice", "multiple": "multiple choice", "rating": "rating scale",
@@ -183,7 +217,7 @@ def _overview(results: dict[str, Any]) -> Table:
         cmp = q["comparison"]
         rows.append([
             q["question_id"], _p(q["text"], "cell"), _p(TYPE_NAMES.get(q["type"], q["type"]),
-            "cell"), q["state"] or "–", f"{q['live']['n']:,}",
+            "cell"), q["state"] or "–", _c(q["live"]["n"]),
             str(cmp["published_n"]) if cmp and cmp["published_n"] else "–",
             _p("not asked" if _not_asked(q) else _headline(q), "cell"),
         ])  # fmt: skip
@@ -201,23 +235,29 @@ def _headline(q: dict[str, Any]) -> str:
     if not live["n"]:
         return "no answers"
     if "correct" in live:
-        return f"{live['correct']['percent']}% correct"
+        percent = live["correct"]["percent"]
+        return "% correct withheld" if isinstance(percent, str) else f"{percent}% correct"
     if q["type"] == "rating":
-        return f"mean {live['mean']:.2f}, median {_n(live['median'])}"
+        return f"mean {_f(live['mean'], '.2f')}, median {_n(live['median'])}"
     if q["type"] == "numeric":
         return f"median {_with_unit(live['median'], live['unit'])}"
     if q["type"] == "text":
         return f"{live['n']:,} answers ({live['hidden']:,} hidden)"
     if q["type"] == "ranking":
         return f"first by Borda: {_label(q, live['order'][0])}"
-    top = max(q["options"], key=lambda o: live["counts"][o["id"]])
-    return f"most chosen: {top['text']} ({live['percent'][top['id']]}%)"
+    shown = [o for o in q["options"] if isinstance(live["counts"][o["id"]], int)]
+    if not shown:
+        return "counts withheld (under 5)"
+    top = max(shown, key=lambda o: live["counts"][o["id"]])
+    return f"most chosen: {top['text']} ({_pc(live['percent'][top['id']])})"
 
 
-def _n(value: float | None) -> str:
-    """A number without a needless ".0"."""
+def _n(value: float | str | None) -> str:
+    """A number without a needless ".0"; a withheld one's marker."""
     if value is None:
         return "–"
+    if isinstance(value, str):
+        return value
     return str(int(value)) if float(value).is_integer() else f"{value:.4g}"
 
 
@@ -259,15 +299,15 @@ def _choice(q: dict[str, Any]) -> list[Any]:
     for o in q["options"]:
         mark = " (correct)" if o["id"] in correct else ""
         rows.append([
-            _p(o["text"] + mark, "cell"), f"{live['counts'][o['id']]:,}",
-            f"{live['percent'][o['id']]}%",
+            _p(o["text"] + mark, "cell"), _c(live["counts"][o["id"]]),
+            _pc(live["percent"][o["id"]]),
         ])  # fmt: skip
     table = Table(rows, colWidths=[100 * mm, 24 * mm, 50 * mm])
     table.setStyle(_GRID)
     parts: list[Any] = [bar_chart(live_rows(q)), Spacer(1, 2 * mm), table]
     if q["type"] == "multiple":
         parts.append(_p(
-            f"{live['n']:,} respondents ticked {live['selections']:,} options; percentages are "
+            f"{_c(live['n'])} respondents ticked {_c(live['selections'])} options; percentages are "
             "of respondents, so they need not add up to 100.", "small",
         ))  # fmt: skip
     if q["type"] == "rating":
@@ -278,8 +318,12 @@ def _choice(q: dict[str, Any]) -> list[Any]:
 def _rating_line(q: dict[str, Any]) -> Paragraph:
     live, points = q["live"], q["options"]
     ci = live["mean_ci95"]
-    interval = f" (95% CI {ci[0]:.2f} to {ci[1]:.2f}, t-interval)" if ci else ""
-    mean = f"{live['mean']:.2f}" if live["mean"] is not None else "–"
+    interval = (
+        f" (95% CI {ci[0]:.2f} to {ci[1]:.2f}, t-interval)"
+        if ci and not isinstance(ci[0], str)
+        else ""
+    )
+    mean = _f(live["mean"], ".2f")
     scale = (
         f"{_n(points[0]['value'])} = {points[0]['text']} to "
         f"{_n(points[-1]['value'])} = {points[-1]['text']}"
@@ -296,7 +340,7 @@ def _numeric(q: dict[str, Any]) -> list[Any]:
     rows = [
         {
             "label": f"{_n(b['lo'])} to {_n(b['hi'])}" + (f" {unit}" if unit else ""),
-            "live": (100 * b["count"] / n, None, f"{b['count']:,}"),
+            "live": _count_bar(b["count"], n),
             "published": None,
         }
         for b in live["histogram"]
@@ -305,7 +349,7 @@ def _numeric(q: dict[str, Any]) -> list[Any]:
     outliers = ", ".join(_n(v) for v in live["outliers"]) or "none"
     line = (
         f"Median {_n(live['median'])}{u}; interquartile range {_n(live['q1'])} to "
-        f"{_n(live['q3'])}{u} (IQR {_n(live['iqr'])}); mean {live['mean']:.4g}{u}; "
+        f"{_n(live['q3'])}{u} (IQR {_n(live['iqr'])}); mean {_f(live['mean'], '.4g')}{u}; "
         f"smallest {_n(live['min'])}, largest {_n(live['max'])}."
     )
     return [
@@ -315,6 +359,13 @@ def _numeric(q: dict[str, Any]) -> list[Any]:
         _p(f"Outliers (beyond 1.5 IQR of the quartiles; kept in the histogram): {outliers}.",
            "small"),
     ]  # fmt: skip
+
+
+def _count_bar(count: int | str, n: int | str) -> tuple[float, None, str]:
+    """A histogram bar: its share of n, labelled with its count (no bar when withheld)."""
+    if isinstance(count, str) or isinstance(n, str):
+        return (0.0, None, _c(count) if isinstance(count, str) else "hidden")
+    return (100 * count / n, None, f"{count:,}")
 
 
 #: Open-text answers listed in the report; every answer is in the CSV and XLSX.
@@ -334,7 +385,7 @@ def _text(q: dict[str, Any]) -> list[Any]:
     )]  # fmt: skip
     if live["words"]:
         words = live["words"][:MAX_WORDS]
-        rows = [_head("Word", "Answers using it")] + [[w["word"], f"{w['count']:,}"] for w in words]
+        rows = [_head("Word", "Answers using it")] + [[w["word"], _c(w["count"])] for w in words]
         table = Table(rows, colWidths=[60 * mm, 30 * mm], hAlign="LEFT")
         table.setStyle(_GRID)
         parts += [_p("Most used words (of the answers shown to the room)", "h3"), table]
@@ -363,10 +414,10 @@ def _ranking(q: dict[str, Any]) -> list[Any]:
         _head("Option", "Borda score", "Mean rank", "Ranked by", "Ranked first")
     ]
     for row in live["options"]:
-        mean = f"{row['mean_rank']:.2f}" if row["mean_rank"] is not None else "–"
+        mean = _f(row["mean_rank"], ".2f")
         rows.append([
-            _p(_label(q, row["option_id"]), "cell"), f"{row['borda']:,}", mean,
-            f"{row['ranked_by']:,}", f"{row['first']:,}",
+            _p(_label(q, row["option_id"]), "cell"), _c(row["borda"]), mean,
+            _c(row["ranked_by"]), _c(row["first"]),
         ])  # fmt: skip
     table = Table(rows, colWidths=[74 * mm, 25 * mm, 25 * mm, 25 * mm, 25 * mm])
     table.setStyle(_GRID)
@@ -374,7 +425,8 @@ def _ranking(q: dict[str, Any]) -> list[Any]:
     return [
         table,
         _p(
-            f"{live['n']:,} respondents each ranked {k} of {m} options, highest Borda score first. "
+            f"{_c(live['n'])} respondents each ranked {k} of {m} options, highest Borda score "
+            "first. "
             f"Borda: rank r earns {m} − r points (first {m - 1}), unranked 0; the mean rank is "
             "over those who ranked the option.",
             "small",
@@ -393,8 +445,8 @@ def _knowledge(q: dict[str, Any]) -> list[Any]:
     key = "; ".join(_label(q, c) for c in q.get("correct") or ())
     exact = " (exactly these options)" if q["type"] == "multiple" else ""
     parts = [
-        _p(f"Knowledge check: {right['n']:,} of {right['of']:,} answered correctly "
-           f"({right['percent']}%). Correct{exact}: {key}.", "verdict"),
+        _p(f"Knowledge check: {_c(right['n'])} of {_c(right['of'])} answered correctly "
+           f"({_pc(right['percent'])}). Correct{exact}: {key}.", "verdict"),
     ]  # fmt: skip
     if q.get("rationale"):
         parts.append(_p(f"Rationale: {q['rationale']}", "small"))
@@ -408,10 +460,10 @@ def _confidence(q: dict[str, Any]) -> list[Any]:
         return []
     if not conf["n"]:
         return [_p("Confidence (“How sure are you?”, 1–4): nobody rated it.", "small")]
-    levels = " · ".join(f"{k}: {v:,}" for k, v in conf["counts"].items())
+    levels = " · ".join(f"{k}: {_c(v)}" for k, v in conf["counts"].items())
     return [_p(
-        f"Confidence (“How sure are you?”, 1 = least to 4 = most sure): {conf['n']:,} rated "
-        f"it, {levels}; mean {conf['mean']:.2f}.", "small",
+        f"Confidence (“How sure are you?”, 1 = least to 4 = most sure): {_c(conf['n'])} rated "
+        f"it, {levels}; mean {_f(conf['mean'], '.2f')}.", "small",
     )]  # fmt: skip
 
 
@@ -422,7 +474,7 @@ def _not_asked(q: dict[str, Any]) -> bool:
 def _answered_line(q: dict[str, Any]) -> str:
     kind = TYPE_NAMES.get(q["type"], q["type"])
     state = q["state"] or "not in this session"
-    line = f"{kind.capitalize()} · answered by {q['live']['n']:,} participants · poll {state}"
+    line = f"{kind.capitalize()} · answered by {_c(q['live']['n'])} participants · poll {state}"
     if q["published"] is not None:
         line += (
             " · wording reconstructed from the article's text"
@@ -441,12 +493,12 @@ def _numbers(q: dict[str, Any]) -> Table:
         "Published 95% CI", "Difference, pp (95% CI)",
     )]  # fmt: skip
     for c in q["comparison"]["options"]:
-        shown = sum(q["live"]["percent"][i] for i in c["option_ids"])
+        shown = _total([q["live"]["percent"][i] for i in c["option_ids"]])
         figure = c["printed_percent"] if c["printed_percent"] is not None else c["derived_percent"]
         mark = "" if c["printed_percent"] is not None else " (derived)"
         rows.append([
             _p(" / ".join(texts[i] for i in c["option_ids"]), "cell"),
-            f"{c['live_count']:,} ({shown}%)" if n else "0",
+            f"{_c(c['live_count'])} ({_pc(shown)})" if n else "0",
             _ci(c["live_ci_percent"]),
             _p(f"{printed(figure)}{mark}", "cell_r"),
             f"{c['published_count']}/{q['comparison']['published_n']}",
@@ -466,14 +518,16 @@ def _published_count_head(q: dict[str, Any]) -> str:
 
 
 def _difference(c: dict[str, Any]) -> str:
-    if c["difference_pp"] is None:
-        return "–"
+    if c["difference_pp"] is None or isinstance(c["difference_pp"], str):
+        return _f(c["difference_pp"], ".1f")
     return f"{c['difference_pp']:.1f} ({_ci(c['difference_ci_pp'])})"
 
 
 def _method_line(q: dict[str, Any]) -> str:
     cmp, rec = q["comparison"], q["published"]["reconstruction"]
     parts = []
+    if cmp["test"] and isinstance(cmp["test"]["p_value"], str):  # withheld: no numbers
+        return f"Test: {cmp['test']['method']}; its figures are withheld (counts under 5)."
     if cmp["test"]:
         parts.append(f"Test: {cmp['test']['method']}, p = {format_p(cmp['test']['p_value'])}")
     if cmp["p_range"] and len(cmp["sensitivity"]) > 1:

@@ -15,9 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..core import commitments, suppressed
 from ..core.items import ItemBase, options_of
 from ..core.questions import QuestionSet
-from ..store.export import PollRecord, QARecord, ResponseRecord, VoteRecord
+from ..core.results import session_results
+from ..core.suppression import SECONDARY
+from ..store.export import PollRecord, QARecord, ResponseRecord, SessionSnapshot, VoteRecord
 from .cells import Cell
 
 INTERVAL_METHOD = "Wilson score interval, 95%"
@@ -55,6 +58,9 @@ VOTES_HEADER = [
     "participant", "question_id", "question", "type", "answer", "answer_text", "received_at",
 ]  # fmt: skip
 
+#: One row per learner who said what they will change (Moore level 5), by pseudonym.
+COMMITMENTS_HEADER = ["participant", "statement", "intent", "intent_value"]
+
 #: Every figure of every item's summary, one per row (the results API's names).
 RESULTS_HEADER = ["question_id", "type", "question", "measure", "key", "label", "value"]
 
@@ -66,11 +72,22 @@ QA_HEADER = [
 ]  # fmt: skip
 
 
-def pct(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+def aggregate_results(snap: SessionSnapshot) -> dict[str, Any]:
+    """The results the aggregate sheets show: suppressed when learners are identified.
+
+    The per-respondent sheets (responses, votes) carry pseudonyms only and are not
+    suppressed; see :mod:`her2poll.core.suppressed`.
+    """
+    results = session_results(snap.state, snap.tallies)
+    return suppressed.results(results) if snap.identified else results
 
 
-def _ci(interval: Sequence[float] | None) -> tuple[float | None, float | None]:
+def pct(value: float | str | None) -> float | str | None:
+    """A percentage rounded once for every format; a suppression marker passes as it is."""
+    return value if value is None or isinstance(value, str) else round(value, 2)
+
+
+def _ci(interval: Sequence[float | str] | None) -> tuple[Any, Any]:
     return (pct(interval[0]), pct(interval[1])) if interval else (None, None)
 
 
@@ -102,8 +119,22 @@ def _printed_status(q: dict[str, Any], col: dict[str, Any]) -> str | None:
     return "derived" if col["derived_percent"] is not None else None
 
 
+def _total(values: Sequence[Any]) -> Any:
+    """The sum of shown percentages; a marker where one of them is withheld."""
+    if all(isinstance(v, int | float) for v in values):
+        return sum(values)
+    return values[0] if len(values) == 1 else SECONDARY
+
+
+def _share(count: Any, n: Any) -> Any:
+    """100·count/n, rounded as every share; withheld where either is."""
+    if isinstance(count, str) or isinstance(n, str):
+        return SECONDARY
+    return pct(100 * count / n) if n else None
+
+
 def _compared_row(q: dict[str, Any], col: dict[str, Any], published_n: int) -> list[Cell]:
-    shown = sum(q["live"]["percent"][i] for i in col["option_ids"])
+    shown = _total([q["live"]["percent"][i] for i in col["option_ids"]])
     printed = col["printed_percent"]
     return [
         q["question_id"], q["text"], col["key"], _texts(q, col["option_ids"]), col["live_count"],
@@ -117,7 +148,7 @@ def _compared_row(q: dict[str, Any], col: dict[str, Any], published_n: int) -> l
 
 def _live_only_row(q: dict[str, Any], option: dict[str, str]) -> list[Cell]:
     n, count = q["live"]["n"], q["live"]["counts"][option["id"]]
-    share = pct(100 * count / n) if n else None
+    share = _share(count, n)
     shown = q["live"]["percent"][option["id"]] if n else None
     return [q["question_id"], q["text"], option["id"], option["text"], count, shown, share]
 
@@ -134,11 +165,15 @@ def comparison_rows(results: dict[str, Any]) -> Iterator[list[Cell]]:
             cmp["published_source"], cmp["published_inconsistent"],
             test["method"] if test else None, test["p_value"] if test else None, *p_range,
             effect["name"] if effect else None,
-            round(effect["estimate"], 4) if effect else None,
-            *((round(effect["ci"][0], 4), round(effect["ci"][1], 4)) if effect else (None, None)),
+            _round4(effect["estimate"]) if effect else None,
+            *((_round4(effect["ci"][0]), _round4(effect["ci"][1])) if effect else (None, None)),
             effect["method"] if effect else None, INTERVAL_METHOD, DIFFERENCE_METHOD,
             q["published"]["reconstruction"]["summary"], cmp["verdict_code"], cmp["verdict"],
         ]  # fmt: skip
+
+
+def _round4(value: Any) -> Any:
+    return value if isinstance(value, str) else round(value, 4)
 
 
 def _settings(item: ItemBase) -> str | None:
@@ -266,3 +301,18 @@ def qa_row(q: QARecord) -> list[Cell]:
         q.id, q.text, q.name, q.status, q.votes, q.pinned, q.edited, q.filtered, q.merged_into,
         q.created_at, q.updated_at,
     ]  # fmt: skip
+
+
+def commitment_rows(snap: SessionSnapshot) -> list[list[Cell]]:
+    """Each learner's commitment statement and intent to change, under their pseudonym only."""
+    said, intent = commitments.items(snap.state.questions)
+    by_id = {q.id: q for q in [*said, *intent]}
+    stored = snap.answers_to(list(by_id))
+    answers = {
+        who: {qid: by_id[qid].load_answer(oid, value) for qid, (oid, value) in given.items()}
+        for who, given in stored.items()
+    }
+    return [
+        [c.learner, c.statement or None, c.intent or None, c.intent_value]
+        for c in commitments.rows(snap.state.questions, answers)
+    ]

@@ -1,6 +1,6 @@
 """The XLSX export: Summary (with a bar chart per choice item), Results (every figure of
-every item type), Responses, Comparison, Questions, Q&A (the audience questions) and
-About sheets.
+every item type), Responses, Comparison, Questions, Commitments (per learner, by
+pseudonym), Q&A (the audience questions) and About sheets.
 
 The workbook is write-only (openpyxl streams each sheet's rows to a temporary file
 as they are appended), so the Responses sheet of a large session costs disk, not
@@ -26,10 +26,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from ..core.results import session_results
 from ..store.export import SessionSnapshot
 from .cells import Cell, neutralise
 from .tables import (
+    COMMITMENTS_HEADER,
     COMPARISON_HEADER,
     QA_HEADER,
     QUESTIONS_HEADER,
@@ -37,6 +37,8 @@ from .tables import (
     RESULTS_HEADER,
     SUMMARY_HEADER,
     ResponseTexts,
+    aggregate_results,
+    commitment_rows,
     comparison_rows,
     qa_row,
     question_rows,
@@ -55,7 +57,7 @@ _WIDTHS = {
     "updated_at": 20, "opened_at": 20, "closed_at": 20, "option_id": 20, "participant": 12,
     "text": 60, "name": 24, "created_at": 20, "id": 8, "votes": 8, "merged_into": 12,
     "answer": 24, "answer_text": 48, "settings": 30, "rationale": 60, "option_note": 40,
-    "measure": 18, "key": 16, "label": 30, "received_at": 20,
+    "measure": 18, "key": 16, "label": 30, "received_at": 20, "statement": 70, "intent": 24,
 }  # fmt: skip
 _UTC_COLUMNS = {"answered_at", "updated_at", "opened_at", "closed_at", "created_at", "received_at"}
 #: Summary columns charted: the live share and the published share, in percent.
@@ -97,7 +99,7 @@ def _fill(ws: WriteOnlyWorksheet, rows: Iterable[list[Cell]]) -> int:
 
 def write_xlsx(snap: SessionSnapshot, out: IO[bytes]) -> None:
     """Write the workbook of one session snapshot to a binary file."""
-    results = session_results(snap.state, snap.tallies)
+    results = aggregate_results(snap)
     wb = Workbook(write_only=True)
     summary = _sheet(wb, "Summary", SUMMARY_HEADER)
     _summary(summary, results)
@@ -109,6 +111,7 @@ def write_xlsx(snap: SessionSnapshot, out: IO[bytes]) -> None:
     _fill(
         _sheet(wb, "Questions", QUESTIONS_HEADER), question_rows(snap.state.questions, snap.polls)
     )
+    _fill(_sheet(wb, "Commitments", COMMITMENTS_HEADER), commitment_rows(snap))
     _fill(_sheet(wb, "Q&A", QA_HEADER), map(qa_row, snap.qa_questions()))
     _about(wb, snap, results)
     wb.save(out)

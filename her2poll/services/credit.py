@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from ..core import commitments
 from ..core.attendance import attendance
 from ..core.errors import BadRequest, Forbidden, NotFound
 from ..core.learners import Identity, IdentityMode, parse_identity
 from ..core.session import SessionState, normalize_code
+from ..exports import credit_files
 from ..store import identities
 from ..store.db import Database
 from ..store.identities import AttendanceReport, Credit, LearnerRecord
@@ -89,6 +91,23 @@ def my_record(db: Database, key: str, code: str, token: object) -> LearnerRecord
         if record.public_id == public_id:
             return record
     raise NotFound("This phone has not joined the session.")
+
+
+def follow_up(db: Database, code: str) -> bytes:
+    """The provider's follow-up file of an identified session: name, statement, intent.
+
+    :raises BadRequest: the session is anonymous, so there is no one to follow up.
+    """
+    found = report(db, code)
+    if not found.identified:
+        raise BadRequest(
+            "This session is anonymous: there is no one to follow up. The commitments are in "
+            "the answer export (commitments.csv), by pseudonym."
+        )
+    with db.snapshot() as conn:
+        answers, _sure = identities.learner_answers(conn, found.state.id, found.state.questions)
+    said = commitments.rows(found.state.questions, answers)
+    return credit_files.follow_up_csv(found, said)
 
 
 def purge(db: Database, days: int, now: datetime | None = None) -> int:

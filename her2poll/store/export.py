@@ -6,8 +6,10 @@ responses and the statistics of one file always belong to the same moment even w
 the session is still running. The row readers are generators over server-side cursors
 (``yield_per``): a 10,000-participant session is never held in memory as a whole.
 
-Participants appear only under a pseudonym, ``P0001``, ``P0002``, … in join order
-within the session: the public id in an attendee's token never leaves the database.
+Participants appear only under a pseudonym, ``P0001``, ``P0002``, … numbered in the
+order of their random public ids, not in join order: the attendance sheet names
+learners beside their join times, and pseudonyms numbered by joining would line up
+with it row by row. The public id in an attendee's token never leaves the database.
 Audience questions likewise appear as ``Q001``, ``Q002``, … in the order they were asked.
 """
 
@@ -17,14 +19,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Row, Select, func, select
 
 from ..core.items import Summary
+from ..core.learners import IdentityMode
 from ..core.qa import Settings
 from ..core.session import SessionState, normalize_code
 from .db import Database
+from .identities import credit_in
 from .models import (
     AnswerRow,
     ParticipantRow,
@@ -48,13 +53,26 @@ def _utc_or_none(value: datetime | None) -> datetime | None:
 
 
 def pseudonym(rank: int) -> str:
-    """The name a participant has in exports: their place in the join order."""
+    """The name a participant has in exports: their place in public-id order."""
     return f"P{rank:04d}"
+
+
+def pseudonym_order(public_ids: dict[int, str]) -> list[int]:
+    """Database ids in pseudonym order: by public id (random), compared as bytes.
+
+    Sorted here rather than by the database, whose collation may differ
+    (PostgreSQL's locale ignores ``-`` and ``_``).
+    """
+    return sorted(public_ids, key=lambda pid: public_ids[pid].encode())
 
 
 def qa_label(rank: int) -> str:
     """The name an audience question has in exports: its place in the order asked."""
     return f"Q{rank:03d}"
+
+
+#: An answer as the answers table keeps it: ``(option_id, value)``.
+Stored = tuple[str | None, str | None]
 
 
 class PollRecord(NamedTuple):
@@ -144,18 +162,20 @@ class SessionSnapshot:
     tallies: dict[str, Summary]
     counts: Counts
     qa_settings: Settings = Settings()
+    #: Learners identified for credit: the aggregate sheets suppress small cells.
+    identified: bool = False
     on_rows: Callable[[int], None] | None = field(default=None, repr=False)
     _names: dict[int, str] | None = field(default=None, init=False, repr=False)
 
     def participants(self) -> Iterator[ParticipantRecord]:
-        """Every participant in join order, under their pseudonym."""
-        stmt = (
-            select(ParticipantRow.created_at)
-            .where(ParticipantRow.session_id == self.state.id)
-            .order_by(ParticipantRow.id)
+        """Every participant in pseudonym order, with the time they joined."""
+        stmt = select(ParticipantRow.id, ParticipantRow.created_at).where(
+            ParticipantRow.session_id == self.state.id
         )
-        for rank, (joined,) in enumerate(self._stream(stmt), start=1):
-            yield ParticipantRecord(pseudonym(rank), utc(joined))
+        joined = {k: v for k, v in self.conn.execute(stmt)}
+        names = self._pseudonyms()
+        for pid in sorted(joined, key=names.__getitem__):
+            yield ParticipantRecord(names[pid], utc(joined[pid]))
 
     def responses(self) -> Iterator[ResponseRecord]:
         """Every current answer, by question in the set's order, then in the order first given.
@@ -180,6 +200,24 @@ class SessionSnapshot:
                 changed,
             )  # fmt: skip
 
+    def answers_to(
+        self, question_ids: list[str]
+    ) -> dict[str, dict[str, tuple[str | None, str | None]]]:
+        """Pseudonym -> question -> the stored answer ``(option_id, value)``, for a few items.
+
+        The commitment export's input: one small dict, in pseudonym order.
+        """
+        if not question_ids:
+            return {}
+        names, a = self._pseudonyms(), AnswerRow
+        stmt = select(a.participant_id, a.question_id, a.option_id, a.value).where(
+            a.session_id == self.state.id, a.question_id.in_(question_ids)
+        )
+        found: dict[str, dict[str, Stored]] = {}
+        for pid, qid, oid, value in self.conn.execute(stmt):
+            found.setdefault(names[pid], {})[qid] = (oid, value)
+        return dict(sorted(found.items()))
+
     def answer_owners(self) -> dict[int, str]:
         """Answer id -> its participant's pseudonym, for the answers listed one by one.
 
@@ -196,17 +234,24 @@ class SessionSnapshot:
         return {aid: names[pid] for aid, pid in self.conn.execute(stmt)}
 
     def votes(self) -> Iterator[VoteRecord]:
-        """Every applied vote in the order received (ties: participant, question, vote id)."""
+        """Every applied vote in the order received (ties: pseudonym, question, vote id).
+
+        Ties are broken by pseudonym, not by database id, which is the join order.
+        """
         v, names = VoteReceiptRow, self._pseudonyms()
         stmt = (
-            select(v.participant_id, v.question_id, v.option_id, v.value, v.received_at)
+            select(v.participant_id, v.question_id, v.option_id, v.value, v.received_at,
+                   PollRow.position, v.vote_id)
             .join(PollRow, (PollRow.session_id == v.session_id)
                   & (PollRow.question_id == v.question_id))
             .where(v.session_id == self.state.id, v.voided.is_(False))
-            .order_by(v.received_at, v.participant_id, PollRow.position, v.vote_id)
+            .order_by(v.received_at)
         )  # fmt: skip
-        for pid, qid, oid, value, received in self._stream(stmt):
-            yield VoteRecord(names[pid], qid, oid, value, utc(received))
+        for _at, tied in groupby(self._stream(stmt), key=lambda row: row[4]):
+            for pid, qid, oid, value, received, _pos, _vid in sorted(
+                tied, key=lambda r: (names[r[0]], r[5], r[6])
+            ):
+                yield VoteRecord(names[pid], qid, oid, value, utc(received))
 
     def qa_questions(self) -> Iterator[QARecord]:
         """Every audience question in the order asked, with its distinct upvoters."""
@@ -239,17 +284,13 @@ class SessionSnapshot:
         return {qid: qa_label(rank) for rank, qid in enumerate(ids, start=1)}
 
     def _upvoters(self) -> dict[int, tuple[str, ...]]:
-        """Question id -> its upvoters' pseudonyms in join order (one upvote each)."""
+        """Question id -> its upvoters' pseudonyms in pseudonym order (one upvote each)."""
         u, names = QAUpvoteRow, self._pseudonyms()
-        stmt = (
-            select(u.question_id, u.participant_id)
-            .where(u.session_id == self.state.id)
-            .order_by(u.question_id, u.participant_id)
-        )
+        stmt = select(u.question_id, u.participant_id).where(u.session_id == self.state.id)
         found: dict[int, list[str]] = {}
         for qid, pid in self.conn.execute(stmt):
             found.setdefault(qid, []).append(names[pid])
-        return {qid: tuple(ps) for qid, ps in found.items()}
+        return {qid: tuple(sorted(ps)) for qid, ps in found.items()}
 
     def _pseudonyms(self) -> dict[int, str]:
         """Database id -> pseudonym; one small dict (a string per participant).
@@ -258,12 +299,10 @@ class SessionSnapshot:
         which SQLite would re-evaluate for every answer.
         """
         if self._names is None:
-            stmt = (
-                select(ParticipantRow.id)
-                .where(ParticipantRow.session_id == self.state.id)
-                .order_by(ParticipantRow.id)
+            stmt = select(ParticipantRow.id, ParticipantRow.public_id).where(
+                ParticipantRow.session_id == self.state.id
             )
-            ids = self.conn.execute(stmt).scalars()
+            ids = pseudonym_order({k: v for k, v in self.conn.execute(stmt)})
             self._names = {pid: pseudonym(rank) for rank, pid in enumerate(ids, start=1)}
         return self._names
 
@@ -293,8 +332,9 @@ def snapshot(db: Database, code: str) -> Iterator[SessionSnapshot]:
             row, [poll_of((p.question_id, p.state, p.revealed, None)) for p in polls]
         )
         yield SessionSnapshot(
-            conn, state, polls, tallies(conn, state), _counts(conn, row.id), _qa_settings(row)
-        )
+            conn, state, polls, tallies(conn, state), _counts(conn, row.id), _qa_settings(row),
+            credit_in(conn, row.id).mode is IdentityMode.IDENTIFIED,
+        )  # fmt: skip
 
 
 def _polls(conn: Connection, session_id: int) -> tuple[PollRecord, ...]:

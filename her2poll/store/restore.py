@@ -147,10 +147,15 @@ def _insert(conn: Connection, data: SessionImport, code: str, keys: Secrets) -> 
 def _insert_participants(
     conn: Connection, session_id: int, participants: Sequence[ParticipantRecord]
 ) -> dict[str, int]:
-    """Insert in pseudonym order, so database ids follow the exported join order."""
+    """Insert with public ids in pseudonym order, so a re-export names everyone the same.
+
+    Pseudonyms are numbered by public id (:func:`.export.pseudonym_order`): fresh random
+    ids, sorted, are handed out in the exported order.
+    """
+    fresh = sorted((secrets.token_urlsafe(12) for _ in participants), key=str.encode)
     rows = [
-        {"session_id": session_id, "public_id": secrets.token_urlsafe(12), "created_at": joined}
-        for _pseudonym, joined in participants
+        {"session_id": session_id, "public_id": public_id, "created_at": joined}
+        for public_id, (_pseudonym, joined) in zip(fresh, participants, strict=True)
     ]
     ids: dict[str, int] = {}
     for start in range(0, len(rows), _BATCH):

@@ -57,6 +57,19 @@ PHASES = {
     "evaluation": "Evaluation",
 }
 
+#: The outcomes report's roles (docs/questions.md, "Roles"), as the item form offers them.
+ROLES = {
+    "": "(none: filed by its phase)",
+    "commitment": "Commitment to change (text)",
+    "intent_to_change": "Intent to change (scale)",
+    "eval_objectives": "Evaluation: objectives met",
+    "eval_relevance": "Evaluation: relevance to practice",
+    "eval_format": "Evaluation: format",
+    "eval_bias": "Evaluation: free of commercial bias (yes, no)",
+    "eval_bias_comment": "Evaluation: what was biased (text)",
+    "eval_comment": "Evaluation: other comments (text)",
+}
+
 
 def templates() -> dict[str, tuple[str, Path]]:
     """The question sets an activity can start from."""
@@ -211,6 +224,7 @@ def _item_page(
         types=TYPE_LABELS,
         phases=PHASES,
         twin_choices={"": "(none)"} | {i: i for i in pre_items},
+        roles=ROLES,
         type_fields=core.TYPE_FIELDS,
         option_rows=core.OPTION_ROWS,
         row_fields=ROW_FIELDS,

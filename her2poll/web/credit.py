@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 
 from ..core.errors import BadRequest
+from ..core.session import normalize_code
 from ..exports import credit_files
 from ..services import credit, outcomes
 from ..store.db import get_db
@@ -110,9 +111,23 @@ def certificates(code: str) -> Response:
     return _file(data, "application/zip", f"certificates-{found.state.code}.zip")
 
 
+@bp.get("/sessions/<code>/follow-up.csv")
+def follow_up_csv(code: str) -> Response:
+    """Who committed to which change, by name, for the weeks-later follow-up (moderator)."""
+    require_moderator(code)
+    data = credit.follow_up(get_db(), code)
+    return _file(data, "text/csv", f"follow-up-{normalize_code(code)}.csv")
+
+
 @bp.get("/sessions/<code>/outcomes.<fmt>")
 def outcomes_report(code: str, fmt: str) -> Response:
-    """The CME outcomes report by Moore's level as pdf, json or xlsx (moderator)."""
+    """The CME outcomes report by Moore's level as pdf, json or xlsx (moderator).
+
+    ``?design=matched|unmatched`` overrides the documented rule; ``?bowker=1`` adds
+    Bowker's test of symmetry to the k-category items.
+    """
     require_moderator(code)
-    found = outcomes.outcomes_file(get_db(), code, fmt)
+    design = outcomes.design_of(request.args.get("design"))
+    bowker = request.args.get("bowker", "") in ("1", "true", "yes")
+    found = outcomes.outcomes_file(get_db(), code, fmt, design, bowker)
     return _file(found.data, found.mimetype, found.filename)

@@ -83,6 +83,8 @@ ORGANISER_MODULES = (
     "moderator.js",
     "phase-strip.js",
     "qa-panel.js",
+    "cme-panel.js",
+    "download.js",
     "moderator_home.js",
     "authoring.js",
     "screen.js",

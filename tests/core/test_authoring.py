@@ -33,6 +33,26 @@ def test_the_form_shows_every_item_type_and_reads_it_back_unchanged(item: dict) 
     assert _set(again).questions[0] == parsed
 
 
+CME = json.loads((ROOT / "examples" / "cme-activity.json").read_text())
+ROLED = [q for q in CME["questions"] if "role" in q]
+
+
+@pytest.mark.parametrize("item", ROLED, ids=lambda i: i["id"])
+def test_the_form_reads_an_items_role_back(item: dict) -> None:
+    parsed = _set(item).questions[0]
+    form = authoring.item_form(parsed)
+    assert form["role"] == item["role"]
+    assert _set(authoring.item_data(form)).questions[0] == parsed
+
+
+def test_a_role_that_does_not_fit_the_type_is_named_at_the_role_field() -> None:
+    form = {"type": "single", "id": "Q", "text": "What will you change?", "role": "commitment"}
+    form |= {"options-0-text": "Yes", "options-1-text": "No"}
+    data = authoring.set_data("s", "S", (), [authoring.item_data(form)])
+    _, errors = authoring.check_set(data, 0)
+    assert errors == {"role": "role 'commitment' needs an item of type text"}
+
+
 def test_an_option_typed_without_an_id_gets_the_first_free_letter() -> None:
     form = {"type": "single", "id": "Q", "text": "T?", "options-0-id": "B"}
     form |= {"options-0-text": "Beta", "options-1-text": "Other", "options-3-text": "More"}

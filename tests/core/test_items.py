@@ -127,6 +127,13 @@ def test_format_1_refuses_the_new_types_naming_the_item() -> None:
         ),
         ({"type": "text", "text": "?", "max_length": 281}, "280"),
         ({"text": "?", "options": OPTS, "timer_seconds": 2}, "greater than or equal to 5"),
+        ({"text": "?", "options": OPTS, "role": "commitment"}, "needs an item of type text"),
+        ({"type": "text", "text": "?", "role": "eval_relevance"}, "type rating or single"),
+        (
+            {"text": "?", "options": OPTS + [{"id": "C", "text": "c"}], "role": "eval_bias"},
+            "needs two options",
+        ),  # fmt: skip
+        ({"text": "?", "options": OPTS, "role": "sponsor"}, "role: Input should be 'commitment'"),
     ],
 )
 def test_a_bad_item_is_refused_naming_the_question(item: dict, message: str) -> None:

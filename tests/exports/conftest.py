@@ -146,15 +146,29 @@ def db_qa(db: Database, session_id: int) -> list[tuple[object, ...]]:
     ]  # fmt: skip
 
 
-def db_answers(db: Database, session_id: int) -> dict[tuple[int, str], tuple[str, int]]:
-    """(participant join rank, question) -> (option, changed_count), straight from the table."""
+def pseudonym_ranks(db: Database, session_id: int) -> dict[int, int]:
+    """Participant id -> the number of its pseudonym, by the documented rule worked out
+    here from the table: P-numbers follow the public ids sorted as bytes, not the join."""
     with db.begin() as conn:
-        ids = conn.execute(
-            select(ParticipantRow.id)
-            .where(ParticipantRow.session_id == session_id)
-            .order_by(ParticipantRow.id)
-        ).scalars()
-        rank = {pid: i for i, pid in enumerate(ids, start=1)}
+        rows = conn.execute(
+            select(ParticipantRow.id, ParticipantRow.public_id).where(
+                ParticipantRow.session_id == session_id
+            )
+        ).all()
+    ordered = sorted(rows, key=lambda r: r.public_id.encode())
+    return {r.id: i for i, r in enumerate(ordered, start=1)}
+
+
+def by_join(db: Database, session_id: int) -> list[str]:
+    """Each participant's pseudonym, in the order they joined (the first joiner first)."""
+    ranks = pseudonym_ranks(db, session_id)
+    return [f"P{ranks[pid]:04d}" for pid in sorted(ranks)]
+
+
+def db_answers(db: Database, session_id: int) -> dict[tuple[int, str], tuple[str, int]]:
+    """(pseudonym number, question) -> (option, changed_count), straight from the table."""
+    rank = pseudonym_ranks(db, session_id)
+    with db.begin() as conn:
         rows = conn.execute(
             select(
                 AnswerRow.participant_id,

@@ -55,7 +55,8 @@ def test_export_writes_each_format_with_a_default_name(
     assert [n.split(".", 1)[1] for n in names] == ["csv.zip", "pdf", "xlsx"]
     with zipfile.ZipFile(next(tmp_path.glob("*.csv.zip"))) as zf:
         assert sorted(zf.namelist()) == [
-            "qa.csv", "questions.csv", "responses.csv", "results.csv", "summary.csv", "votes.csv",
+            "commitments.csv", "qa.csv", "questions.csv", "responses.csv", "results.csv",
+            "summary.csv", "votes.csv",
         ]  # fmt: skip
 
 

@@ -19,7 +19,8 @@ def read_zip(db: Database, code: str) -> dict[str, list[dict[str, str]]]:
     data = b"".join(export_chunks(db, code, FORMATS["csv"]))
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert sorted(zf.namelist()) == [
-            "qa.csv", "questions.csv", "responses.csv", "results.csv", "summary.csv", "votes.csv",
+            "commitments.csv", "qa.csv", "questions.csv", "responses.csv", "results.csv",
+            "summary.csv", "votes.csv",
         ]  # fmt: skip
         return {
             name: list(csv.DictReader(io.StringIO(zf.read(name).decode("utf-8-sig"))))

@@ -33,6 +33,7 @@ from tests.exports.all_types import (
     AllTypes,
     run_all_types,
 )
+from tests.exports.conftest import by_join
 
 TYPES = {"CASE1": "single", "SCREEN": "multiple", "LIKELY": "rating", "SHARE": "numeric",
          "BARRIER": "text", "PRIORITY": "ranking"}  # fmt: skip
@@ -117,29 +118,35 @@ def test_every_format_names_every_item_and_its_type(session: AllTypes, fmt: str)
 # --- CSV -------------------------------------------------------------------------------
 
 
+def learners(s: AllTypes) -> list[str]:
+    """The pseudonyms of learners P1…P6 of all_types.py (numbered apart from the join)."""
+    return by_join(s.db, s.session_id)
+
+
 def test_csv_responses_read_as_a_person_reads_them(session: AllTypes) -> None:
     files = csv_files(session)
     rows = files["responses.csv"]
     assert list(rows[0]) == RESPONSES_HEADER
-    p1 = {r["question_id"]: r for r in rows if r["participant"] == "P0001"}
+    P = learners(session)  # noqa: N806 - P[0] is learner P1
+    p1 = {r["question_id"]: r for r in rows if r["participant"] == P[0]}
     assert {q: r["answer_text"] for q, r in p1.items()} == P1_ANSWER_TEXT
     assert p1["SCREEN"]["answer"] == "LVEF;ILD;CBC" and p1["SHARE"]["answer"] == "10"
     assert p1["PRIORITY"]["answer"] == "QOL;PFS;CNS"
     by = {(r["participant"], r["question_id"]): r for r in rows}
-    assert [by[(f"P000{i}", "CASE1")]["confidence"] for i in range(1, 7)] == [
+    assert [by[(P[i], "CASE1")]["confidence"] for i in range(6)] == [
         str(c) if c else "" for c in CONFIDENCE
     ]
-    assert [by[(f"P000{i}", "CASE1")]["correct"] for i in range(1, 7)] == [
+    assert [by[(P[i], "CASE1")]["correct"] for i in range(6)] == [
         "true", "true", "true", "false", "false", "true",
     ]  # fmt: skip
-    assert by[("P0005", "SCREEN")]["correct"] == "true"  # ticked in another order
-    assert by[("P0005", "SCREEN")]["answer"] == "LVEF;ILD;CBC"  # kept in display order
-    assert by[("P0001", "LIKELY")]["correct"] == ""  # no key: neither right nor wrong
+    assert by[(P[4], "SCREEN")]["correct"] == "true"  # ticked in another order
+    assert by[(P[4], "SCREEN")]["answer"] == "LVEF;ILD;CBC"  # kept in display order
+    assert by[(P[0], "LIKELY")]["correct"] == ""  # no key: neither right nor wrong
     hidden = {r["participant"]: r["hidden"] for r in rows if r["question_id"] == "BARRIER"}
-    assert hidden == {"P0001": "false", "P0002": "false", "P0003": "true", "P0004": "true",
-                      "P0005": "false"}  # fmt: skip
-    assert by[("P0005", "BARRIER")]["answer"] == "'" + EVIL_TEXT  # neutralised, kept
-    assert by[("P0004", "CASE1")]["changed_count"] == "1"
+    assert hidden == {P[0]: "false", P[1]: "false", P[2]: "true", P[3]: "true",
+                      P[4]: "false"}  # fmt: skip
+    assert by[(P[4], "BARRIER")]["answer"] == "'" + EVIL_TEXT  # neutralised, kept
+    assert by[(P[3], "CASE1")]["changed_count"] == "1"
     counted = sum(a is not None for answers in ANSWERS.values() for a in answers)
     assert len(rows) == counted
 
@@ -147,9 +154,10 @@ def test_csv_responses_read_as_a_person_reads_them(session: AllTypes) -> None:
 def test_csv_votes_are_the_log_with_the_changed_answer(session: AllTypes) -> None:
     rows = csv_files(session)["votes.csv"]
     assert list(rows[0]) == VOTES_HEADER
-    p4 = [r["answer"] for r in rows if (r["participant"], r["question_id"]) == ("P0004", "CASE1")]
+    P = learners(session)  # noqa: N806
+    p4 = [r["answer"] for r in rows if (r["participant"], r["question_id"]) == (P[3], "CASE1")]
     assert p4 == [FIRST_CASE1_OF_P4, "TDM1"]
-    ranked = next(r for r in rows if (r["participant"], r["question_id"]) == ("P0002", "PRIORITY"))
+    ranked = next(r for r in rows if (r["participant"], r["question_id"]) == (P[1], "PRIORITY"))
     assert ranked["answer_text"] == "1. Activity in the brain; 2. Quality of life; 3. Toxicity"
 
 
@@ -201,7 +209,7 @@ def test_csv_questions_and_summary_cover_the_types_they_fit(session: AllTypes) -
 def test_xlsx_has_every_type_with_numbers_as_numbers(session: AllTypes) -> None:
     wb = load_workbook(io.BytesIO(download(session, "xlsx")))
     responses = sheet(wb, "Responses")
-    p1 = {r["question_id"]: r for r in responses if r["participant"] == "P0001"}
+    p1 = {r["question_id"]: r for r in responses if r["participant"] == learners(session)[0]}
     assert {q: r["answer_text"] for q, r in p1.items()} == P1_ANSWER_TEXT
     assert p1["SHARE"]["answer"] == 10 and p1["CASE1"]["confidence"] == 4
     assert p1["CASE1"]["correct"] is True
@@ -222,17 +230,18 @@ def test_json_holds_each_answer_as_its_type_takes_it(session: AllTypes) -> None:
     doc = json.loads(download(session, "json"))
     assert doc["version"] == 2
     by = {(r["participant"], r["question_id"]): r for r in doc["responses"]}
-    assert by[("P0005", "SCREEN")]["answer"] == ["LVEF", "ILD", "CBC"]
-    assert by[("P0002", "PRIORITY")]["answer"] == ["CNS", "QOL", "TOX"]
-    assert by[("P0006", "SHARE")]["answer"] == 95.0
-    assert by[("P0003", "BARRIER")] | {"answered_at": 0, "updated_at": 0} == {
-        "participant": "P0003", "question_id": "BARRIER", "answer": "stupid rules",
+    P = learners(session)  # noqa: N806
+    assert by[(P[4], "SCREEN")]["answer"] == ["LVEF", "ILD", "CBC"]
+    assert by[(P[1], "PRIORITY")]["answer"] == ["CNS", "QOL", "TOX"]
+    assert by[(P[5], "SHARE")]["answer"] == 95.0
+    assert by[(P[2], "BARRIER")] | {"answered_at": 0, "updated_at": 0} == {
+        "participant": P[2], "question_id": "BARRIER", "answer": "stupid rules",
         "confidence": None, "hidden": True, "answered_at": 0, "updated_at": 0, "changed_count": 0,
     }  # fmt: skip
-    assert by[("P0001", "CASE1")]["confidence"] == 4
+    assert by[(P[0], "CASE1")]["confidence"] == 4
     barrier = next(q for q in doc["results"]["questions"] if q["question_id"] == "BARRIER")
     assert [a["participant"] for a in barrier["live"]["answers"]] == [  # in the order given
-        "P0005", "P0004", "P0003", "P0002", "P0001",
+        P[4], P[3], P[2], P[1], P[0],
     ]  # fmt: skip
     assert "id" not in barrier["live"]["answers"][0]
 
@@ -256,22 +265,22 @@ def _set(doc: dict[str, Any], who: str, qid: str, **fields: Any) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: _set(d, "P0001", "SHARE", answer=101), "Answer between 0 and 100 %"),
-        (lambda d: _set(d, "P0001", "SHARE", answer=10.5), "whole number"),
-        (lambda d: _set(d, "P0001", "SHARE", answer="ten"), "takes 'value'"),
-        (lambda d: _set(d, "P0001", "PRIORITY", answer=["QOL"]), "ranks 3 options"),
-        (lambda d: _set(d, "P0001", "SCREEN", answer=["LVEF", "NOPE"]), "not an option"),
-        (lambda d: _set(d, "P0001", "BARRIER", answer="x" * 281), "at most 280 characters"),
-        (lambda d: _set(d, "P0001", "BARRIER", answer=["No"]), "takes 'text'"),
-        (lambda d: _set(d, "P0001", "CASE1", confidence=5), "less than or equal to 4"),
-        (lambda d: _set(d, "P0001", "LIKELY", confidence=2), "does not ask for one"),
+        (lambda d, who: _set(d, who, "SHARE", answer=101), "Answer between 0 and 100 %"),
+        (lambda d, who: _set(d, who, "SHARE", answer=10.5), "whole number"),
+        (lambda d, who: _set(d, who, "SHARE", answer="ten"), "takes 'value'"),
+        (lambda d, who: _set(d, who, "PRIORITY", answer=["QOL"]), "ranks 3 options"),
+        (lambda d, who: _set(d, who, "SCREEN", answer=["LVEF", "NOPE"]), "not an option"),
+        (lambda d, who: _set(d, who, "BARRIER", answer="x" * 281), "at most 280 characters"),
+        (lambda d, who: _set(d, who, "BARRIER", answer=["No"]), "takes 'text'"),
+        (lambda d, who: _set(d, who, "CASE1", confidence=5), "less than or equal to 4"),
+        (lambda d, who: _set(d, who, "LIKELY", confidence=2), "does not ask for one"),
     ],
 )
 def test_an_answer_its_item_would_refuse_is_refused_on_import(
     session: AllTypes, change: Any, message: str
 ) -> None:
     doc = json.loads(download(session, "json"))
-    change(doc)
+    change(doc, learners(session)[0])  # learner P1 answered every item
     with pytest.raises(InvalidExport, match=re.escape(message)):
         load_document(io.BytesIO(json.dumps(doc).encode()))
 

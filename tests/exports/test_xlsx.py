@@ -28,7 +28,7 @@ def records(wb: Workbook, sheet: str) -> list[dict[str, object]]:
 def test_the_sheets_have_frozen_headers_and_widths(voted: Voted) -> None:
     wb = workbook(voted.db, voted.code)
     assert wb.sheetnames == [
-        "Summary", "Results", "Responses", "Comparison", "Questions", "Q&A", "About",
+        "Summary", "Results", "Responses", "Comparison", "Questions", "Commitments", "Q&A", "About",
     ]  # fmt: skip
     for name in wb.sheetnames[:6]:
         assert wb[name].freeze_panes == "A2"

@@ -11,10 +11,18 @@ from her2poll.store.db import Database
 from her2poll.store.export import snapshot
 from her2poll.store.snapshot import read_snapshot
 from her2poll.store.votes import VoteIn, record_votes
-from tests.exports.conftest import PARTICIPANTS, QA_ROWS, add_qa, db_answers, db_qa, vote_session
+from tests.exports.conftest import (
+    PARTICIPANTS,
+    QA_ROWS,
+    add_qa,
+    by_join,
+    db_answers,
+    db_qa,
+    vote_session,
+)
 
 
-def test_participants_appear_only_as_pseudonyms_in_join_order(
+def test_participants_appear_only_as_pseudonyms_numbered_apart_from_the_join_order(
     db: Database, questions: QuestionSet
 ) -> None:
     v = vote_session(db, questions)
@@ -22,6 +30,27 @@ def test_participants_appear_only_as_pseudonyms_in_join_order(
         people = list(snap.participants())
     assert [p.participant for p in people] == [f"P{i:04d}" for i in range(1, PARTICIPANTS + 1)]
     assert all(p.joined_at.tzinfo is not None for p in people)
+    joined = {p.participant: p.joined_at for p in people}
+    assert [joined[name] for name in by_join(db, v.session_id)] == sorted(joined.values())
+
+
+def test_pseudonyms_follow_the_public_ids_so_join_order_cannot_line_them_up(
+    db: Database, questions: QuestionSet
+) -> None:
+    """Three devices join with public ids in falling byte order: P0003, P0002, P0001."""
+    from sqlalchemy import insert
+
+    from her2poll.store.models import ParticipantRow
+
+    v = vote_session(db, questions)
+    late = [f"~{c}" for c in "zyx"]  # after every base64url id, in falling order
+    with db.begin() as conn:
+        for public_id in late:
+            conn.execute(insert(ParticipantRow).values(session_id=v.session_id,
+                                                       public_id=public_id))  # fmt: skip
+    names = by_join(db, v.session_id)
+    n = PARTICIPANTS + 3
+    assert names[-3:] == [f"P{n:04d}", f"P{n - 1:04d}", f"P{n - 2:04d}"]
 
 
 def test_responses_are_the_answers_table_by_question_then_participant(
@@ -34,9 +63,10 @@ def test_responses_are_the_answers_table_by_question_then_participant(
         assert snap.tallies == read_snapshot(db, v.session_id).tallies
     got = {(int(r.participant[1:]), r.question_id): (r.option_id, r.changed_count) for r in rows}
     assert got == db_answers(db, v.session_id)
-    order = [(questions.question_ids.index(r.question_id), r.participant) for r in rows]
+    order = [questions.question_ids.index(r.question_id) for r in rows]
     assert order == sorted(order)
-    assert got[(1, "PQ1")] == ("OTHER", 2)  # changed twice, last to OTHER
+    first = int(by_join(db, v.session_id)[0][1:])  # the first to join changed twice
+    assert got[(first, "PQ1")] == ("OTHER", 2)
 
 
 def test_votes_are_the_whole_log_including_changes(db: Database, questions: QuestionSet) -> None:
@@ -44,7 +74,8 @@ def test_votes_are_the_whole_log_including_changes(db: Database, questions: Ques
     with snapshot(db, v.code) as snap:
         log = list(snap.votes())
         assert len(log) == snap.counts.votes == 4 * PARTICIPANTS + 3 + 4
-    p1 = [x.option_id for x in log if x.participant == "P0001" and x.question_id == "PQ1"]
+    first = by_join(db, v.session_id)[0]  # changed twice: three votes
+    p1 = [x.option_id for x in log if x.participant == first and x.question_id == "PQ1"]
     assert len(p1) == 3
     assert [x.received_at for x in log] == sorted(x.received_at for x in log)
 
@@ -88,8 +119,10 @@ def test_audience_questions_in_the_order_asked_with_their_upvoters(
     got = [(q.text, q.name, q.status, q.votes, q.pinned, q.edited, q.filtered, m)
            for q, m in zip(qa, merged, strict=True)]  # fmt: skip
     assert got == db_qa(db, v.session_id)
-    assert [q.asker for q in qa] == [f"P{row[0]:04d}" for row in QA_ROWS]
-    assert [q.upvoters for q in qa] == [tuple(f"P{r:04d}" for r in row[8]) for row in QA_ROWS]
+    names = by_join(db, v.session_id)  # QA_ROWS name people by their join rank
+    assert [q.asker for q in qa] == [names[row[0] - 1] for row in QA_ROWS]
+    assert [q.upvoters for q in qa] == [tuple(sorted(names[r - 1] for r in row[8]))
+                                        for row in QA_ROWS]  # fmt: skip
     assert (qa[4].merged_into, qa[5].merged_into) == ("Q001", "Q007")
     assert all(q.created_at.tzinfo is not None and q.updated_at > q.created_at for q in qa)
     assert [q.created_at for q in qa] == sorted(q.created_at for q in qa)

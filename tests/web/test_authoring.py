@@ -116,6 +116,23 @@ def test_items_of_every_type_authored_through_the_form_export_as_the_file(
     assert got.model_copy(update={"id": wanted.id}) == wanted
 
 
+def test_the_item_form_offers_the_outcomes_roles_and_saves_the_one_chosen(
+    client: FlaskClient,
+) -> None:
+    url = new_activity(client)
+    page = client.get(f"{url}/items/new").text
+    assert '<select id="f-role" name="role"' in page and 'value="eval_bias"' in page
+    form = {"type": "text", "id": "CHANGE", "text": "What will you change?", "role": "commitment"}
+    res = client.post(f"{url}/items", data=form)
+    assert res.status_code == 303, errors_of(res.text)
+    assert exported(client, url).questions[0].role == "commitment"
+    choice = {"type": "single", "options-0-text": "Yes", "options-1-text": "No"}
+    bad = client.post(f"{url}/items", data={**form, "id": "C2", **choice})
+    assert bad.status_code == 400
+    assert errors_of(bad.text) == ["role &#39;commitment&#39; needs an item of type text"]
+    assert 'aria-describedby="hint-role err-role" aria-invalid="true"' in bad.text
+
+
 def test_reorder_duplicate_and_delete_keep_the_order_people_asked_for(
     client: FlaskClient,
 ) -> None:

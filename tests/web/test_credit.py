@@ -78,3 +78,53 @@ def test_identified_session_certificates_end_to_end(app: Flask, questions: Quest
     summary = c.get(f"/api/sessions/{code}/credit", headers=auth(secret)).get_json()
     assert summary["pars"] == {"physicians": 1, "other_learners": 0}
     assert (summary["certificates"], summary["learners"]) == (1, 2)
+
+
+def test_the_attendance_sheet_and_the_answer_export_do_not_line_up(
+    app: Flask, questions: QuestionSet
+) -> None:
+    """Four learners join as Dr D, Dr C, Dr B, Dr A and each answers PQ1 differently.
+
+    Their public ids are set to sort in join order, so P0001 is the first to join (Dr D).
+    The attendance sheet lists them by name (Dr A first) with no learner key: read row by
+    row beside responses.csv, every row would name the wrong person.
+    """
+    from sqlalchemy import update
+
+    from her2poll.core.attendance import Profession
+    from her2poll.core.learners import Identity
+    from her2poll.store import identities
+    from her2poll.store.models import ParticipantRow
+
+    db = get_db(app)
+    new = create(SqlStore(db), questions)
+    code, sid, secret = new.state.code, new.state.id, new.moderator_secret
+    c = app.test_client()
+    c.put(f"/api/sessions/{code}/credit", json={"identity_mode": "identified"},
+          headers=auth(secret))  # fmt: skip
+    people = [joins.attendee_join(db, code, None, views.shows_results) for _ in range(4)]
+    names = ["Dr D", "Dr C", "Dr B", "Dr A"]
+    options = new.state.question("PQ1").option_ids  # type: ignore[union-attr]
+    polls.apply_action(db, code, "PQ1", Action.OPEN)
+    for i, (p, name) in enumerate(zip(people, names, strict=True)):
+        given = Identity(name, f"{i}@example.org", Profession.PHYSICIAN)
+        identities.save_identity(db, sid, p.participant.public_id, given)
+        assert record_vote(db, VoteIn(sid, p.participant.id, "PQ1", options[i], f"v{i}")).ok
+    with db.begin() as conn:
+        for i, p in enumerate(people):
+            conn.execute(update(ParticipantRow).where(ParticipantRow.id == p.participant.id)
+                         .values(public_id=f"~{i}"))  # fmt: skip
+    sheet = c.get(f"/api/sessions/{code}/attendance.csv", headers=auth(secret))
+    rows = list(csv.DictReader(io.StringIO(sheet.data.decode("utf-8-sig"))))
+    assert [r["name"] for r in rows] == ["Dr A", "Dr B", "Dr C", "Dr D"]
+    assert "learner" not in rows[0] and not any(
+        v.startswith("P0") for r in rows for v in r.values()
+    )
+    assert all(len(r["first_join"]) == len("2026-01-01T10:00+00:00") for r in rows)  # minutes
+    export = c.get(f"/api/sessions/{code}/export.csv", headers=auth(secret))
+    with zipfile.ZipFile(io.BytesIO(export.data)) as zf:
+        answers = list(csv.DictReader(io.StringIO(zf.read("responses.csv").decode("utf-8-sig"))))
+    who = {r["participant"]: names[options.index(r["answer"])] for r in answers}
+    assert who == {"P0001": "Dr D", "P0002": "Dr C", "P0003": "Dr B", "P0004": "Dr A"}
+    lined_up = dict(zip(sorted(who), [r["name"] for r in rows], strict=True))
+    assert all(lined_up[p] != who[p] for p in who)  # row by row: always the wrong person

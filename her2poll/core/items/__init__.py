@@ -23,6 +23,7 @@ from .base import (
     PublishedFigure,
     RawAnswer,
     Responses,
+    Role,
     Summary,
     TextStatus,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "Rating",
     "RawAnswer",
     "Responses",
+    "Role",
     "ScalePoint",
     "SingleChoice",
     "Summary",

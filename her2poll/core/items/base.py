@@ -85,6 +85,56 @@ class ShowIf(Strict):
     )
 
 
+class Role(StrEnum):
+    """What an item is for in a CME activity's outcomes report (optional).
+
+    The report files an item under its Moore level by this role, never by its
+    wording: evaluation items at level 2, commitment to change at level 5.
+    """
+
+    #: Free text: "What will you change in your practice?" (level 5).
+    COMMITMENT = "commitment"
+    #: A scale: how likely the learner is to change their practice (level 5).
+    INTENT_TO_CHANGE = "intent_to_change"
+    #: Evaluation (level 2): the activity met its learning objectives.
+    EVAL_OBJECTIVES = "eval_objectives"
+    #: Evaluation: the content is relevant to the learner's practice.
+    EVAL_RELEVANCE = "eval_relevance"
+    #: Evaluation: free of commercial bias; single choice, "yes" first, "no" second.
+    EVAL_BIAS = "eval_bias"
+    #: Evaluation: free text saying what was biased.
+    EVAL_BIAS_COMMENT = "eval_bias_comment"
+    #: Evaluation: the format suited the content.
+    EVAL_FORMAT = "eval_format"
+    #: Evaluation: any other comment, free text.
+    EVAL_COMMENT = "eval_comment"
+
+
+#: The item types each role fits: a statement is text, a judgement a choice or a scale.
+ROLE_TYPES: dict[Role, frozenset[str]] = {
+    Role.COMMITMENT: frozenset({"text"}),
+    Role.EVAL_BIAS_COMMENT: frozenset({"text"}),
+    Role.EVAL_COMMENT: frozenset({"text"}),
+    Role.EVAL_BIAS: frozenset({"single"}),
+    Role.INTENT_TO_CHANGE: frozenset({"single", "rating"}),
+    Role.EVAL_OBJECTIVES: frozenset({"single", "rating"}),
+    Role.EVAL_RELEVANCE: frozenset({"single", "rating"}),
+    Role.EVAL_FORMAT: frozenset({"single", "rating"}),
+}
+
+#: The roles whose answers the report lists as texts.
+TEXT_ROLES = frozenset(r for r, types in ROLE_TYPES.items() if types == {"text"})
+#: The level-2 (evaluation) roles, in the order the report lists them.
+EVALUATION_ROLES = (
+    Role.EVAL_OBJECTIVES,
+    Role.EVAL_RELEVANCE,
+    Role.EVAL_FORMAT,
+    Role.EVAL_BIAS,
+    Role.EVAL_BIAS_COMMENT,
+    Role.EVAL_COMMENT,
+)
+
+
 class PublishedFigure(Strict):
     """One option's published percentage with where it comes from."""
 
@@ -223,10 +273,34 @@ class ItemBase(Strict):
         description="Shown to a learner only when an earlier choice item was answered so.",
     )
 
+    role: Role | None = Field(
+        default=None,
+        description="What the item is for in the outcomes report: commitment, "
+        "intent_to_change, or an evaluation role (eval_objectives, eval_relevance, eval_bias, "
+        "eval_bias_comment, eval_format, eval_comment).",
+    )
+
     @model_validator(mode="after")
     def _twins_are_post_items(self) -> ItemBase:
         if self.twin_of is not None and self.phase is not Phase.POST:
             raise ValueError("only a post-test item (phase 'post') can be the twin of a pre item")
+        return self
+
+    @model_validator(mode="after")
+    def _role_fits_the_type(self) -> ItemBase:
+        """A role's answers must be what the report reads: a statement, or one choice."""
+        if self.role is None:
+            return self
+        fits = ROLE_TYPES[self.role]
+        if self.type not in fits:
+            raise ValueError(
+                f"role {self.role.value!r} needs an item of type {' or '.join(sorted(fits))}"
+            )
+        options = getattr(self, "options", ())
+        if self.role is Role.EVAL_BIAS and len(options) != 2:
+            raise ValueError(
+                "role 'eval_bias' needs two options: free of bias (yes) first, not free (no) second"
+            )
         return self
 
     #: What a post twin may differ in from its pre item: everything else must be identical.
@@ -338,6 +412,10 @@ __all__ = [
     "PublishedFigure",
     "RawAnswer",
     "Responses",
+    "Role",
+    "ROLE_TYPES",
+    "TEXT_ROLES",
+    "EVALUATION_ROLES",
     "ShortText",
     "ShowIf",
     "Strict",

@@ -135,6 +135,7 @@ function applyState(message) {
   }
   savePending();
   render();
+  document.dispatchEvent(new CustomEvent("her2poll:state")); // credit.js: the learner's progress
 }
 
 // --- voting --------------------------------------------------------------

@@ -3,7 +3,10 @@
  * and the learner's own certificate of participation at the end.
  *
  * Over HTTP (docs/api.md, "CME credit"), never the live socket: the participant token
- * the live module keeps in localStorage is sent in the JSON body, never in a URL.
+ * the live module keeps in localStorage is sent in the JSON body, never in a URL. The
+ * progress (items answered of items asked) is read again whenever the session's state
+ * changes (attendee.js sends "her2poll:state": a question opened or closed), so the
+ * certificate button enables by itself once the threshold is met.
  */
 const app = document.getElementById("app");
 const code = app.dataset.code;
@@ -72,4 +75,14 @@ cert?.addEventListener("click", async () => {
 });
 
 document.getElementById("credit-refresh")?.addEventListener("click", refresh);
+
+// A burst of state messages (a reconnect, several moderator clicks) asks once.
+let pending = null;
+document.addEventListener("her2poll:state", () => {
+  if (!box || box.hidden || pending) return;
+  pending = setTimeout(() => {
+    pending = null;
+    refresh();
+  }, 300);
+});
 if (box && !box.hidden) refresh();

@@ -12,6 +12,7 @@ import { columnsByOption, draw, inconsistencyNote } from "./compare-chart.js";
 import { $, el } from "./dom.js";
 import { ask, connect, joiner, newest, sessionStore, stored, takeSecret } from "./live.js";
 import { mountQaPanel } from "./qa-panel.js";
+import { mountCmePanel } from "./cme-panel.js";
 import { formatP, verdictText } from "./verdict.js";
 import { countdownText, deadlineOf, secondsLeft, ticker } from "./countdown.js";
 import { loadAll, renderer } from "./items/index.js";
@@ -661,4 +662,5 @@ document.addEventListener("click", (event) => {
   if (event.isTrusted && $("export").open && !$("export").contains(event.target)) $("export").open = false;
 });
 
+mountCmePanel({ code, key: () => key });
 start();
