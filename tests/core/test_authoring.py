@@ -34,7 +34,8 @@ def test_the_form_shows_every_item_type_and_reads_it_back_unchanged(item: dict) 
 
 
 CME = json.loads((ROOT / "examples" / "cme-activity.json").read_text())
-ROLED = [q for q in CME["questions"] if "role" in q]
+# Alone in a set: without the item its show_if names (the round trip is of the role).
+ROLED = [{k: v for k, v in q.items() if k != "show_if"} for q in CME["questions"] if "role" in q]
 
 
 @pytest.mark.parametrize("item", ROLED, ids=lambda i: i["id"])
