@@ -29,6 +29,7 @@ from her2poll.core.items import ItemBase
 from her2poll.core.questions import QuestionSet, load_question_set, parse_question_set
 from testkit import a11y
 from testkit.pages import LAPTOP, PROJECTOR, act, card, download_export, join_phones, shots
+from testkit.pseudonyms import by_join_of
 from testkit.servers import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -37,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ALL_TYPES = load_question_set(ROOT / "examples" / "all-item-types.json")
 SIZES = {"1280x800": (1280, 800), "1024x768": (1024, 768), "phone": (390, 844)}
 
-#: What each phone answers, in join order (the exports' P0001, P0002, P0003).
+#: What each phone answers, in join order (their pseudonyms: testkit.pseudonyms.by_join).
 ANSWERS: dict[str, list[Any]] = {
     "CASE1": ["TDXD", "LAP", "TDXD"],
     "SCREEN": [["LVEF", "ILD", "CBC"], ["LVEF", "DPD"], ["ILD", "CBC"]],
@@ -73,7 +74,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
                  "ranked_by": {"QOL": 3, "PFS": 3, "CNS": 2, "TOX": 1},
                  "first": {"QOL": 2, "PFS": 0, "CNS": 1, "TOX": 0}},
 }  # fmt: skip
-PEOPLE = ["P0001", "P0002", "P0003"]
+PHONES = 3
 
 
 @pytest.fixture(scope="module")
@@ -220,15 +221,16 @@ def test_every_item_type_authored_in_the_browser_runs_as_the_file_says(
     expect(page.locator("#connection")).to_have_text("Connected")
     expect(page.locator("body")).to_contain_text(code)
     screen = open_page(screen_url, PROJECTOR)
-    phones = join_phones(open_page, attendee_url, len(PEOPLE))
+    phones = join_phones(open_page, attendee_url, PHONES)
     folder = artifacts / "authored"
     folder.mkdir(exist_ok=True)
     run_every_item(page, screen, phones, folder)
 
     files = {label: download_export(page, label, code) for label in EXPORTS_CHECKED}
-    check_csv(files["CSV (zip)"])
-    check_xlsx(files["Excel"])
-    check_json(files["JSON"])
+    people = by_join_of(empty_server.db_url, code)  # each phone's P-number, in join order
+    check_csv(files["CSV (zip)"], people)
+    check_xlsx(files["Excel"], people)
+    check_json(files["JSON"], people)
     check_pdf(files["PDF report"])
     tab = open_page(activity_url, LAPTOP)
     fix_a_typo_between_questions(tab, page, screen, phones, artifacts)
@@ -408,11 +410,11 @@ def answer_words(qid: str, given: Any) -> str:
     return str(given)
 
 
-def expected_rows() -> dict[tuple[str, str], dict[str, Any]]:
+def expected_rows(people: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
     """Per (participant, item): the answer, its words, right or wrong, confidence, hidden."""
     rows = {}
     for qid, answers in ANSWERS.items():
-        for i, (who, given) in enumerate(zip(PEOPLE, answers, strict=True)):
+        for i, (who, given) in enumerate(zip(people, answers, strict=True)):
             rows[(who, qid)] = {
                 "answer": given,
                 "answer_text": answer_words(qid, given),
@@ -431,7 +433,7 @@ def csv_text(value: Any) -> str:
     return str(value)
 
 
-def check_csv(data: bytes) -> None:
+def check_csv(data: bytes, people: list[str]) -> None:
     """responses.csv: one row per answer; results.csv: every figure of every item."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         files = {
@@ -439,8 +441,8 @@ def check_csv(data: bytes) -> None:
             for name in zf.namelist()
         }
     got = {(r["participant"], r["question_id"]): r for r in files["responses.csv"]}
-    assert len(files["responses.csv"]) == len(expected_rows())
-    for key, want in expected_rows().items():
+    assert len(files["responses.csv"]) == len(expected_rows(people))
+    for key, want in expected_rows(people).items():
         row = got[key]
         assert row["answer"] == answer_cell(key[1], want["answer"]), key
         assert row["answer_text"] == want["answer_text"], key
@@ -475,7 +477,7 @@ def check_nested_csv(fig: dict[Any, str], qid: str, measure: str, value: dict[st
     assert float(fig[(qid, "confidence_mean", "")]) == pytest.approx(value["mean"], abs=0.01)
 
 
-def check_xlsx(data: bytes) -> None:
+def check_xlsx(data: bytes, people: list[str]) -> None:
     """The Responses sheet holds numbers as numbers and flags as booleans."""
     from openpyxl import load_workbook
 
@@ -486,8 +488,8 @@ def check_xlsx(data: bytes) -> None:
         return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
     got = {(r["participant"], r["question_id"]): r for r in sheet("Responses")}
-    assert len(got) == len(expected_rows())
-    for key, want in expected_rows().items():
+    assert len(got) == len(expected_rows(people))
+    for key, want in expected_rows(people).items():
         row = got[key]
         given = want["answer"]
         assert row["answer"] == (given if isinstance(given, int) else answer_cell(key[1], given))
@@ -506,12 +508,12 @@ def check_xlsx(data: bytes) -> None:
     assert summary[("CASE1", "TDXD")] == 2 and summary[("LIKELY", "VL")] == 1
 
 
-def check_json(data: bytes) -> None:
+def check_json(data: bytes, people: list[str]) -> None:
     """Each answer as its type takes it, and the results document's figures."""
     doc = json.loads(data)
     got = {(r["participant"], r["question_id"]): r for r in doc["responses"]}
-    assert len(got) == len(expected_rows())
-    for key, want in expected_rows().items():
+    assert len(got) == len(expected_rows(people))
+    for key, want in expected_rows(people).items():
         row = got[key]
         assert row["answer"] == want["answer"], key
         assert row["confidence"] == want["confidence"], key

@@ -24,6 +24,7 @@ from her2poll.store.models import (
 )
 from her2poll.store.repository import SqlStore
 from her2poll.store.votes import VoteIn, record_votes
+from testkit.pseudonyms import pseudonym_ranks
 from testkit.servers import fresh_pg_database
 
 PARTICIPANTS = 12
@@ -144,25 +145,6 @@ def db_qa(db: Database, session_id: int) -> list[tuple[object, ...]]:
          bool(r.filtered), rank.get(r.merged_into))  # type: ignore[arg-type]
         for r in rows
     ]  # fmt: skip
-
-
-def pseudonym_ranks(db: Database, session_id: int) -> dict[int, int]:
-    """Participant id -> the number of its pseudonym, by the documented rule worked out
-    here from the table: P-numbers follow the public ids sorted as bytes, not the join."""
-    with db.begin() as conn:
-        rows = conn.execute(
-            select(ParticipantRow.id, ParticipantRow.public_id).where(
-                ParticipantRow.session_id == session_id
-            )
-        ).all()
-    ordered = sorted(rows, key=lambda r: r.public_id.encode())
-    return {r.id: i for i, r in enumerate(ordered, start=1)}
-
-
-def by_join(db: Database, session_id: int) -> list[str]:
-    """Each participant's pseudonym, in the order they joined (the first joiner first)."""
-    ranks = pseudonym_ranks(db, session_id)
-    return [f"P{ranks[pid]:04d}" for pid in sorted(ranks)]
 
 
 def db_answers(db: Database, session_id: int) -> dict[tuple[int, str], tuple[str, int]]:

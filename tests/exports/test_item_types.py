@@ -23,6 +23,7 @@ from her2poll.exports.tables import RESPONSES_HEADER, RESULTS_HEADER, VOTES_HEAD
 from her2poll.services import exports, results
 from her2poll.store.db import Database
 from her2poll.store.repository import SqlStore
+from testkit.pseudonyms import by_join
 from tests.exports.all_types import (
     ANSWERS,
     CONFIDENCE,
@@ -33,7 +34,6 @@ from tests.exports.all_types import (
     AllTypes,
     run_all_types,
 )
-from tests.exports.conftest import by_join
 
 TYPES = {"CASE1": "single", "SCREEN": "multiple", "LIKELY": "rating", "SHARE": "numeric",
          "BARRIER": "text", "PRIORITY": "ranking"}  # fmt: skip

@@ -20,12 +20,12 @@ from her2poll.store.export import snapshot
 from her2poll.store.models import QAQuestionRow
 from her2poll.store.restore import CodeTaken
 from her2poll.store.snapshot import read_snapshot
+from testkit.pseudonyms import by_join
 from tests.exports.conftest import (
     PARTICIPANTS,
     QA_ROWS,
     Voted,
     add_qa,
-    by_join,
     db_answers,
     db_qa,
     vote_session,

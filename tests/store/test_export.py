@@ -11,11 +11,11 @@ from her2poll.store.db import Database
 from her2poll.store.export import snapshot
 from her2poll.store.snapshot import read_snapshot
 from her2poll.store.votes import VoteIn, record_votes
+from testkit.pseudonyms import by_join
 from tests.exports.conftest import (
     PARTICIPANTS,
     QA_ROWS,
     add_qa,
-    by_join,
     db_answers,
     db_qa,
     vote_session,
