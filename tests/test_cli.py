@@ -256,3 +256,35 @@ def test_serve_lan_with_another_host_is_a_usage_error(served: dict[str, Any]) ->
     r = her2poll("serve", "--lan", "--host", "10.0.0.1")
     assert r.returncode == 2 and "--lan listens on 0.0.0.0" in r.stderr
     assert "argv" not in served
+
+
+def test_activities_made_before_accounts_are_listed_and_assigned_from_the_shell(
+    tmp_path: Path,
+) -> None:
+    from her2poll.core.questions import load_question_set
+    from her2poll.services import authoring
+    from her2poll.store.db import Database
+    from her2poll.store.repository import SqlStore
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    db = Database(url)
+    db.upgrade()
+    old = authoring.import_set(SqlStore(db), load_question_set(ROOT / "questions.json"))
+    run = authoring.start(SqlStore(db), old.id).state.code
+    listed = her2poll("activities", "list", "--db", url)
+    assert listed.returncode == 0 and f"{old.id:>5}  nobody  {old.title}" in listed.stdout
+    missing = her2poll("activities", "assign", str(old.id), "ann@example.org", "--db", url)
+    assert missing.returncode == 1 and "No organiser ann@example.org" in missing.stderr
+    added = her2poll(
+        "user", "add", "ann@example.org", "--organisation", "Clinic A", "--password-stdin",
+        "--db", url, input="a long password\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    done = her2poll("activities", "assign", str(old.id), "ann@example.org", "--db", url)
+    assert done.returncode == 0, done.stderr
+    assert "now belongs to ann@example.org (Clinic A), with 1 session(s)" in done.stdout
+    assert "ann@example.org  Clinic A" in her2poll("activities", "list", "--db", url).stdout
+    assert [s.code for s in SqlStore(db).list_sessions()] == [run]
+    gone = her2poll("activities", "assign", "999", "ann@example.org", "--db", url)
+    assert gone.returncode == 1 and gone.stderr.strip() == "error: No activity 999."
+    db.dispose()

@@ -259,3 +259,114 @@ def test_sign_in_is_remembered_in_a_cookie_that_scripts_cannot_read(web: Flask) 
     cookie = r.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     sign_in(web.test_client())  # the helper works as a browser would
+
+
+# -- whose activities ------------------------------------------------------------------
+
+
+def _new_activity(client) -> int:  # type: ignore[no-untyped-def]
+    r = client.post("/activities/from-template", data={"template": "founding"})
+    assert r.status_code == 303, r.get_data(as_text=True)[:300]
+    return int(r.headers["Location"].rsplit("/", 1)[1])
+
+
+def _start(client, activity_id: int) -> str:  # type: ignore[no-untyped-def]
+    import re
+
+    r = client.post(f"/activities/{activity_id}/start")
+    assert r.status_code == 200, r.get_data(as_text=True)[:300]
+    found = re.search(r"/m/([A-Z0-9]+)#key=", r.get_data(as_text=True))
+    assert found
+    return found.group(1)
+
+
+def _refused(r) -> None:  # type: ignore[no-untyped-def]
+    """The 404 page: says nothing of the activity, no traceback."""
+    assert r.status_code == 404, (r.status_code, r.get_data(as_text=True)[:300])
+    page = r.get_data(as_text=True)
+    assert "Traceback" not in page and "Updates in HER2" not in page
+    assert "<h1" in page  # the error page, not an empty body
+
+
+def test_an_organiser_sees_and_acts_on_their_organisations_activities_only(web: Flask) -> None:
+    ann = organiser_client(web, "ann@example.org", organisation="Clinic A")
+    ada = organiser_client(web, "ada@example.org", organisation="Clinic A")
+    bob = organiser_client(web, "bob@example.org", organisation="Clinic B")
+    store = SqlStore(get_db(web))
+    activity = _new_activity(ann)
+    code = _start(ann, activity)
+    assert store.session(code).id  # Ann's run, owned by Ann
+    title = store.activity(activity).title
+
+    home = bob.get("/moderator").get_data(as_text=True)
+    assert title not in home and code not in home and _codes_listed(bob) == []
+    base = f"/activities/{activity}"
+    for r in (
+        bob.get(base),
+        bob.post(f"{base}/settings", data={"title": "Bob's now"}),
+        bob.get(f"{base}/items/new?type=text"),
+        bob.post(f"{base}/items", data={"type": "text", "text": "Why?"}),
+        bob.get(f"{base}/items/PQ1"),
+        bob.post(f"{base}/items/PQ1/delete"),
+        bob.get(f"{base}/export.json"),
+        bob.post(f"{base}/start"),
+        bob.post(f"{base}/archive", data={"archived": "1"}),
+        bob.get(f"{base}/delete"),
+        bob.post(f"{base}/delete"),
+        bob.post(f"/sessions/{code}/archive", data={"archived": "1"}),
+        bob.get(f"/sessions/{code}/delete"),
+        bob.post(f"/sessions/{code}/delete"),
+    ):
+        _refused(r)
+    # Nothing changed: same title and items, one run, nothing archived, all still there.
+    [summary] = store.list_activities()
+    assert (summary.title, summary.items, summary.archived) == (title, 6, False)
+    assert [(s.code, s.archived) for s in summary.sessions] == [(code, False)]
+    # A 404 for a real activity reads exactly as for one that does not exist.
+    missing = bob.get("/activities/999999")
+    assert missing.status_code == 404
+    same = missing.get_data(as_text=True).replace("999999", str(activity))
+    assert same == bob.get(base).get_data(as_text=True)
+
+    # Ann's colleague in Clinic A sees both and may do all of it; her run is hers.
+    home = ada.get("/moderator").get_data(as_text=True)
+    assert title in home and code in _codes_listed(ada)
+    assert ada.get(base).status_code == 200
+    assert ada.post(f"{base}/settings", data={"title": "Ada's edit"}).status_code == 303
+    ada_run = _start(ada, activity)
+    assert ada.post(f"/sessions/{code}/archive", data={"archived": "1"}).status_code == 303
+    assert ada.get(f"/sessions/{code}/delete").status_code == 200
+    assert ada.post(f"/sessions/{code}/delete").status_code == 303
+    assert set(_codes_listed(ann)) == {ada_run}  # Ann sees her colleague's run
+    assert _codes_listed(bob) == []
+    assert ada.post(f"{base}/archive", data={"archived": "1"}).status_code == 303
+    assert ada.post(f"{base}/delete").status_code == 303
+    assert store.list_activities() == []
+
+
+def test_activities_made_before_accounts_are_shared_only_while_there_is_one_organisation(
+    web: Flask,
+) -> None:
+    """No owner: every organiser sees it while all are of one organisation (as before
+    accounts); once another organisation exists nobody does, until the CLI assigns it."""
+    from her2poll.core.questions import load_question_set
+    from her2poll.services import authoring
+    from her2poll.store.accounts import assign_activity, user_by_email
+
+    store = SqlStore(get_db(web))
+    old = authoring.import_set(store, load_question_set(web.config["HER2POLL"].questions_path))
+    old_run = authoring.start(store, old.id).state.code  # no owner either
+    ann = organiser_client(web, "ann@example.org", organisation="Clinic A")
+    assert ann.get(f"/activities/{old.id}").status_code == 200
+    assert _codes_listed(ann) == [old_run]
+    bob = organiser_client(web, "bob@example.org", organisation="Clinic B")
+    for who in (ann, bob):
+        _refused(who.get(f"/activities/{old.id}"))
+        _refused(who.post(f"/sessions/{old_run}/delete"))
+        assert _codes_listed(who) == []
+    owner = user_by_email(get_db(web), "ann@example.org")
+    assert owner is not None
+    assert assign_activity(get_db(web), old.id, owner) == 1  # its run came with it
+    assert ann.get(f"/activities/{old.id}").status_code == 200
+    assert _codes_listed(ann) == [old_run]
+    _refused(bob.get(f"/activities/{old.id}"))
