@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from .config import TEMPLATES, Settings, load_settings
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = ["create_app"]
 
@@ -17,6 +19,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     :param config: overrides of :class:`~her2poll.config.Settings` fields, for tests
         and the CLI; everything else comes from ``HER2POLL_*`` environment variables.
     """
+    # Imported here, not at the top: every ``her2poll`` command imports this package,
+    # and exports and listings need no Flask (a quarter of a second on a laptop).
+    from flask import Flask
+
     from . import live, web
     from .store import db as store_db
 
