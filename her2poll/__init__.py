@@ -48,4 +48,19 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     store_db.init_app(app, db)
     web.init_app(app)
     live.init_app(app)
+    _behind_proxies(app, settings.trusted_proxies)
     return app
+
+
+def _behind_proxies(app: Flask, count: int) -> None:
+    """Trust the ``X-Forwarded-*`` headers of ``count`` proxies in front (0: none).
+
+    Wrapped last, outside Flask-SocketIO's middleware, so pages, the sign-in limiter
+    and Socket.IO all see the visitor's address and scheme, not the proxy's.
+    """
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )

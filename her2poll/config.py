@@ -55,6 +55,11 @@ class Settings:
     public_url: str | None = None
     #: Sign-in attempts one address may make (Flask-Limiter's notation).
     login_rate: str = "10 per minute"
+    #: How many proxies (nginx, a load balancer) stand in front of the server and set
+    #: ``X-Forwarded-For``/``-Proto``/``-Host``: the client's address is then read from
+    #: those headers (Werkzeug's ProxyFix), so the sign-in limit counts per visitor, not
+    #: per proxy. 0: the headers are ignored (a client could forge them).
+    trusted_proxies: int = 0
     #: Where the sign-in limiter counts: None is Redis when ``message_queue`` is Redis
     #: (every process counts together), else this process's memory.
     ratelimit_storage: str | None = None
@@ -132,6 +137,19 @@ def _days(value: str) -> int:
     return days
 
 
+def _proxies(value: str) -> int:
+    try:
+        count = int(value)
+    except ValueError:
+        count = -1
+    if not 0 <= count <= 10:
+        raise SettingError(
+            f"HER2POLL_TRUSTED_PROXIES {value!r}: give how many proxies stand in front "
+            "of the server, 0 to 10 (1 for one nginx)"
+        )
+    return count
+
+
 def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
     """Settings from the environment, then from ``overrides`` (tests, the CLI)."""
     env = os.environ
@@ -152,6 +170,8 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
             values[name] = env[f"HER2POLL_{name.upper()}"]
     if env.get("HER2POLL_PUBLIC_URL"):
         values["public_url"] = env["HER2POLL_PUBLIC_URL"]
+    if env.get("HER2POLL_TRUSTED_PROXIES"):
+        values["trusted_proxies"] = _proxies(env["HER2POLL_TRUSTED_PROXIES"])
     if env.get("HER2POLL_IDENTITY_RETENTION_DAYS"):
         values["identity_retention_days"] = _days(env["HER2POLL_IDENTITY_RETENTION_DAYS"])
     values.update(overrides or {})

@@ -153,6 +153,53 @@ def test_sign_in_is_rate_limited_with_a_clear_page(web: Flask) -> None:
     assert c.get("/moderator").status_code == 302  # not signed in
 
 
+def _proxied_app(tmp_path: Path, proxies: int) -> Flask:
+    app = create_app(
+        {
+            "database_url": f"sqlite:///{tmp_path / f'proxy{proxies}.db'}",
+            "secret_key": "k",
+            "login_rate": "3 per minute",
+            "trusted_proxies": proxies,
+        }
+    )
+    app.testing = True
+    add_organiser(get_db(app))
+    return app
+
+
+def _wrong_sign_ins(app: Flask, forwarded_for: str, times: int) -> list[int]:
+    """Status of each wrong sign-in of one visitor, as nginx on this machine passes it on."""
+    c = app.test_client()
+    c.environ_base["HTTP_X_FORWARDED_FOR"] = forwarded_for  # from 127.0.0.1, the proxy
+    return [_login(c, "organiser@example.org", "wrong password").status_code for _ in range(times)]
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_sign_in_limit(tmp_path: Path) -> None:
+    app = _proxied_app(tmp_path, 1)
+    assert _wrong_sign_ins(app, "203.0.113.5", 4) == [401, 401, 401, 429]
+    assert _wrong_sign_ins(app, "203.0.113.6", 1) == [401]  # another visitor: not locked out
+    assert _wrong_sign_ins(app, "198.51.100.1, 203.0.113.5", 1) == [429]  # only the
+    # address the trusted proxy saw counts: a forged earlier entry does not escape
+    get_db(app).dispose()
+
+
+def test_without_trusted_proxies_the_forwarded_header_is_ignored(tmp_path: Path) -> None:
+    app = _proxied_app(tmp_path, 0)
+    assert _wrong_sign_ins(app, "203.0.113.5", 3) == [401, 401, 401]
+    assert _wrong_sign_ins(app, "203.0.113.6", 1) == [429]  # a forged header buys nothing
+    get_db(app).dispose()
+
+
+def test_a_bad_trusted_proxies_value_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from her2poll.config import SettingError, load_settings
+
+    monkeypatch.setenv("HER2POLL_TRUSTED_PROXIES", "yes")
+    with pytest.raises(SettingError, match="HER2POLL_TRUSTED_PROXIES 'yes'"):
+        load_settings({"secret_key": "k"})
+    monkeypatch.setenv("HER2POLL_TRUSTED_PROXIES", "2")
+    assert load_settings({"secret_key": "k"}).trusted_proxies == 2
+
+
 def test_sign_out_needs_the_token_and_ends_the_sign_in(web: Flask) -> None:
     c = organiser_client(web)
     del c.environ_base["HTTP_X_CSRFTOKEN"]
