@@ -83,7 +83,7 @@ class SettingError(Her2pollError):
 
 
 def check_public_url(value: str, name: str = "HER2POLL_PUBLIC_URL") -> str:
-    """``value`` as a link base: http(s), a host, no query or fragment, no trailing slash.
+    """``value`` as a link base: http(s), a host, an optional port; nothing after the host.
 
     :param name: the setting or option named in the error.
     :raises SettingError: one line saying what is wrong, for the CLI to print as is.
@@ -93,7 +93,7 @@ def check_public_url(value: str, name: str = "HER2POLL_PUBLIC_URL") -> str:
     if problem:
         raise SettingError(f"{name} {value!r}: {problem}, e.g. https://poll.example.org")
     parts = urlsplit(value)
-    return f"{parts.scheme.lower()}://{parts.netloc}{parts.path.rstrip('/')}"
+    return f"{parts.scheme.lower()}://{parts.netloc}"
 
 
 def _url_problem(value: str) -> str | None:
@@ -110,6 +110,10 @@ def _url_problem(value: str) -> str | None:
         return "it may not carry a user name or password (phones would show them)"
     if parts.query or parts.fragment or "?" in value or "#" in value:
         return "it may not have a query (?…) or a fragment (#…)"
+    if parts.path.strip("/"):
+        # The pages fetch /api/…, /static/… and /socket.io/ from the host's root: under a
+        # path prefix every link would work and every page would fail. Refused, not half-done.
+        return "it may not have a path (her2poll is served at the root of its host)"
     return None
 
 

@@ -166,6 +166,7 @@ def test_session_new_on_a_lan_base_url_needs_no_note(tmp_path: Path) -> None:
         (["--public-url", "poll.example.org"], None, "--public-url 'poll.example.org': it must"),
         (["--base-url", "http://x/?a=1"], None, "--base-url 'http://x/?a=1': it may not have"),
         ([], "ftp://poll.example.org", "HER2POLL_PUBLIC_URL 'ftp://poll.example.org': it must"),
+        (["--public-url", "https://h.org/p"], None, "'https://h.org/p': it may not have a path"),
     ],
 )
 def test_a_bad_link_base_is_one_clear_line(
