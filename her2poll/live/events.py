@@ -222,10 +222,18 @@ def unknown(svc: Live) -> Callable[..., Ack]:
     python-socketio sends the ack only when the client asked for one; without this
     a client waiting for one would wait until its own deadline.
     """
+    manager = svc.socketio.server.manager
 
-    def on_unknown(event: object, sid: str, *_args: object) -> Ack:
+    def on_unknown(*args: object) -> Ack:
+        # As the catch-all: (event, sid, *payload). An event named "*" itself matches
+        # this handler exactly and comes as (sid, *payload): tell them apart by which
+        # argument is this connection's id.
+        if len(args) > 1 and isinstance(args[1], str) and manager.is_connected(args[1], "/"):
+            event, sid = args[0], args[1]
+        else:
+            event, sid = "*", args[0]
         try:
-            _throttle(svc, sid=sid)
+            _throttle(svc, sid=str(sid))
         except Her2pollError as e:
             return e.to_dict()
         return BadRequest(f"Unknown event {str(event)[:40]!r}.").to_dict()

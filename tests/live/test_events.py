@@ -126,6 +126,8 @@ def test_an_unknown_event_is_answered_bad_request_when_an_ack_is_asked(live: Liv
         assert ack == {"ok": False, "code": "bad_request", "message": "Unknown event 'vot'."}
         long = c.emit("x" * 500, callback=True)
         assert long["code"] == "bad_request" and len(long["message"]) < 80
+        star = c.emit("*", {"language": "en"}, callback=True)  # the catch-all's own name
+        assert star == {"ok": False, "code": "bad_request", "message": "Unknown event '*'."}
         c.emit("no_ack_wanted", {})  # nothing comes back, nothing breaks
         assert c.emit("join", {"code": live.code}, callback=True)["ok"]
 
