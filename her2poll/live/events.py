@@ -228,10 +228,10 @@ def unknown(svc: Live) -> Callable[..., Ack]:
         # As the catch-all: (event, sid, *payload). An event named "*" itself matches
         # this handler exactly and comes as (sid, *payload): tell them apart by which
         # argument is this connection's id.
+        event: object = "*"
+        sid = args[0]
         if len(args) > 1 and isinstance(args[1], str) and manager.is_connected(args[1], "/"):
             event, sid = args[0], args[1]
-        else:
-            event, sid = "*", args[0]
         try:
             _throttle(svc, sid=str(sid))
         except Her2pollError as e:
