@@ -124,6 +124,7 @@ def test_every_item_type_authored_in_the_browser_runs_as_the_file_says(
     page.click("#start")
     code = page.locator("#started-code").inner_text()
     key = page.locator("#started-key").inner_text()
+    shoot(page, artifacts, "started")
     res = page.request.get(
         f"{empty_server.url}/api/sessions/{code}/export.json",
         headers={"Authorization": f"Bearer {key}"},
@@ -137,3 +138,10 @@ def test_every_item_type_authored_in_the_browser_runs_as_the_file_says(
     page.goto(f"{empty_server.url}/moderator")
     expect(page.locator(".sessions-mini")).to_contain_text(code)
     shoot(page, artifacts, "home")
+
+    # Deleting a session asks first, on a page of its own.
+    page.get_by_role("link", name=f"Delete session {code}").click()
+    expect(page.locator("main")).to_contain_text(f"session {code}")
+    shoot(page, artifacts, "delete-session")
+    page.go_back()
+    expect(page.locator(".sessions-mini")).to_contain_text(code)  # nothing deleted
