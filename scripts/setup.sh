@@ -13,6 +13,9 @@ say() { echo "setup: $*" >&2; }
 # pip's lines, shortened to what a person waiting wants to see (on stderr, as they come).
 pip_progress() {
   awk '/^Collecting /      { print "setup:   " $2; fflush() }
+       /^Processing .*\.whl/ {   # a wheel from a local folder: its name and version
+         n = split($2, parts, "/"); name = parts[n]; sub(/-(py|cp)[0-9].*$/, "", name)
+         print "setup:   " name; fflush() }
        /^Installing collected packages:/ {
          n = split(substr($0, index($0, ":") + 2), names, ", ")
          print "setup:   installing " n " packages into .venv…"; fflush() }' >&2

@@ -314,7 +314,8 @@ Collecting flask==3.1.1 (from her2poll==0.1.0)
   Using cached flask-3.1.1-py3-none-any.whl (103 kB)
 Collecting scipy==1.17.1 (from her2poll==0.1.0)
   Downloading scipy-1.17.1-cp311-cp311-manylinux.whl (35.1 MB)
-Installing collected packages: flask, scipy, her2poll
+Processing /opt/wheels/argon2_cffi-25.1.0-py3-none-any.whl (from her2poll==0.1.0)
+Installing collected packages: flask, scipy, argon2_cffi, her2poll
 Successfully installed flask-3.1.1 her2poll-0.1.0 scipy-1.17.1
 OUT"""
 
@@ -330,7 +331,8 @@ def test_setup_sh_shows_each_package_the_first_time_and_nothing_once_set_up(
         "setup: installing Python packages…",
         "setup:   flask==3.1.1",
         "setup:   scipy==1.17.1",
-        "setup:   installing 3 packages into .venv…",
+        "setup:   argon2_cffi-25.1.0",
+        "setup:   installing 4 packages into .venv…",
     ]
     assert "Successfully installed" in (checkout / ".venv" / "pip-install.log").read_text()
     again = subprocess.run(setup, capture_output=True, text=True, timeout=60, check=False)
