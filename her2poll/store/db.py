@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import StaticPool
 
@@ -75,7 +75,9 @@ def _retryable_failures() -> Iterator[None]:
     """Turn a database that cannot answer now into :class:`Unavailable` (retryable)."""
     try:
         yield
-    except OperationalError as e:
+    except (OperationalError, InterfaceError) as e:
+        # The connection, not the statement: the vote writer then fails its batch once
+        # instead of splitting it item by item (live/writer.py).
         log.warning("database unavailable: %s", e.orig)
         raise Unavailable("The database is unavailable; try again shortly.") from e
     except PoolTimeout as e:
