@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from .config import TEMPLATES, Settings, load_settings
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = ["create_app"]
 
@@ -17,6 +19,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     :param config: overrides of :class:`~her2poll.config.Settings` fields, for tests
         and the CLI; everything else comes from ``HER2POLL_*`` environment variables.
     """
+    # Imported here, not at the top: every ``her2poll`` command imports this package,
+    # and exports and listings need no Flask (a quarter of a second on a laptop).
+    from flask import Flask
+
     from . import live, web
     from .store import db as store_db
 
@@ -42,4 +48,19 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     store_db.init_app(app, db)
     web.init_app(app)
     live.init_app(app)
+    _behind_proxies(app, settings.trusted_proxies)
     return app
+
+
+def _behind_proxies(app: Flask, count: int) -> None:
+    """Trust the ``X-Forwarded-*`` headers of ``count`` proxies in front (0: none).
+
+    Wrapped last, outside Flask-SocketIO's middleware, so pages, the sign-in limiter
+    and Socket.IO all see the visitor's address and scheme, not the proxy's.
+    """
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )

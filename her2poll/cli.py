@@ -352,6 +352,45 @@ def list_sessions(db: str | None) -> None:
         )
 
 
+@cli.group()
+def activities() -> None:
+    """Activities and who they belong to."""
+
+
+@activities.command("list")
+@db_option
+def activities_list(db: str | None) -> None:
+    """List every activity with its owner and organisation ("nobody": made before accounts)."""
+    from .store.activities import owners
+
+    rows = owners(_db(db))
+    if not rows:
+        click.echo("No activities yet: organisers author them at /moderator.")
+    for activity_id, title, email, organisation in rows:
+        who = f"{email or '(no owner)'}  {organisation}" if organisation else "nobody"
+        click.echo(f"{activity_id:>5}  {who}  {title}")
+
+
+@activities.command("assign")
+@click.argument("activity_id", type=int)
+@click.argument("email")
+@db_option
+def activities_assign(activity_id: int, email: str, db: str | None) -> None:
+    """Give an activity (and its sessions that have no owner) to an organiser."""
+    from .core.accounts import AccountError, normalize_email
+    from .store.accounts import assign_activity, user_by_email
+
+    database = _db(db)
+    owner = user_by_email(database, normalize_email(email))
+    if owner is None:
+        raise AccountError(f"No organiser {email}: add one with 'her2poll user add'.")
+    moved = assign_activity(database, activity_id, owner)
+    click.echo(
+        f"Activity {activity_id} now belongs to {owner.email} ({owner.organisation}), "
+        f"with {moved} session(s) that had no owner."
+    )
+
+
 questions_option = click.option(
     "--questions",
     "questions_file",

@@ -55,6 +55,11 @@ class Settings:
     public_url: str | None = None
     #: Sign-in attempts one address may make (Flask-Limiter's notation).
     login_rate: str = "10 per minute"
+    #: How many proxies (nginx, a load balancer) stand in front of the server and set
+    #: ``X-Forwarded-For``/``-Proto``/``-Host``: the client's address is then read from
+    #: those headers (Werkzeug's ProxyFix), so the sign-in limit counts per visitor, not
+    #: per proxy. 0: the headers are ignored (a client could forge them).
+    trusted_proxies: int = 0
     #: Where the sign-in limiter counts: None is Redis when ``message_queue`` is Redis
     #: (every process counts together), else this process's memory.
     ratelimit_storage: str | None = None
@@ -78,7 +83,7 @@ class SettingError(Her2pollError):
 
 
 def check_public_url(value: str, name: str = "HER2POLL_PUBLIC_URL") -> str:
-    """``value`` as a link base: http(s), a host, no query or fragment, no trailing slash.
+    """``value`` as a link base: http(s), a host, an optional port; nothing after the host.
 
     :param name: the setting or option named in the error.
     :raises SettingError: one line saying what is wrong, for the CLI to print as is.
@@ -88,7 +93,7 @@ def check_public_url(value: str, name: str = "HER2POLL_PUBLIC_URL") -> str:
     if problem:
         raise SettingError(f"{name} {value!r}: {problem}, e.g. https://poll.example.org")
     parts = urlsplit(value)
-    return f"{parts.scheme.lower()}://{parts.netloc}{parts.path.rstrip('/')}"
+    return f"{parts.scheme.lower()}://{parts.netloc}"
 
 
 def _url_problem(value: str) -> str | None:
@@ -105,6 +110,10 @@ def _url_problem(value: str) -> str | None:
         return "it may not carry a user name or password (phones would show them)"
     if parts.query or parts.fragment or "?" in value or "#" in value:
         return "it may not have a query (?…) or a fragment (#…)"
+    if parts.path.strip("/"):
+        # The pages fetch /api/…, /static/… and /socket.io/ from the host's root: under a
+        # path prefix every link would work and every page would fail. Refused, not half-done.
+        return "it may not have a path (her2poll is served at the root of its host)"
     return None
 
 
@@ -132,6 +141,19 @@ def _days(value: str) -> int:
     return days
 
 
+def _proxies(value: str) -> int:
+    try:
+        count = int(value)
+    except ValueError:
+        count = -1
+    if not 0 <= count <= 10:
+        raise SettingError(
+            f"HER2POLL_TRUSTED_PROXIES {value!r}: give how many proxies stand in front "
+            "of the server, 0 to 10 (1 for one nginx)"
+        )
+    return count
+
+
 def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
     """Settings from the environment, then from ``overrides`` (tests, the CLI)."""
     env = os.environ
@@ -152,6 +174,8 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
             values[name] = env[f"HER2POLL_{name.upper()}"]
     if env.get("HER2POLL_PUBLIC_URL"):
         values["public_url"] = env["HER2POLL_PUBLIC_URL"]
+    if env.get("HER2POLL_TRUSTED_PROXIES"):
+        values["trusted_proxies"] = _proxies(env["HER2POLL_TRUSTED_PROXIES"])
     if env.get("HER2POLL_IDENTITY_RETENTION_DAYS"):
         values["identity_retention_days"] = _days(env["HER2POLL_IDENTITY_RETENTION_DAYS"])
     values.update(overrides or {})

@@ -20,9 +20,14 @@ USAGE
       .venv/bin/her2poll serve --help
     else
       cat <<'OPTIONS'
-Options of 'her2poll serve' (once set up, scripts/serve.sh --help lists them all):
-  --host TEXT           [default: 127.0.0.1]
+Options of 'her2poll serve' (once set up, scripts/serve.sh --help says more):
+  --host TEXT           Address to listen on; 0.0.0.0 is every interface (as --lan).
+                        [default: 127.0.0.1]
+  --lan                 Listen on every interface (0.0.0.0) and print the URLs phones
+                        on this network open.
   --port INTEGER RANGE  [default: 5000; 1<=x<=65535]
+  --public-url URL      Base of every link and QR code, e.g. https://poll.example.org
+                        (env HER2POLL_PUBLIC_URL).
   --db URL              Database URL (default: SQLite in ./instance; env HER2POLL_DB).
 OPTIONS
     fi

@@ -10,6 +10,16 @@ want_test=${1:-}
 py=${PYTHON:-python3}
 # Progress on stderr, only for a step that runs: a set-up checkout stays quiet.
 say() { echo "setup: $*" >&2; }
+# pip's lines, shortened to what a person waiting wants to see (on stderr, as they come).
+pip_progress() {
+  awk '/^Collecting /      { print "setup:   " $2; fflush() }
+       /^Processing .*\.whl/ {   # a wheel from a local folder: its name and version
+         n = split($2, parts, "/"); name = parts[n]; sub(/-(py|cp)[0-9].*$/, "", name)
+         print "setup:   " name; fflush() }
+       /^Installing collected packages:/ {
+         n = split(substr($0, index($0, ":") + 2), names, ", ")
+         print "setup:   installing " n " packages into .venv…"; fflush() }' >&2
+}
 
 # The browser client first: the package build includes it (pyproject.toml, force-include).
 # socket.io-client is pinned in package.json + package-lock.json, copied into static/.
@@ -37,8 +47,11 @@ stamp=".venv/.her2poll-installed${extras}"
 sum=$(cat pyproject.toml requirements.lock | sha256sum | cut -d" " -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
   say "installing Python packages${extras}${first}…"
-  .venv/bin/python -m pip install -q --disable-pip-version-check \
-    -c requirements.lock -e ".${extras}" 2> .venv/pip-install.log \
+  # pip's whole output goes to the log; stderr gets one line per package it fetches and
+  # one for the install itself, so a first set-up shows it is moving. (pipefail: a
+  # failing pip fails this pipeline, and the log is shown.)
+  .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off \
+    -c requirements.lock -e ".${extras}" 2>&1 | tee .venv/pip-install.log | pip_progress \
     || { cat .venv/pip-install.log >&2; exit 1; }
   echo "$sum" > "$stamp"
 fi

@@ -83,6 +83,7 @@ class Cluster:
         env["HER2POLL_DB"] = self.db_url
         env["HER2POLL_SECRET_KEY"] = self.secret_key
         env["HER2POLL_INSTANCE"] = str(self.run_dir / "instance")
+        env["HER2POLL_TRUSTED_PROXIES"] = "1"  # its nginx: the visitor's address is theirs
         env.pop("HER2POLL_MESSAGE_QUEUE", None)
         if self.message_queue:
             env["HER2POLL_MESSAGE_QUEUE"] = self.message_queue

@@ -166,6 +166,7 @@ def test_session_new_on_a_lan_base_url_needs_no_note(tmp_path: Path) -> None:
         (["--public-url", "poll.example.org"], None, "--public-url 'poll.example.org': it must"),
         (["--base-url", "http://x/?a=1"], None, "--base-url 'http://x/?a=1': it may not have"),
         ([], "ftp://poll.example.org", "HER2POLL_PUBLIC_URL 'ftp://poll.example.org': it must"),
+        (["--public-url", "https://h.org/p"], None, "'https://h.org/p': it may not have a path"),
     ],
 )
 def test_a_bad_link_base_is_one_clear_line(
@@ -402,3 +403,107 @@ def test_credit_mode_sets_the_mode_and_the_threshold(credited: tuple[str, str]) 
     assert (r.returncode, r.stdout) == (0, f"{code}: anonymous, threshold 80%\n")
     r = her2poll("credit", "mode", code, "identified", "--threshold", "1.5", "--db", url)
     assert r.returncode == 2 and "Invalid value for '--threshold'" in r.stderr
+
+
+def test_activities_made_before_accounts_are_listed_and_assigned_from_the_shell(
+    tmp_path: Path,
+) -> None:
+    from her2poll.core.questions import load_question_set
+    from her2poll.services import authoring
+    from her2poll.store.db import Database
+    from her2poll.store.repository import SqlStore
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    db = Database(url)
+    db.upgrade()
+    old = authoring.import_set(SqlStore(db), load_question_set(ROOT / "questions.json"))
+    run = authoring.start(SqlStore(db), old.id).state.code
+    listed = her2poll("activities", "list", "--db", url)
+    assert listed.returncode == 0 and f"{old.id:>5}  nobody  {old.title}" in listed.stdout
+    missing = her2poll("activities", "assign", str(old.id), "ann@example.org", "--db", url)
+    assert missing.returncode == 1 and "No organiser ann@example.org" in missing.stderr
+    added = her2poll(
+        "user", "add", "ann@example.org", "--organisation", "Clinic A", "--password-stdin",
+        "--db", url, input="a long password\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    done = her2poll("activities", "assign", str(old.id), "ann@example.org", "--db", url)
+    assert done.returncode == 0, done.stderr
+    assert "now belongs to ann@example.org (Clinic A), with 1 session(s)" in done.stdout
+    assert "ann@example.org  Clinic A" in her2poll("activities", "list", "--db", url).stdout
+    assert [s.code for s in SqlStore(db).list_sessions()] == [run]
+    gone = her2poll("activities", "assign", "999", "ann@example.org", "--db", url)
+    assert gone.returncode == 1 and gone.stderr.strip() == "error: No activity 999."
+    db.dispose()
+
+
+def _checkout_with_fake_pip(tmp_path: Path, pip: str) -> Path:
+    """A copy of what scripts/setup.sh reads, with npm's files in place and a fake
+    ``.venv/bin/python`` whose ``-m pip`` prints ``pip`` (a shell snippet's output)."""
+    for name in ("scripts/setup.sh", "pyproject.toml", "requirements.lock"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text((ROOT / name).read_text())
+    (tmp_path / "scripts" / "setup.sh").chmod(0o755)
+    client = tmp_path / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+    client.parent.mkdir(parents=True)
+    client.write_text("// the vendored client")
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f"#!/bin/sh\n{pip}\n")
+    python.chmod(0o755)
+    return tmp_path
+
+
+PIP_OUTPUT = """cat <<'OUT'
+Obtaining file:///checkout
+Collecting flask==3.1.1 (from her2poll==0.1.0)
+  Using cached flask-3.1.1-py3-none-any.whl (103 kB)
+Collecting scipy==1.17.1 (from her2poll==0.1.0)
+  Downloading scipy-1.17.1-cp311-cp311-manylinux.whl (35.1 MB)
+Processing /opt/wheels/argon2_cffi-25.1.0-py3-none-any.whl (from her2poll==0.1.0)
+Installing collected packages: flask, scipy, argon2_cffi, her2poll
+Successfully installed flask-3.1.1 her2poll-0.1.0 scipy-1.17.1
+OUT"""
+
+
+def test_setup_sh_shows_each_package_the_first_time_and_nothing_once_set_up(
+    tmp_path: Path,
+) -> None:
+    checkout = _checkout_with_fake_pip(tmp_path, PIP_OUTPUT)
+    setup = [str(checkout / "scripts" / "setup.sh")]
+    first = subprocess.run(setup, capture_output=True, text=True, timeout=60, check=False)
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.splitlines() == [
+        "setup: installing Python packages…",
+        "setup:   flask==3.1.1",
+        "setup:   scipy==1.17.1",
+        "setup:   argon2_cffi-25.1.0",
+        "setup:   installing 4 packages into .venv…",
+    ]
+    assert "Successfully installed" in (checkout / ".venv" / "pip-install.log").read_text()
+    again = subprocess.run(setup, capture_output=True, text=True, timeout=60, check=False)
+    assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
+
+
+def test_setup_sh_shows_pips_whole_output_when_it_fails(tmp_path: Path) -> None:
+    fails = "echo 'Collecting nosuch==1.0'; echo 'ERROR: No matching distribution' >&2; exit 1"
+    checkout = _checkout_with_fake_pip(tmp_path, fails)
+    r = subprocess.run([str(checkout / "scripts" / "setup.sh")], capture_output=True, text=True,
+                       timeout=60, check=False)  # fmt: skip
+    assert r.returncode == 1
+    assert "setup:   nosuch==1.0" in r.stderr and "ERROR: No matching distribution" in r.stderr
+    assert not (checkout / ".venv" / ".her2poll-installed").exists()  # tried again next time
+
+
+@pytest.mark.skipif(not (ROOT / ".venv/bin/her2poll").exists(), reason="no .venv here")
+def test_serve_sh_help_before_set_up_names_every_option_of_her2poll_serve(tmp_path: Path) -> None:
+    from her2poll.cli import serve
+
+    (tmp_path / "scripts").mkdir()
+    script = tmp_path / "scripts" / "serve.sh"
+    script.write_text((ROOT / "scripts" / "serve.sh").read_text())
+    script.chmod(0o755)
+    r = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=10)
+    options = {o for p in serve.params for o in p.opts if o.startswith("--") and o != "--help"}
+    assert options == {"--host", "--lan", "--port", "--public-url", "--db"}
+    assert all(f"  {o} " in r.stdout for o in options), r.stdout

@@ -67,6 +67,8 @@ def _text(data: Mapping[str, object], key: str, limit: int, label: str) -> str:
         value = ""
     if not isinstance(value, str):
         raise InvalidIdentity(f"{label} must be text.")
+    if "\x00" in value:  # PostgreSQL text cannot hold it; no person types it
+        raise InvalidIdentity(f"{label} may not contain the NUL character.")
     value = " ".join(value.split())
     if len(value) > limit:
         raise InvalidIdentity(f"{label} is longer than {limit} characters.")

@@ -8,7 +8,9 @@ word of the session's filter list. The room only ever sees ``approved`` and
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -19,8 +21,16 @@ from .errors import BadRequest, Her2pollError
 
 MAX_TEXT = 300
 MAX_NAME = 40
-MAX_FILTER_WORDS = 200
-MAX_FILTER_WORD = 40
+#: The filter travels in one ``qa_settings`` message, and a Socket.IO message over
+#: 4,096 bytes closes the connection (``Settings.max_message_bytes``): so the list as
+#: JSON is at most MAX_FILTER_BYTES, leaving room for the rest of the message. It is
+#: measured as the most verbose JSON encoder writes it (every letter past ASCII as a
+#: 6-byte ``\uXXXX``, as Python's clients send it; the browser's is smaller), so it fits
+#: from any client. Any list within the word limits in ASCII fits (100 × 30 letters:
+#: 3,301 bytes); only words of accented or non-Latin letters can meet this limit first.
+MAX_FILTER_WORDS = 100
+MAX_FILTER_WORD = 30
+MAX_FILTER_BYTES = 3500
 #: Questions the room's message carries at most: the pinned one, then by votes.
 PUBLIC_LIMIT = 100
 
@@ -129,7 +139,13 @@ def clean_name(name: str | None, settings: Settings) -> str | None:
 
 
 def clean_filter(words: Iterable[str]) -> tuple[str, ...]:
-    """The filter list as stored: lower case, unique, in the order given."""
+    """The filter list as stored: lower case, unique, in the order given.
+
+    Refused when it could not be sent back in one message: more than
+    :data:`MAX_FILTER_WORDS` words, one over :data:`MAX_FILTER_WORD` characters, or
+    over :data:`MAX_FILTER_BYTES` bytes as JSON; and words holding control
+    characters, which no filter needs and JSON would escape (each 6 bytes).
+    """
     cleaned: list[str] = []
     for word in words:
         word = word.strip().lower()
@@ -137,11 +153,24 @@ def clean_filter(words: Iterable[str]) -> tuple[str, ...]:
             continue
         if len(word) > MAX_FILTER_WORD:
             raise BadRequest(f"A filtered word has at most {MAX_FILTER_WORD} characters.")
+        if any(unicodedata.category(c) in ("Cc", "Cs") for c in word):
+            raise BadRequest("A filtered word may not hold control characters.")
         if word not in cleaned:
             cleaned.append(word)
     if len(cleaned) > MAX_FILTER_WORDS:
         raise BadRequest(f"The filter holds at most {MAX_FILTER_WORDS} words.")
+    size = filter_bytes(cleaned)
+    if size > MAX_FILTER_BYTES:
+        raise BadRequest(
+            f"The filtered words take {size} bytes, over the {MAX_FILTER_BYTES} one message "
+            "carries: remove some."
+        )
     return tuple(cleaned)
+
+
+def filter_bytes(words: Sequence[str]) -> int:
+    """The largest size ``words`` can take on the wire: compact JSON, non-ASCII escaped."""
+    return len(json.dumps(list(words), separators=(",", ":")))
 
 
 def is_filtered(text: str, words: Sequence[str]) -> bool:

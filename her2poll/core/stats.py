@@ -7,7 +7,10 @@ instead of chi-square, and a verdict that claims a difference only when every
 reconstruction of the published counts supports it.
 
 scipy and statsmodels compute the distributions and intervals; this module
-only decides which to call. Its verdict is a code plus the numbers behind it
+only decides which to call. They are imported inside the functions that call
+them: together they take about a second to import (statsmodels brings pandas),
+which every ``her2poll`` command and an export of a session with no answers
+would otherwise wait for. Its verdict is a code plus the numbers behind it
 (:class:`VerdictParams`); :mod:`.wording` and the pages put it into words.
 """
 
@@ -17,14 +20,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
-
-import numpy as np
-from scipy import stats as sps
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+from typing import TYPE_CHECKING
 
 from .items import ChoiceItem
 from .published import Column, QuestionReconstruction, Reconstruction
 from .tallies import Tally, largest_remainder
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ALPHA = 0.05
 #: Fewer live answers than this and the room says nothing, whatever a test would say.
@@ -209,17 +212,33 @@ def _pct(share: float | None) -> float | None:
 # --- intervals ----------------------------------------------------------------------------
 
 
+#: The two-sided 95% normal quantile exactly as scipy gives it (``scipy.stats.norm.isf(0.025)``,
+#: which statsmodels' Wilson interval uses); ``statistics.NormalDist`` differs in the last
+#: digits. ``tests/core/test_stats.py`` checks it against scipy.
+Z_95 = 1.9599639845400545
+
+
 def wilson(count: int, n: int) -> Interval:
     """Wilson score 95% interval of ``count / n``; honest at 0/9 and 9/9, unlike Wald.
+
+    statsmodels' ``proportion_confint(count, n, 0.05, "wilson")``, step for step in
+    the same float arithmetic (a test holds the two equal to the last bit): every
+    export and page computes it for the published figures, and importing
+    statsmodels for it alone would cost a second (it brings pandas).
 
     :raises ValueError: when ``n`` is 0: there is no share to bound.
     """
     if n <= 0:
         raise ValueError("a share of nobody has no interval")
-    low, high = proportion_confint(count, n, alpha=ALPHA, method="wilson")
+    q, nobs = count / n, float(n)
+    crit2 = Z_95 * Z_95
+    denom = 1 + crit2 / nobs
+    center = (q + crit2 / (2 * nobs)) / denom
+    dist = Z_95 * math.sqrt(q * (1.0 - q) / nobs + crit2 / (4.0 * (nobs * nobs)))
+    dist /= denom
+    low, high = min(max(center - dist, 0.0), 1.0), min(max(center + dist, 0.0), 1.0)
     # Float rounding leaves 0/7's lower bound at 3e-17: an interval that excludes its own 0%.
-    share = count / n
-    return Interval(min(float(low), share), max(float(high), share))
+    return Interval(min(low, q), max(high, q))
 
 
 def difference_intervals(
@@ -230,6 +249,9 @@ def difference_intervals(
     Newcombe's method stays inside [-1, 1] and behaves with zero cells, which
     the Wald difference interval does not.
     """
+    import numpy as np
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
     low, high = confint_proportions_2indep(
         np.asarray(live),
         sum(live),
@@ -267,6 +289,8 @@ def total_variation(live: Sequence[int], published: Sequence[int]) -> EffectSize
 
 def _bounded_compositions(total: int, caps: Sequence[int]) -> np.ndarray:
     """Every vector ``x`` with ``sum(x) == total`` and ``0 <= x[j] <= caps[j]``, as rows."""
+    import numpy as np
+
     rows = np.zeros((1, 0), dtype=np.int64)
     left = np.array([total], dtype=np.int64)
     for j, cap in enumerate(caps):
@@ -284,6 +308,9 @@ def _bounded_compositions(total: int, caps: Sequence[int]) -> np.ndarray:
 
 def _exact_p(row: np.ndarray, colsums: np.ndarray) -> tuple[float, int]:
     """Sum the null probabilities of all tables as or less probable than ``row``'s."""
+    import numpy as np
+    from scipy import stats as sps
+
     support = _bounded_compositions(int(row.sum()), [int(c) for c in colsums])
     logp = sps.multivariate_hypergeom.logpmf(support, m=colsums, n=int(row.sum()))
     observed = sps.multivariate_hypergeom.logpmf(row, m=colsums, n=int(row.sum()))
@@ -298,6 +325,9 @@ def _monte_carlo_p(row: np.ndarray, colsums: np.ndarray) -> float:
     ``scipy.stats.fisher_exact(..., method=MonteCarloMethod())`` fails with a
     reshape error once the table's total exceeds a batch's cell count (scipy 1.17).
     """
+    import numpy as np
+    from scipy import stats as sps
+
     n = int(row.sum())
     rng = np.random.default_rng(SEED)
     draws = sps.multivariate_hypergeom.rvs(
@@ -325,6 +355,9 @@ def same_distribution_test(live: Sequence[int], published: Sequence[int]) -> Tes
     """
     if sum(live) <= 0 or sum(published) <= 0:
         raise ValueError("both rows need at least one answer")
+    import numpy as np
+    from scipy import stats as sps
+
     table = np.array([live, published], dtype=np.int64)
     table = table[:, table.sum(axis=0) > 0]
     if table.shape[1] < 2:

@@ -243,8 +243,39 @@ def on_room_language(payload: object = None) -> Ack:
     return {"ok": True, "language": chosen}
 
 
-def on_disconnect(*_args: object) -> None:
+def unknown(svc: Live) -> Callable[..., Ack]:
+    """Every event without a handler: counted against the rate limit, answered ``bad_request``.
+
+    python-socketio sends the ack only when the client asked for one; without this
+    a client waiting for one would wait until its own deadline.
+    """
+    manager = svc.socketio.server.manager
+
+    def on_unknown(*args: object) -> Ack:
+        # As the catch-all: (event, sid, *payload). An event named "*" itself matches
+        # this handler exactly and comes as (sid, *payload): tell them apart by which
+        # argument is this connection's id.
+        event: object = "*"
+        sid = args[0]
+        if len(args) > 1 and isinstance(args[1], str) and manager.is_connected(args[1], "/"):
+            event, sid = args[0], args[1]
+        try:
+            _throttle(svc, sid=str(sid))
+        except Her2pollError as e:
+            return e.to_dict()
+        return BadRequest(f"Unknown event {str(event)[:40]!r}.").to_dict()
+
+    return on_unknown
+
+
+def on_disconnect(*_args: object) -> Ack | None:
     svc = live()
+    if svc.socketio.server.manager.is_connected(_sid(), "/"):
+        # A real disconnect is announced after python-socketio marks the connection as
+        # leaving; a client can also send an event named "disconnect" (a reserved name its
+        # library would refuse, not a raw client): that must not unjoin it or end its
+        # attendance interval while it stays connected.
+        return BadRequest("Unknown event 'disconnect'.").to_dict()
     member = svc.registry.remove(_sid())
     svc.limiter.forget(_sid())
     svc.control_limiter.forget(_sid())
@@ -252,6 +283,7 @@ def on_disconnect(*_args: object) -> None:
         svc.broadcaster.mark_dirty(member.session_id)
         if member.connection_id is not None:
             credit.disconnected(svc.store.db, member.connection_id)
+    return None
 
 
 def register(socketio: SocketIO, svc: Live) -> None:
@@ -268,3 +300,4 @@ def register(socketio: SocketIO, svc: Live) -> None:
     socketio.on_event("room_language", acked(on_room_language))
     socketio.on_event("room_statistics", acked(on_room_statistics))
     socketio.on_event("disconnect", on_disconnect)
+    socketio.server.on("*", unknown(svc))

@@ -33,6 +33,10 @@ Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{1,40}$")]
 VoteId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{8,64}$")]
 #: May be empty: an empty token is no token (a fresh identity), an empty secret a wrong one.
 Secret = Annotated[str, Field(max_length=200)]
+#: Row ids are 32-bit INTEGER columns: a larger number names no row, and must not reach
+#: the database driver (SQLite and psycopg raise on ints past 64 bits, not "not found").
+DB_ID_MAX = 2**31 - 1
+DbId = Annotated[int, Field(strict=True, ge=1, le=DB_ID_MAX)]
 
 
 class _Payload(BaseModel):
@@ -143,7 +147,7 @@ class SubmitBlockPayload(_Payload):
 
 
 class HideAnswerPayload(_Payload):
-    answer_id: Annotated[int, Field(strict=True, ge=1)]
+    answer_id: DbId
     hidden: StrictBool
 
 
@@ -155,7 +159,7 @@ class RoomStatisticsPayload(_Payload):
 
 #: Long enough to say "too long" with the count; core.qa holds the real limits.
 QAText = Annotated[str, Field(max_length=1000)]
-QAId = Annotated[int, Field(strict=True, ge=1)]
+QAId = DbId
 
 
 class AskPayload(_Payload):
@@ -188,10 +192,28 @@ class QASettingsPayload(_Payload):
 P = TypeVar("P", bound=_Payload)
 
 
+def _nul_field(payload: dict[Any, Any]) -> str | None:
+    """The first field whose text holds a NUL character (``\\u0000``), if any.
+
+    PostgreSQL's text cannot hold NUL (psycopg refuses the whole statement), and no
+    person types one: such a payload is refused as a whole, before it can reach a
+    batch and fail other people's answers with it. Refused, not stripped, so what
+    is stored is always exactly what was sent.
+    """
+    for key, value in payload.items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            return str(key)
+    return None
+
+
 def parse(model: type[P], payload: object) -> P:
     """Validate a client payload or raise :class:`BadRequest` naming the field."""
     if not isinstance(payload, dict):
         raise BadRequest(f"Expected a JSON object, got {type(payload).__name__}.")
+    nul = _nul_field(payload)
+    if nul is not None:
+        raise BadRequest(f"Invalid {nul[:40]}: text may not contain the NUL character (\\u0000).")
     try:
         return model.model_validate(payload)
     except ValidationError as e:

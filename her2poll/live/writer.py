@@ -92,14 +92,7 @@ class VoteWriter:
             self._commit(batch)
 
     def _commit(self, batch: Sequence[_Pending]) -> None:
-        try:
-            results = self.record(self.db, [p.vote for p in batch])
-        except Her2pollError as e:
-            results = [VoteResult(ok=False, error=e)] * len(batch)
-        except Exception:  # a bug must not kill the writer and strand every later vote
-            log.exception("vote batch of %d failed", len(batch))
-            error = Unavailable("The vote could not be saved; try again.")
-            results = [VoteResult(ok=False, error=error)] * len(batch)
+        results = self._record(batch)
         self.batches += 1
         for pending, result in zip(batch, results, strict=True):
             pending.result = result
@@ -109,3 +102,26 @@ class VoteWriter:
         }
         if changed:
             self.on_commit(changed)
+
+    def _record(self, batch: Sequence[_Pending]) -> list[VoteResult]:
+        """Record ``batch`` in one transaction; if one item breaks it, the others still count.
+
+        A batch that fails for any reason but the database itself (a retryable
+        :class:`Unavailable`: every item would fail alike, and splitting would only
+        multiply the attempts) is split in halves, each recorded on its own, down to
+        the item at fault: one bad vote costs a few more transactions, never other
+        people's votes.
+        """
+        try:
+            return self.record(self.db, [p.vote for p in batch])
+        except Her2pollError as e:
+            if e.retryable or len(batch) == 1:
+                return [VoteResult(ok=False, error=e)] * len(batch)
+        except Exception:  # a bug must not kill the writer and strand every later vote
+            if len(batch) == 1:
+                log.exception("vote batch of 1 failed (a %s)", type(batch[0].vote).__name__)
+                error = Unavailable("The vote could not be saved; try again.")
+                return [VoteResult(ok=False, error=error)]
+            log.warning("vote batch of %d failed: recording its halves apart", len(batch))
+        half = len(batch) // 2
+        return self._record(batch[:half]) + self._record(batch[half:])

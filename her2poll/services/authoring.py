@@ -14,10 +14,12 @@ from typing import Any, Protocol
 
 from ..core import authoring
 from ..core.access import Secrets
+from ..core.accounts import Organiser
 from ..core.authoring import Activity, ActivitySummary
 from ..core.errors import BadRequest
 from ..core.items import ItemBase
 from ..core.questions import FORMAT_VERSION, QuestionSet
+from ..core.session import SessionState
 from . import sessions
 from .ports import QuestionsChanged, Store, nobody_told
 
@@ -29,10 +31,16 @@ class ActivityStore(Store, Protocol):
     """The store's activities (:mod:`her2poll.store.activities`)."""
 
     def create_activity(
-        self, title: str, description: str, document: Mapping[str, Any]
+        self,
+        title: str,
+        description: str,
+        document: Mapping[str, Any],
+        owner: Organiser | None = None,
     ) -> Activity: ...
 
-    def activity(self, activity_id: int) -> Activity: ...
+    def activity(self, activity_id: int, viewer: Organiser | None = None) -> Activity: ...
+
+    def managed_session(self, code: str, viewer: Organiser) -> SessionState: ...
 
     def save_activity(
         self, activity_id: int, title: str, description: str, document: Mapping[str, Any]
@@ -42,7 +50,7 @@ class ActivityStore(Store, Protocol):
 
     def current_run(self, activity_id: int) -> int | None: ...
 
-    def list_activities(self) -> list[ActivitySummary]: ...
+    def list_activities(self, viewer: Organiser | None = None) -> list[ActivitySummary]: ...
 
     def archive_activity(self, activity_id: int, archived: bool) -> None: ...
 
@@ -94,19 +102,41 @@ def _settings(title: str, description: str) -> tuple[str, str]:
     return title, description
 
 
-def create(store: ActivityStore, title: str, description: str = "") -> Activity:
-    """A new, empty activity: its items are added one by one."""
+def create(
+    store: ActivityStore, title: str, description: str = "", owner: Organiser | None = None
+) -> Activity:
+    """A new, empty activity of ``owner``'s: its items are added one by one."""
     title, description = _settings(title, description)
     return store.create_activity(
-        title, description, authoring.set_data(_slug(title), title, (), ())
+        title, description, authoring.set_data(_slug(title), title, (), ()), owner
     )
 
 
-def import_set(store: ActivityStore, questions: QuestionSet, description: str = "") -> Activity:
-    """A new activity holding a question set (a template or an imported file)."""
+def import_set(
+    store: ActivityStore,
+    questions: QuestionSet,
+    description: str = "",
+    owner: Organiser | None = None,
+) -> Activity:
+    """A new activity of ``owner``'s holding a question set (a template or an imported file)."""
     document = questions.model_dump(mode="json", exclude_defaults=True)
     document["format_version"] = FORMAT_VERSION
-    return store.create_activity(questions.title, description, document)
+    return store.create_activity(questions.title, description, document, owner)
+
+
+def require_activity(store: ActivityStore, viewer: Organiser, activity_id: int) -> Activity:
+    """The activity if ``viewer`` may see and change it: theirs or their organisation's.
+
+    Anything else is ``activity_not_found`` (404), as if it did not exist: an
+    organiser learns nothing about another organisation's activities.
+    """
+    return store.activity(activity_id, viewer)
+
+
+def require_session(store: ActivityStore, viewer: Organiser, code: str) -> SessionState:
+    """The session if ``viewer`` may archive or delete it (the rule of ``/api/sessions``),
+    else ``session_not_found`` (404)."""
+    return store.managed_session(code, viewer)
 
 
 def export(store: ActivityStore, activity_id: int) -> QuestionSet:
@@ -272,9 +302,13 @@ def duplicate_item(
     return _save_items(store, activity, items, at + 1, changed)
 
 
-def start(store: ActivityStore, activity_id: int) -> sessions.Created:
-    """A new session (one run) of the activity, with fresh secrets."""
+def start(
+    store: ActivityStore, activity_id: int, owner: Organiser | None = None
+) -> sessions.Created:
+    """A new session (one run) of the activity, with fresh secrets, owned by who started it."""
     questions = export(store, activity_id)
     keys = Secrets.new()
-    state = store.create_session(questions, keys, None, activity_id)
+    state = store.create_session(
+        questions, keys, None, activity_id, owner_id=owner.id if owner else None
+    )
     return sessions.Created(state, keys.moderator_secret, keys.screen_token)

@@ -1,16 +1,17 @@
-"""Organisers and organisations, and which sessions an organiser sees listed."""
+"""Organisers and organisations, and which sessions and activities an organiser sees."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.accounts import AccountError, Organiser
+from ..core.errors import NotFound
 from ..core.session import normalize_code
 from .db import Database
-from .models import OrganisationRow, SessionRow, UserRow, utcnow
+from .models import ActivityRow, OrganisationRow, SessionRow, UserRow, utcnow
 
 _COLUMNS = (
     UserRow.id,
@@ -100,10 +101,36 @@ def list_users(db: Database) -> list[Organiser]:
     return [_organiser(r) for r in rows]
 
 
+def activity_visible_to(viewer: Organiser) -> ColumnElement[bool]:
+    """Activities of the organiser's organisation (their own among them).
+
+    Activities made before accounts have no organisation. While the install has a
+    single organisation every organiser who can sign in belongs to it, so showing
+    them hides nothing from anyone who saw them before; once a second organisation
+    exists they are shown to nobody until ``her2poll activities assign`` gives them
+    to an organiser (nothing is lost, nothing leaks to the newcomer).
+    """
+    single = select(func.count(OrganisationRow.id)).scalar_subquery() <= 1
+    return or_(
+        ActivityRow.owner_id == viewer.id,
+        ActivityRow.organisation_id == viewer.organisation_id,
+        and_(ActivityRow.organisation_id.is_(None), single),
+    )
+
+
 def visible_to(viewer: Organiser) -> ColumnElement[bool]:
-    """Sessions the organiser owns, or that an organiser of the same organisation owns."""
+    """Sessions the organiser or a colleague of the same organisation owns.
+
+    A run with no owner (started before activities had owners) goes with its
+    activity: visible where the activity is.
+    """
     colleagues = select(UserRow.id).where(UserRow.organisation_id == viewer.organisation_id)
-    return or_(SessionRow.owner_id == viewer.id, SessionRow.owner_id.in_(colleagues))
+    theirs = select(ActivityRow.id).where(activity_visible_to(viewer))
+    return or_(
+        SessionRow.owner_id == viewer.id,
+        SessionRow.owner_id.in_(colleagues),
+        and_(SessionRow.owner_id.is_(None), SessionRow.activity_id.in_(theirs)),
+    )
 
 
 def set_owner(db: Database, code: str, user_id: int | None) -> None:
@@ -112,4 +139,25 @@ def set_owner(db: Database, code: str, user_id: int | None) -> None:
             update(SessionRow)
             .where(SessionRow.code == normalize_code(code))
             .values(owner_id=user_id)
+        )
+
+
+def assign_activity(db: Database, activity_id: int, owner: Organiser) -> int:
+    """Give an activity to ``owner`` (and their organisation), with its sessions that have
+    no owner; return how many sessions came with it. The CLI's way to hand over
+    activities made before accounts."""
+    with db.begin() as conn:
+        done = conn.execute(
+            update(ActivityRow)
+            .where(ActivityRow.id == activity_id)
+            .values(owner_id=owner.id, organisation_id=owner.organisation_id)
+        ).rowcount
+        if not done:
+            raise NotFound(f"No activity {activity_id}.", code="activity_not_found")
+        return int(
+            conn.execute(
+                update(SessionRow)
+                .where(SessionRow.activity_id == activity_id, SessionRow.owner_id.is_(None))
+                .values(owner_id=owner.id)
+            ).rowcount
         )

@@ -15,13 +15,24 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from ..core.accounts import Organiser
 from ..core.authoring import Activity, ActivitySummary, RunSummary
 from ..core.errors import Conflict, NotFound
 from ..core.items import ChoiceItem
 from ..core.polls import PollState
 from ..core.questions import QuestionSet
+from .accounts import activity_visible_to, visible_to
 from .db import Database
-from .models import ActivityRow, AnswerRow, PollRow, SessionRow, utc, utcnow
+from .models import (
+    ActivityRow,
+    AnswerRow,
+    OrganisationRow,
+    PollRow,
+    SessionRow,
+    UserRow,
+    utc,
+    utcnow,
+)
 from .rows import load_questions, session_not_found
 from .sessions import session_counts
 
@@ -41,9 +52,17 @@ def _of(row: Any) -> Activity:
 
 
 def create_activity(
-    db: Database, title: str, description: str, document: Mapping[str, Any]
+    db: Database,
+    title: str,
+    description: str,
+    document: Mapping[str, Any],
+    owner: Organiser | None = None,
 ) -> Activity:
-    """A new activity holding ``document`` (a question set, its items maybe none yet)."""
+    """A new activity holding ``document`` (a question set, its items maybe none yet).
+
+    It belongs to ``owner`` and their organisation (None: nobody's, see
+    :func:`~.accounts.activity_visible_to`).
+    """
     now = utcnow()
     with db.begin() as conn:
         activity_id = conn.execute(
@@ -54,14 +73,21 @@ def create_activity(
                 "questions_json": json.dumps(document),
                 "created_at": now,
                 "updated_at": now,
+                "owner_id": owner.id if owner else None,
+                "organisation_id": owner.organisation_id if owner else None,
             },
         ).scalar_one()
     return get_activity(db, activity_id)
 
 
-def get_activity(db: Database, activity_id: int) -> Activity:
+def get_activity(db: Database, activity_id: int, viewer: Organiser | None = None) -> Activity:
+    """The activity, or ``activity_not_found``; with ``viewer``, also when it is not theirs
+    (an organiser of another organisation cannot tell it from one that does not exist)."""
+    query = select(ActivityRow).where(ActivityRow.id == activity_id)
+    if viewer is not None:
+        query = query.where(activity_visible_to(viewer))
     with db.begin() as conn:
-        row = conn.execute(select(ActivityRow).where(ActivityRow.id == activity_id)).one_or_none()
+        row = conn.execute(query).one_or_none()
     if row is None:
         raise _activity_not_found(activity_id)
     return _of(row)
@@ -256,27 +282,30 @@ def delete_session(db: Database, code: str) -> None:
         raise session_not_found(code)
 
 
-def list_activities(db: Database) -> list[ActivitySummary]:
-    """Every activity, newest first, with its sessions (newest first)."""
+def list_activities(db: Database, viewer: Organiser | None = None) -> list[ActivitySummary]:
+    """Every activity (or those ``viewer`` may see), newest first, with its sessions."""
     participants, answers = session_counts()
+    query = select(ActivityRow).order_by(ActivityRow.updated_at.desc(), ActivityRow.id.desc())
+    runs_query = (
+        select(
+            SessionRow.activity_id,
+            SessionRow.code,
+            SessionRow.created_at,
+            participants,
+            answers,
+            SessionRow.archived,
+        )
+        .where(SessionRow.activity_id.is_not(None))
+        .order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
+    )
+    if viewer is not None:
+        query = query.where(activity_visible_to(viewer))
+        runs_query = runs_query.where(visible_to(viewer))
     with db.begin() as conn:
-        activities = conn.execute(
-            select(ActivityRow).order_by(ActivityRow.updated_at.desc(), ActivityRow.id.desc())
-        ).all()
+        activities = conn.execute(query).all()
         live = set(_live_codes(conn, SessionRow.activity_id.is_not(None)))
         runs: dict[int, list[RunSummary]] = {}
-        for row in conn.execute(
-            select(
-                SessionRow.activity_id,
-                SessionRow.code,
-                SessionRow.created_at,
-                participants,
-                answers,
-                SessionRow.archived,
-            )
-            .where(SessionRow.activity_id.is_not(None))
-            .order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
-        ):
+        for row in conn.execute(runs_query):
             activity_id, code, created, p, a, archived = row
             runs.setdefault(activity_id, []).append(
                 RunSummary(code, utc(created).isoformat(), p, a, code in live, bool(archived))
@@ -292,3 +321,15 @@ def list_activities(db: Database) -> list[ActivitySummary]:
         )
         for a in activities
     ]
+
+
+def owners(db: Database) -> list[tuple[int, str, str | None, str | None]]:
+    """Every activity's id, title, owner's e-mail and organisation (None: nobody's), for the CLI."""
+    with db.begin() as conn:
+        rows = conn.execute(
+            select(ActivityRow.id, ActivityRow.title, UserRow.email, OrganisationRow.name)
+            .outerjoin(UserRow, UserRow.id == ActivityRow.owner_id)
+            .outerjoin(OrganisationRow, OrganisationRow.id == ActivityRow.organisation_id)
+            .order_by(ActivityRow.id)
+        ).all()
+    return [(i, t, e, o) for i, t, e, o in rows]

@@ -49,6 +49,14 @@ class ActivityRow(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The organiser who made it (None: before accounts, or that account was removed).
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: Whose organisers see it (None: made before accounts; see store/accounts.py).
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
 
 
 class SessionRow(Base):

@@ -63,12 +63,19 @@ class SqlStore:
     # -- activities (:mod:`.activities`) -------------------------------------------------
 
     def create_activity(
-        self, title: str, description: str, document: Mapping[str, Any]
+        self,
+        title: str,
+        description: str,
+        document: Mapping[str, Any],
+        owner: Organiser | None = None,
     ) -> Activity:
-        return activities.create_activity(self.db, title, description, document)
+        return activities.create_activity(self.db, title, description, document, owner)
 
-    def activity(self, activity_id: int) -> Activity:
-        return activities.get_activity(self.db, activity_id)
+    def activity(self, activity_id: int, viewer: Organiser | None = None) -> Activity:
+        return activities.get_activity(self.db, activity_id, viewer)
+
+    def managed_session(self, code: str, viewer: Organiser) -> SessionState:
+        return sessions.managed_session(self.db, code, viewer)
 
     def save_activity(
         self, activity_id: int, title: str, description: str, document: Mapping[str, Any]
@@ -81,8 +88,8 @@ class SqlStore:
     def current_run(self, activity_id: int) -> int | None:
         return activities.current_run(self.db, activity_id)
 
-    def list_activities(self) -> list[ActivitySummary]:
-        return activities.list_activities(self.db)
+    def list_activities(self, viewer: Organiser | None = None) -> list[ActivitySummary]:
+        return activities.list_activities(self.db, viewer)
 
     def archive_activity(self, activity_id: int, archived: bool) -> None:
         activities.set_archived(self.db, activity_id, archived)

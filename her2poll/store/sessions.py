@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, insert, select, update
+from sqlalchemy import ColumnElement, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.access import Digests, Secrets
@@ -59,6 +59,12 @@ def create_session(
 def get_session(db: Database, code: str) -> SessionState:
     """Load a session by its join code, or raise :class:`NotFound`."""
     return _load(db, SessionRow.code == normalize_code(code), code)
+
+
+def managed_session(db: Database, code: str, viewer: Organiser) -> SessionState:
+    """The session if ``viewer`` may manage it (archive, delete), else ``session_not_found``:
+    another organisation's session is answered as if it did not exist."""
+    return _load(db, and_(SessionRow.code == normalize_code(code), visible_to(viewer)), code)
 
 
 def get_session_by_id(db: Database, session_id: int) -> SessionState:

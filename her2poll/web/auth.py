@@ -39,6 +39,7 @@ from ..core.errors import Forbidden
 from ..services import accounts, sessions
 from ..store.db import get_db
 from ..store.repository import get_store
+from . import links
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -175,7 +176,8 @@ def _oidc_client() -> Any:
 def oidc_start() -> ResponseReturnValue:
     """Off to the identity provider; it comes back to :func:`oidc_callback`."""
     client = _oidc_client()
-    return client.authorize_redirect(url_for("auth.oidc_callback", _external=True))  # type: ignore[no-any-return]
+    # The provider sends the browser back here: to the public address behind a proxy.
+    return client.authorize_redirect(links.external_url("auth.oidc_callback"))  # type: ignore[no-any-return]
 
 
 @bp.get("/login/oidc/callback")

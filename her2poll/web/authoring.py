@@ -27,6 +27,7 @@ from ..services.authoring import Invalid
 from ..services.ports import QUESTIONS_CHANGED, QuestionsChanged, nobody_told
 from ..store.repository import get_store
 from . import links
+from .auth import require_organiser
 
 bp = Blueprint("authoring", __name__)
 
@@ -111,6 +112,21 @@ def _news() -> QuestionsChanged:
     return told
 
 
+@bp.before_request
+def _theirs() -> None:
+    """Every page of an activity or a session is its organisation's only.
+
+    Checked once here for every route with an ``activity_id`` or a ``code``, so a
+    new route cannot forget it; another organisation's gets the 404 page. (The
+    app's ``organisers_only`` hook has already sent anyone signed out to sign in.)
+    """
+    args = request.view_args or {}
+    if "activity_id" in args:
+        authoring.require_activity(get_store(), require_organiser(), args["activity_id"])
+    if "code" in args:
+        authoring.require_session(get_store(), require_organiser(), args["code"])
+
+
 def _home_with(errors: Mapping[str, str], status: int = 400) -> ResponseReturnValue:
     from .moderator import render_home
 
@@ -122,7 +138,10 @@ def create() -> ResponseReturnValue:
     """A new, empty activity from a title (and description)."""
     try:
         activity = authoring.create(
-            get_store(), request.form.get("title", ""), request.form.get("description", "")
+            get_store(),
+            request.form.get("title", ""),
+            request.form.get("description", ""),
+            require_organiser(),
         )
     except Invalid as e:
         return _home_with(e.errors)
@@ -135,7 +154,8 @@ def from_template() -> ResponseReturnValue:
     chosen = templates().get(request.form.get("template", ""))
     if chosen is None:
         return _home_with({"template": "Choose one of the templates."})
-    activity = authoring.import_set(get_store(), load_question_set(chosen[1]))
+    questions = load_question_set(chosen[1])
+    activity = authoring.import_set(get_store(), questions, owner=require_organiser())
     return redirect(url_for(".edit", activity_id=activity.id), 303)
 
 
@@ -149,7 +169,7 @@ def import_file() -> ResponseReturnValue:
         questions = loads_question_set(upload.read(512 * 1024))
     except QuestionSetError as e:
         return _home_with({"file": f"{upload.filename}: {e.message}"})
-    activity = authoring.import_set(get_store(), questions)
+    activity = authoring.import_set(get_store(), questions, owner=require_organiser())
     return redirect(url_for(".edit", activity_id=activity.id), 303)
 
 
@@ -158,7 +178,8 @@ def _page(
 ) -> str:
     store = get_store()
     activity = store.activity(activity_id)
-    runs = next((a.sessions for a in store.list_activities() if a.id == activity_id), ())
+    mine = store.list_activities(require_organiser())
+    runs = next((a.sessions for a in mine if a.id == activity_id), ())
     settings = form or {
         "title": activity.title,
         "description": activity.description,
@@ -325,7 +346,7 @@ def export(activity_id: int) -> Response:
 def start(activity_id: int) -> ResponseReturnValue:
     """Run the activity: a new session with its own join code and results."""
     try:
-        new = authoring.start(get_store(), activity_id)
+        new = authoring.start(get_store(), activity_id, require_organiser())
     except Her2pollError as e:
         return _page(activity_id, {"": e.message}), 400
     code, secret = new.state.code, new.moderator_secret

@@ -33,6 +33,8 @@ def _page_message(code: str, message: str) -> str:
     """What a person reads on the error page, in the page's language where we know it."""
     if code == "session_not_found":
         return str(_("No session has this code. Check the code shown on the screen."))
+    if code == "activity_not_found":
+        return str(_("No activity with this number is yours or your organisation's."))
     if code == "not_found":
         return str(_("This page does not exist."))
     return message

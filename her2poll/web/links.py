@@ -17,7 +17,8 @@ import segno
 from flask import current_app, url_for
 
 
-def _external(endpoint: str, **values: Any) -> str:
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL of ``endpoint``, on ``HER2POLL_PUBLIC_URL`` when it is set."""
     base: str | None = current_app.config["HER2POLL"].public_url
     if base is None:
         return url_for(endpoint, _external=True, **values)
@@ -25,17 +26,17 @@ def _external(endpoint: str, **values: Any) -> str:
 
 
 def attendee_url(code: str) -> str:
-    return _external("attendee.page", code=code)
+    return external_url("attendee.page", code=code)
 
 
 def moderator_url(code: str, secret: str) -> str:
     # The secret travels in the fragment: browsers never send it to the server,
     # so it cannot end up in access logs or a Referer header.
-    return _external("moderator.panel", code=code) + f"#key={secret}"
+    return external_url("moderator.panel", code=code) + f"#key={secret}"
 
 
 def screen_url(code: str, token: str) -> str:
-    return _external("screen.page", code=code) + f"#token={token}"
+    return external_url("screen.page", code=code) + f"#token={token}"
 
 
 def is_loopback(url: str) -> bool:

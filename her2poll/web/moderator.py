@@ -22,14 +22,12 @@ def render_home(
     """The start page; a refused form comes back with its errors and what was typed."""
     from .authoring import templates
 
-    store = get_store()
-    activities = store.list_activities()
+    store, viewer = get_store(), require_organiser()
+    activities = store.list_activities(viewer)
     in_activities = {s.code for a in activities for s in a.sessions}
     return render_template(
         "moderator_home.html",
-        sessions=[
-            s for s in sessions.summaries(store, require_organiser()) if s.code not in in_activities
-        ],
+        sessions=[s for s in sessions.summaries(store, viewer) if s.code not in in_activities],
         activities=activities,
         templates={name: label for name, (label, _path) in templates().items()},
         errors=errors or {},

@@ -153,6 +153,53 @@ def test_sign_in_is_rate_limited_with_a_clear_page(web: Flask) -> None:
     assert c.get("/moderator").status_code == 302  # not signed in
 
 
+def _proxied_app(tmp_path: Path, proxies: int) -> Flask:
+    app = create_app(
+        {
+            "database_url": f"sqlite:///{tmp_path / f'proxy{proxies}.db'}",
+            "secret_key": "k",
+            "login_rate": "3 per minute",
+            "trusted_proxies": proxies,
+        }
+    )
+    app.testing = True
+    add_organiser(get_db(app))
+    return app
+
+
+def _wrong_sign_ins(app: Flask, forwarded_for: str, times: int) -> list[int]:
+    """Status of each wrong sign-in of one visitor, as nginx on this machine passes it on."""
+    c = app.test_client()
+    c.environ_base["HTTP_X_FORWARDED_FOR"] = forwarded_for  # from 127.0.0.1, the proxy
+    return [_login(c, "organiser@example.org", "wrong password").status_code for _ in range(times)]
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_sign_in_limit(tmp_path: Path) -> None:
+    app = _proxied_app(tmp_path, 1)
+    assert _wrong_sign_ins(app, "203.0.113.5", 4) == [401, 401, 401, 429]
+    assert _wrong_sign_ins(app, "203.0.113.6", 1) == [401]  # another visitor: not locked out
+    assert _wrong_sign_ins(app, "198.51.100.1, 203.0.113.5", 1) == [429]  # only the
+    # address the trusted proxy saw counts: a forged earlier entry does not escape
+    get_db(app).dispose()
+
+
+def test_without_trusted_proxies_the_forwarded_header_is_ignored(tmp_path: Path) -> None:
+    app = _proxied_app(tmp_path, 0)
+    assert _wrong_sign_ins(app, "203.0.113.5", 3) == [401, 401, 401]
+    assert _wrong_sign_ins(app, "203.0.113.6", 1) == [429]  # a forged header buys nothing
+    get_db(app).dispose()
+
+
+def test_a_bad_trusted_proxies_value_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from her2poll.config import SettingError, load_settings
+
+    monkeypatch.setenv("HER2POLL_TRUSTED_PROXIES", "yes")
+    with pytest.raises(SettingError, match="HER2POLL_TRUSTED_PROXIES 'yes'"):
+        load_settings({"secret_key": "k"})
+    monkeypatch.setenv("HER2POLL_TRUSTED_PROXIES", "2")
+    assert load_settings({"secret_key": "k"}).trusted_proxies == 2
+
+
 def test_sign_out_needs_the_token_and_ends_the_sign_in(web: Flask) -> None:
     c = organiser_client(web)
     del c.environ_base["HTTP_X_CSRFTOKEN"]
@@ -259,3 +306,114 @@ def test_sign_in_is_remembered_in_a_cookie_that_scripts_cannot_read(web: Flask) 
     cookie = r.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     sign_in(web.test_client())  # the helper works as a browser would
+
+
+# -- whose activities ------------------------------------------------------------------
+
+
+def _new_activity(client) -> int:  # type: ignore[no-untyped-def]
+    r = client.post("/activities/from-template", data={"template": "founding"})
+    assert r.status_code == 303, r.get_data(as_text=True)[:300]
+    return int(r.headers["Location"].rsplit("/", 1)[1])
+
+
+def _start(client, activity_id: int) -> str:  # type: ignore[no-untyped-def]
+    import re
+
+    r = client.post(f"/activities/{activity_id}/start")
+    assert r.status_code == 200, r.get_data(as_text=True)[:300]
+    found = re.search(r"/m/([A-Z0-9]+)#key=", r.get_data(as_text=True))
+    assert found
+    return found.group(1)
+
+
+def _refused(r) -> None:  # type: ignore[no-untyped-def]
+    """The 404 page: says nothing of the activity, no traceback."""
+    assert r.status_code == 404, (r.status_code, r.get_data(as_text=True)[:300])
+    page = r.get_data(as_text=True)
+    assert "Traceback" not in page and "Updates in HER2" not in page
+    assert "<h1" in page  # the error page, not an empty body
+
+
+def test_an_organiser_sees_and_acts_on_their_organisations_activities_only(web: Flask) -> None:
+    ann = organiser_client(web, "ann@example.org", organisation="Clinic A")
+    ada = organiser_client(web, "ada@example.org", organisation="Clinic A")
+    bob = organiser_client(web, "bob@example.org", organisation="Clinic B")
+    store = SqlStore(get_db(web))
+    activity = _new_activity(ann)
+    code = _start(ann, activity)
+    assert store.session(code).id  # Ann's run, owned by Ann
+    title = store.activity(activity).title
+
+    home = bob.get("/moderator").get_data(as_text=True)
+    assert title not in home and code not in home and _codes_listed(bob) == []
+    base = f"/activities/{activity}"
+    for r in (
+        bob.get(base),
+        bob.post(f"{base}/settings", data={"title": "Bob's now"}),
+        bob.get(f"{base}/items/new?type=text"),
+        bob.post(f"{base}/items", data={"type": "text", "text": "Why?"}),
+        bob.get(f"{base}/items/PQ1"),
+        bob.post(f"{base}/items/PQ1/delete"),
+        bob.get(f"{base}/export.json"),
+        bob.post(f"{base}/start"),
+        bob.post(f"{base}/archive", data={"archived": "1"}),
+        bob.get(f"{base}/delete"),
+        bob.post(f"{base}/delete"),
+        bob.post(f"/sessions/{code}/archive", data={"archived": "1"}),
+        bob.get(f"/sessions/{code}/delete"),
+        bob.post(f"/sessions/{code}/delete"),
+    ):
+        _refused(r)
+    # Nothing changed: same title and items, one run, nothing archived, all still there.
+    [summary] = store.list_activities()
+    assert (summary.title, summary.items, summary.archived) == (title, 6, False)
+    assert [(s.code, s.archived) for s in summary.sessions] == [(code, False)]
+    # A 404 for a real activity reads exactly as for one that does not exist.
+    missing = bob.get("/activities/999999")
+    assert missing.status_code == 404
+    same = missing.get_data(as_text=True).replace("999999", str(activity))
+    assert same == bob.get(base).get_data(as_text=True)
+
+    # Ann's colleague in Clinic A sees both and may do all of it; her run is hers.
+    home = ada.get("/moderator").get_data(as_text=True)
+    assert title in home and code in _codes_listed(ada)
+    assert ada.get(base).status_code == 200
+    assert ada.post(f"{base}/settings", data={"title": "Ada's edit"}).status_code == 303
+    ada_run = _start(ada, activity)
+    assert ada.post(f"/sessions/{code}/archive", data={"archived": "1"}).status_code == 303
+    assert ada.get(f"/sessions/{code}/delete").status_code == 200
+    assert ada.post(f"/sessions/{code}/delete").status_code == 303
+    assert set(_codes_listed(ann)) == {ada_run}  # Ann sees her colleague's run
+    assert _codes_listed(bob) == []
+    assert ada.post(f"{base}/archive", data={"archived": "1"}).status_code == 303
+    assert ada.post(f"{base}/delete").status_code == 303
+    assert store.list_activities() == []
+
+
+def test_activities_made_before_accounts_are_shared_only_while_there_is_one_organisation(
+    web: Flask,
+) -> None:
+    """No owner: every organiser sees it while all are of one organisation (as before
+    accounts); once another organisation exists nobody does, until the CLI assigns it."""
+    from her2poll.core.questions import load_question_set
+    from her2poll.services import authoring
+    from her2poll.store.accounts import assign_activity, user_by_email
+
+    store = SqlStore(get_db(web))
+    old = authoring.import_set(store, load_question_set(web.config["HER2POLL"].questions_path))
+    old_run = authoring.start(store, old.id).state.code  # no owner either
+    ann = organiser_client(web, "ann@example.org", organisation="Clinic A")
+    assert ann.get(f"/activities/{old.id}").status_code == 200
+    assert _codes_listed(ann) == [old_run]
+    bob = organiser_client(web, "bob@example.org", organisation="Clinic B")
+    for who in (ann, bob):
+        _refused(who.get(f"/activities/{old.id}"))
+        _refused(who.post(f"/sessions/{old_run}/delete"))
+        assert _codes_listed(who) == []
+    owner = user_by_email(get_db(web), "ann@example.org")
+    assert owner is not None
+    assert assign_activity(get_db(web), old.id, owner) == 1  # its run came with it
+    assert ann.get(f"/activities/{old.id}").status_code == 200
+    assert _codes_listed(ann) == [old_run]
+    _refused(bob.get(f"/activities/{old.id}"))

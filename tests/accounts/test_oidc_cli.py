@@ -52,6 +52,28 @@ def _round_trip(app: Flask):  # type: ignore[no-untyped-def]
     return c, c.get(back.removeprefix("http://localhost"))
 
 
+def test_behind_a_proxy_the_provider_sends_the_browser_back_to_the_public_url(
+    tmp_path: Path, provider: FakeProvider
+) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    app = create_app(
+        {
+            "database_url": f"sqlite:///{tmp_path / 'sso.db'}",
+            "secret_key": "k",
+            "oidc_issuer": provider.issuer,
+            "oidc_client_id": provider.client_id,
+            "oidc_client_secret": provider.client_secret,
+            "public_url": "https://poll.example.org",
+        }
+    )
+    start = app.test_client().get("/login/oidc")  # the request's own host: localhost
+    assert start.status_code == 302
+    query = parse_qs(urlsplit(start.headers["Location"]).query)
+    assert query["redirect_uri"] == ["https://poll.example.org/login/oidc/callback"]
+    get_db(app).dispose()
+
+
 def test_single_sign_on_signs_in_a_known_organiser(sso: Flask, provider: FakeProvider) -> None:
     accounts.add_user(get_db(sso), "organiser@example.org", None, "Hospital")
     page = sso.test_client().get("/login").get_data(as_text=True)

@@ -319,3 +319,24 @@ def test_a_room_matching_the_reconstruction_never_differs(counts, times) -> None
     assert c.verdict_code != "differs"
     p_lo, p_hi = c.p_range or (0, 0)
     assert 0 <= p_lo <= p_hi <= 1
+
+
+def test_the_normal_quantile_is_scipys_to_the_last_bit() -> None:
+    from scipy import stats as sps
+
+    from her2poll.core.stats import ALPHA, Z_95
+
+    assert Z_95 == float(sps.norm.isf(ALPHA / 2))
+
+
+def test_wilson_is_statsmodels_wilson_to_the_last_bit() -> None:
+    """Computed without statsmodels (a second of imports), so it must be the same numbers."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    for n in [*range(1, 301), 999, 1000, 10_000, 123_457]:
+        for count in sorted({*range(0, min(n, 300) + 1), n // 3, n - 1, n}):
+            low, high = proportion_confint(count, n, alpha=0.05, method="wilson")
+            share = count / n
+            expected = (min(float(low), share), max(float(high), share))
+            ci = wilson(count, n)
+            assert (ci.low, ci.high) == expected, (count, n)

@@ -54,6 +54,39 @@ def test_the_front_door_and_error_pages_break_no_wcag_rule(
     check.done()
 
 
+def test_the_sign_in_page_and_its_too_many_attempts_page_break_no_wcag_rule(
+    open_page: Any, tmp_path: Path, artifacts: Path
+) -> None:
+    """A server of its own with a low sign-in limit: the shared one must not lock out the
+    other tests' organiser (every browser here is 127.0.0.1)."""
+    from testkit.servers import LiveServer
+
+    server = LiveServer(
+        f"sqlite:///{tmp_path / 'signin.db'}", tmp_path, env={"HER2POLL_LOGIN_RATE": "2 per minute"}
+    ).start()
+    try:
+        check = Checked()
+        page = open_page(f"{server.url}/login", LAPTOP, sign_in=False)
+        expect(page.get_by_label("E-mail")).to_be_visible()
+        check(page, "sign-in page")
+        for _ in range(2):
+            page.get_by_label("E-mail").fill("organiser@example.org")
+            page.get_by_label("Password").fill("not the password")
+            page.locator(".login-form button[type=submit]").click()
+            expect(page.locator("body")).to_contain_text("do not match")
+        check(page, "sign-in page, wrong password")
+        page.get_by_label("Password").fill("still not the password")
+        page.locator(".login-form button[type=submit]").click()
+        expect(page.locator("body")).to_contain_text("Too many sign-in attempts")
+        page.screenshot(path=artifacts / "signin-429.png")
+        check(page, "too many sign-in attempts (429)")
+        page.set_viewport_size(PHONE)
+        check(page, "too many sign-in attempts (429), phone")
+        check.done()
+    finally:
+        server.stop()
+
+
 def test_attendee_pages_in_every_state_break_no_wcag_rule(live_server: Any, open_page: Any) -> None:
     session = live_server.create_session()
     check = Checked()

@@ -240,6 +240,13 @@ def test_every_item_type_authored_in_the_browser_runs_as_the_file_says(
     expect(page.locator(".sessions-mini")).to_contain_text(code)
     shoot(page, artifacts, "home")
 
+    # Deleting a session asks first, on a page of its own.
+    page.get_by_role("link", name=f"Delete session {code}").click()
+    expect(page.locator("main")).to_contain_text(f"session {code}")
+    shoot(page, artifacts, "delete-session")
+    page.go_back()
+    expect(page.locator(".sessions-mini")).to_contain_text(code)  # nothing deleted
+
 
 # --- running it: the panel, the projector and three phones ------------------------------
 

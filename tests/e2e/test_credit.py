@@ -9,6 +9,7 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
+from testkit import a11y
 from testkit.servers import LiveServer
 
 from .conftest import PHONE
@@ -27,12 +28,15 @@ def test_an_identified_phone_asks_once_and_keeps_the_identity(
     phone = open_page(f"{live_server.url}/j/{code}", PHONE)
     expect(phone.locator("#status")).not_to_have_text("Connecting…")
     form = phone.locator("#credit-form")
+    expect(form).to_be_visible()
+    a11y.assert_accessible(phone, "credit form, empty")
     form.get_by_label("Name (as on your certificate)").fill("Dr Ada Example")
     form.get_by_label("E-mail", exact=True).fill("ada@example")
     form.get_by_label("Physician").check()
     form.get_by_role("button", name="Save for my certificate").click()
     # no consent ticked: refused, nothing kept, the message says why
     expect(phone.locator("#credit-status")).to_contain_text("consent")
+    a11y.assert_accessible(phone, "credit form, refused (no consent)")
     form.get_by_role("checkbox").check()
     form.get_by_role("button", name="Save for my certificate").click()
     expect(phone.locator("#credit-status")).to_contain_text("e-mail")
@@ -40,6 +44,7 @@ def test_an_identified_phone_asks_once_and_keeps_the_identity(
     form.get_by_role("button", name="Save for my certificate").click()
     expect(phone.locator("#credit-name")).to_have_text("Dr Ada Example")
     expect(phone.get_by_role("button", name="Download my certificate")).to_be_disabled()
+    a11y.assert_accessible(phone, "credit form, identity kept")
     phone.screenshot(path=str(artifacts / "credit-phone-390.png"), full_page=True)
     # a reload finds the identity again: the form is not asked twice
     phone.reload()

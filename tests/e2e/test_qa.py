@@ -256,3 +256,39 @@ def test_a_question_asked_offline_is_sent_once_even_when_sent_again(
     expect(moderator.locator("#qa-counts")).to_contain_text("2 pending")
     expect(moderator.locator(".qa-row")).to_have_count(2)
     expect(phone.locator("#qa-mine li")).to_have_count(2)
+
+
+def test_the_panel_saves_the_largest_word_filter_and_refuses_a_larger_one_before_sending(
+    live_server: Any, open_page: Any, artifacts: Path
+) -> None:
+    """End to end: the largest filter the limits allow, typed in the panel, is saved over the
+    browser's own connection; a larger one is refused by the panel with what to change,
+    and the connection stays (a message over 4 KB would have closed it)."""
+    from tests.core.test_qa import maximal_filter
+
+    session = live_server.create_session()
+    moderator = open_page(session["moderator_url"], PANEL)
+    expect(moderator.locator("#connection")).to_have_text("Connected")
+    moderator.get_by_role("tab", name="Audience Q&A").click()
+    box = moderator.get_by_role("textbox", name="Word filter")
+    words = maximal_filter()
+    box.fill("\n".join(words))
+    moderator.get_by_role("button", name="Save filter").click()
+    expect(moderator.locator("#qa-filter-status")).to_have_text("Saved: 100 words.")
+    box.fill("\n".join([*words, "one-more"]))
+    moderator.get_by_role("button", name="Save filter").click()
+    expect(moderator.locator("#qa-filter-status")).to_have_text("At most 100 words: remove 1.")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    box.fill("\n".join([*words[:-1], words[-1][:-1] + "ü"]))
+    moderator.get_by_role("button", name="Save filter").click()
+    expect(moderator.locator("#qa-filter-status")).to_contain_text(
+        "The words are too long together"
+    )
+    moderator.screenshot(path=artifacts / "qa-panel-3-filter-too-long.png")
+    moderator.get_by_label("Pre-moderation").uncheck()  # still connected: the switch saves
+    expect(moderator.get_by_label("Pre-moderation")).not_to_be_checked()
+    expect(moderator.locator("#connection")).to_have_text("Connected")
+    moderator.reload()
+    moderator.get_by_role("tab", name="Audience Q&A").click()
+    expect(box).to_have_value("\n".join(words))  # the saved one, not the refused ones
+    expect(moderator.get_by_label("Pre-moderation")).not_to_be_checked()  # saved after them

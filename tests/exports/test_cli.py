@@ -147,3 +147,45 @@ def test_every_item_type_round_trips_through_the_command_line(
         responses = zf.read("responses.csv").decode("utf-8-sig")
     assert "1. Quality of life; 2. Progression-free survival; 3. Activity in the brain" in responses
     assert ",stupid rules,stupid rules,,,true," in responses  # still hidden after the import
+
+
+#: Runs ``her2poll ARGS`` as the console script does, then prints which heavy packages
+#: the command imported: a fresh interpreter, so nothing a test imported before counts.
+_WRAPPER = """
+import json, sys
+from her2poll.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as e:
+    if e.code:
+        raise
+heavy = ("scipy", "statsmodels", "pandas", "flask", "alembic")
+print(json.dumps(sorted(m for m in heavy if m in sys.modules)))
+"""
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx", "pdf"])
+def test_exporting_a_session_with_no_answers_imports_no_statistics(
+    tmp_path: Path, questions: QuestionSet, fmt: str
+) -> None:
+    """scipy and statsmodels (with pandas) take about a second to import: an export
+    with nothing to test must not wait for them, nor for Flask or alembic."""
+    import subprocess
+    import sys
+
+    from her2poll.core.access import Secrets
+    from her2poll.store.sessions import create_session
+
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    db.upgrade()
+    code = create_session(db, questions, Secrets.new()).code
+    db.dispose()
+    out = tmp_path / f"out.{'csv.zip' if fmt == 'csv' else fmt}"
+    args = ["export", code, "--format", fmt, "-o", str(out), "--db", str(db.url)]
+    r = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *args],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert out.stat().st_size > 0
+    assert json.loads(r.stdout.splitlines()[-1]) == []

@@ -2,7 +2,17 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { actionsFor, countsLine, inTab, mergeTargets, metaLine, parseFilter } from "../../her2poll/web/static/js/qa-panel.js";
+import {
+  actionsFor,
+  countsLine,
+  filterBytes,
+  filterProblem,
+  inTab,
+  MAX_FILTER_BYTES,
+  mergeTargets,
+  metaLine,
+  parseFilter,
+} from "../../her2poll/web/static/js/qa-panel.js";
 
 const q = (id, status, votes = 0, minute = id, extra = {}) => ({
   id,
@@ -65,6 +75,31 @@ describe("parseFilter", () => {
   it("takes one word per line, trimmed, without blanks or repeats", () => {
     assert.deepEqual(parseFilter(" spam \r\n\nadvert\nspam\n  "), ["spam", "advert"]);
     assert.deepEqual(parseFilter(""), []);
+  });
+
+  it("lower-cases as the server stores it, so repeats in another case count once", () => {
+    assert.deepEqual(parseFilter("Spam\nSPAM\nÄrger"), ["spam", "ärger"]);
+  });
+});
+
+describe("filterProblem: the filter is checked before it is sent", () => {
+  const words = (n, letter = "a") => Array.from({ length: n }, (_, i) => String(i).padStart(3, "0").padEnd(30, letter));
+
+  it("measures as the server does: compact JSON, non-ASCII escaped (6 bytes each)", () => {
+    assert.equal(filterBytes(["ab", "ü"]), '["ab","\\u00fc"]'.length);
+    assert.equal(filterBytes(["😀"]), '["\\ud83d\\ude00"]'.length);
+    assert.equal(filterBytes(['a"b']), '["a\\"b"]'.length);
+  });
+
+  it("accepts the largest list of ASCII words", () => {
+    assert.equal(filterProblem(words(100)), null);
+    assert.ok(filterBytes(words(100)) <= MAX_FILTER_BYTES);
+  });
+
+  it("says what to change when it would not fit", () => {
+    assert.equal(filterProblem(words(103)), "At most 100 words: remove 3.");
+    assert.equal(filterProblem(["x".repeat(31)]), `“${"x".repeat(31)}” is longer than 30 characters.`);
+    assert.match(filterProblem(words(30, "ü")), /^The words are too long together \(\d+ of at most 3500 bytes\): remove some\.$/);
   });
 });
 

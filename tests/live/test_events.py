@@ -120,6 +120,46 @@ def test_events_before_join_are_refused(live: LiveSession) -> None:
     assert control(c, "next")["code"] == "not_joined"
 
 
+def test_an_unknown_event_is_answered_bad_request_when_an_ack_is_asked(live: LiveSession) -> None:
+    for c in (live.client(), live.attendee()[0], live.moderator()):
+        ack = c.emit("vot", {"question_id": "PQ6"}, callback=True)
+        assert ack == {"ok": False, "code": "bad_request", "message": "Unknown event 'vot'."}
+        long = c.emit("x" * 500, callback=True)
+        assert long["code"] == "bad_request" and len(long["message"]) < 80
+        star = c.emit("*", {"language": "en"}, callback=True)  # the catch-all's own name
+        assert star == {"ok": False, "code": "bad_request", "message": "Unknown event '*'."}
+        c.emit("no_ack_wanted", {})  # nothing comes back, nothing breaks
+        assert c.emit("join", {"code": live.code}, callback=True)["ok"]
+
+
+def test_ids_past_the_database_range_are_bad_requests_over_the_socket(live: LiveSession) -> None:
+    m = live.moderator()
+    phone, _ = live.attendee()
+    for client, event, payload in [
+        (m, "hide_answer", {"answer_id": 10**30, "hidden": True}),
+        (phone, "qa_upvote", {"question_id": 2**63, "up": True}),
+        (m, "qa_moderate", {"action": "approve", "question_id": 2**63}),
+    ]:
+        ack = client.emit(event, payload, callback=True)
+        assert (ack["ok"], ack["code"]) == (False, "bad_request"), (event, ack)
+
+
+def test_an_event_named_disconnect_does_not_unjoin_a_connected_phone(live: LiveSession) -> None:
+    control(live.moderator(), "open", "PQ6")
+    phone, _ = live.attendee()
+    ack = phone.emit("disconnect", {}, callback=True)
+    assert ack == {"ok": False, "code": "bad_request", "message": "Unknown event 'disconnect'."}
+    assert vote(phone) == {"ok": True, "dup": False}  # still joined
+
+
+def test_unknown_events_count_against_the_rate_limit(live: LiveSession) -> None:
+    live.app.extensions["her2poll_live"].limiter.rate = 0.0
+    live.app.extensions["her2poll_live"].limiter.burst = 2
+    c = live.client()
+    codes = [c.emit("spam", {}, callback=True)["code"] for _ in range(4)]
+    assert codes == ["bad_request", "bad_request", "rate_limited", "rate_limited"]
+
+
 def test_an_attendee_can_never_trigger_a_moderator_event(live: LiveSession) -> None:
     phone, _ = live.attendee()
     for action in ("open", "close", "reveal", "hide", "reset", "next", "reopen"):

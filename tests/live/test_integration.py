@@ -112,3 +112,23 @@ def test_a_retry_after_reconnect_never_double_counts(live_server: LiveServer) ->
     assert sum(moderator.counts("PQ6").values()) == 1
     phone.sio.disconnect()
     moderator.sio.disconnect()
+
+
+def test_the_largest_word_filter_is_saved_over_a_real_websocket(live_server: LiveServer) -> None:
+    """The documented limits fit the 4 KB message limit: the largest filter is saved and
+    the connection stays; one byte more is a bad_request, not a closed connection."""
+    from tests.core.test_qa import maximal_filter
+
+    session = live_server.create_session()
+    moderator = Moderator(live_server, session)
+    words = maximal_filter()
+    settings = {"open": True, "premoderate": False, "names": True, "filter": words}
+    ack = moderator.sio.call("qa_settings", settings)
+    assert ack["ok"], ack
+    assert ack["settings"]["filter"] == words
+    over = [*words[:-1], words[-1][:-1] + "ü"]  # 5 bytes more: over the limit
+    refused = moderator.sio.call("qa_settings", {"filter": over})
+    assert (refused["ok"], refused["code"]) == (False, "bad_request")
+    assert "over the 3500" in refused["message"]
+    assert moderator.sio.call("qa_settings", {"open": True})["settings"]["filter"] == words
+    moderator.sio.disconnect()

@@ -229,16 +229,24 @@ class FakeActivities(FakeStore):
         self.activities: dict[int, Any] = {}
         self.answered_items: dict[str, frozenset[str]] = {}
         self.runs: list[tuple[int | None, str]] = []
+        #: each activity's organisation (None: made before accounts), and each run's owner
+        self.organisations: dict[int, int | None] = {}
+        self.run_owners: dict[str, int | None] = {}
 
-    def create_activity(self, title: str, description: str, document: Any) -> Any:
+    def create_activity(
+        self, title: str, description: str, document: Any, owner: Any = None
+    ) -> Any:
         from her2poll.core.authoring import Activity
 
         activity_id = len(self.activities) + 1
         self.activities[activity_id] = Activity(activity_id, title, description, dict(document))
+        self.organisations[activity_id] = owner.organisation_id if owner else None
         return self.activities[activity_id]
 
-    def activity(self, activity_id: int) -> Any:
-        if activity_id not in self.activities:
+    def activity(self, activity_id: int, viewer: Any = None) -> Any:
+        """The store's rule, simplified: the viewer's organisation's only."""
+        theirs = viewer is None or self.organisations.get(activity_id) == viewer.organisation_id
+        if activity_id not in self.activities or not theirs:
             raise NotFound(f"No activity {activity_id}.", code="activity_not_found")
         return self.activities[activity_id]
 
@@ -259,9 +267,15 @@ class FakeActivities(FakeStore):
         codes = [code for of, code in self.runs if of == activity_id]
         return self.session(codes[-1]).id if codes else None
 
-    def create_session(  # type: ignore[override]
-        self, questions: QuestionSet, secrets: Secrets, title: str | None, activity_id: Any = None
+    def create_session(
+        self,
+        questions: QuestionSet,
+        secrets: Secrets,
+        title: str | None,
+        activity_id: Any = None,
+        owner_id: int | None = None,
     ) -> SessionState:
         state = super().create_session(questions, secrets, title)
         self.runs.append((activity_id, state.code))
+        self.run_owners[state.code] = owner_id
         return state

@@ -103,3 +103,20 @@ def test_a_saved_edit_tells_the_clients_of_the_newest_run_and_a_refused_one_tell
     with pytest.raises(Invalid):
         authoring.save_item(store, activity.id, "SHARE", typo | {"max": "ten"}, told.append)
     assert told == [newest] * 5
+
+
+def test_an_activity_belongs_to_its_author_and_a_run_to_who_started_it() -> None:
+    from her2poll.core.accounts import Organiser
+    from her2poll.core.errors import NotFound
+
+    ann = Organiser(1, "ann@example.org", "", 10, "Clinic A", True)
+    ada = Organiser(2, "ada@example.org", "", 10, "Clinic A", True)
+    bob = Organiser(3, "bob@example.org", "", 20, "Clinic B", True)
+    store = FakeActivities()
+    activity = authoring.import_set(store, ALL_TYPES, owner=ann)
+    assert authoring.require_activity(store, ada, activity.id) == activity
+    with pytest.raises(NotFound) as e:
+        authoring.require_activity(store, bob, activity.id)
+    assert e.value.code == "activity_not_found"
+    new = authoring.start(store, activity.id, ada)
+    assert store.run_owners[new.state.code] == ada.id

@@ -76,6 +76,19 @@ def test_an_identity_is_kept_apart_from_answers_under_the_token(
         credit.submit_identity(db, KEY, session.code, token, {**FORM, "consent": False})
 
 
+@pytest.mark.parametrize("field", ["name", "email", "licence"])
+def test_a_nul_character_in_the_form_is_refused_naming_the_field_not_a_crash(
+    db: Database, session: SessionState, field: str
+) -> None:
+    """PostgreSQL's text cannot hold NUL: refused before it reaches the database."""
+    credit.set_mode(db, session.code, "identified")
+    joined = joins.attendee_join(db, session.code, None, views.shows_results)
+    token = _token(session, joined.participant.public_id)
+    with pytest.raises(InvalidIdentity, match="may not contain the NUL character"):
+        credit.submit_identity(db, KEY, session.code, token, {**FORM, field: "Ada\x00x@y.org"})
+    assert credit.my_identity(db, KEY, session.code, token) is None
+
+
 def _answer(db: Database, session: SessionState, pid: int, qid: str, option: str) -> None:
     assert record_vote(db, VoteIn(session.id, pid, qid, option, f"v-{pid}-{qid}")).ok
 

@@ -63,3 +63,44 @@ def test_every_migration_downgrades_and_upgrades_again(db: Database) -> None:
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_the_head_read_from_the_scripts_is_alembics() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from her2poll.store.db import MIGRATIONS, script_head
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert script_head() == ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_a_database_at_head_is_not_handed_to_alembic_again(db: Database, monkeypatch) -> None:
+    from alembic import command
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("alembic ran on a database already at head")
+
+    monkeypatch.setattr(command, "upgrade", refuse)
+    db.upgrade()  # at head: nothing to do, alembic not started
+
+
+def test_a_database_one_migration_behind_is_still_upgraded(db: Database) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from her2poll.store.db import MIGRATIONS, script_head
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "-1")
+    with db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) != []
+    db.upgrade()
+    with db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    assert version == script_head()

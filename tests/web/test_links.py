@@ -47,17 +47,35 @@ def test_with_a_public_url_every_link_uses_it_whatever_the_request_host(
         assert links.screen_url("KX7D4M", "t") == f"{PUBLIC}/s/KX7D4M#token=t"
 
 
-def test_a_public_url_with_a_path_prefixes_every_link(app: Flask, tmp_path: Path) -> None:
-    prefixed = create_app(
+def test_a_public_url_with_a_path_is_refused_in_one_line(tmp_path: Path) -> None:
+    """The pages call /api/… and /socket.io/ at the host's root: a prefix would break them."""
+    from her2poll.config import SettingError
+
+    with pytest.raises(SettingError) as e:
+        create_app(
+            {
+                "database_url": f"sqlite:///{tmp_path / 'p.db'}",
+                "secret_key": "k",
+                "public_url": "https://example.org/poll/",
+            }
+        )
+    assert e.value.message == (
+        "HER2POLL_PUBLIC_URL 'https://example.org/poll/': it may not have a path "
+        "(her2poll is served at the root of its host), e.g. https://poll.example.org"
+    )
+
+
+def test_a_public_url_with_only_a_trailing_slash_is_the_host(tmp_path: Path) -> None:
+    app = create_app(
         {
             "database_url": f"sqlite:///{tmp_path / 'p.db'}",
             "secret_key": "k",
-            "public_url": "https://example.org/poll/",
+            "public_url": "https://example.org:8443/",
         }
     )
-    with prefixed.test_request_context():
-        assert links.attendee_url("KX7D4M") == "https://example.org/poll/j/KX7D4M"
-    get_db(prefixed).dispose()
+    with app.test_request_context():
+        assert links.attendee_url("KX7D4M") == "https://example.org:8443/j/KX7D4M"
+    get_db(app).dispose()
 
 
 def test_the_api_returns_links_on_the_public_url(public_app: Flask) -> None:

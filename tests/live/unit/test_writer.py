@@ -14,7 +14,7 @@ import gevent
 import pytest
 from gevent.event import Event
 
-from her2poll.core.errors import Her2pollError, VoteRefused
+from her2poll.core.errors import Her2pollError, Unavailable, VoteRefused
 from her2poll.core.polls import Action
 from her2poll.core.questions import QuestionSet
 from her2poll.live.writer import VoteWriter
@@ -182,13 +182,45 @@ def test_a_vote_is_acked_only_after_its_batch_committed(harness: Harness) -> Non
     assert recorder.log == ["committed vote-0001", "acked vote-0001"]
 
 
-def test_every_vote_of_a_batch_gets_the_domain_error_that_failed_it(harness: Harness) -> None:
+def test_a_vote_that_fails_its_batch_fails_alone(harness: Harness) -> None:
+    """One refused vote used to fail its whole batch; now the batch is split down to it."""
     refused = VoteRefused("The poll closed.")
     harness.recorder.fail["vote-0002"] = refused
     submitters = harness.behind_a_commit(ids("vote", 4))
-    assert len(harness.recorder.batches) == 2
-    assert [g.value for g in submitters] == [VoteResult(ok=False, error=refused)] * 4
-    assert harness.commits == [{1}]  # only the blocker's batch changed anything
+    ok = VoteResult(ok=True)
+    assert [g.value for g in submitters] == [ok, ok, VoteResult(ok=False, error=refused), ok]
+    assert harness.recorder.batches[1:] == [
+        ["vote-0000", "vote-0001", "vote-0002", "vote-0003"],
+        ["vote-0000", "vote-0001"],
+        ["vote-0002", "vote-0003"],
+        ["vote-0002"],
+        ["vote-0003"],
+    ]
+    assert harness.commits == [{1}, {1}]  # the blocker's batch, then the three counted
+
+
+def test_an_item_that_breaks_its_batch_does_not_fail_the_others(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug or bad data (psycopg refusing a value, say) is the one item's, not the batch's."""
+    harness.recorder.fail["vote-0005"] = OverflowError("int too big to convert")
+    with caplog.at_level(logging.WARNING, logger="her2poll.live.writer"):
+        submitters = harness.behind_a_commit(ids("vote", 8))
+    results = [g.value for g in submitters]
+    assert [r.ok for r in results] == [True] * 5 + [False] + [True] * 2
+    assert results[5].error is not None and results[5].error.code == "unavailable"
+    assert "vote batch of 1 failed (a VoteIn)" in caplog.text
+    assert len(harness.recorder.batches) == 1 + 1 + 2 + 2 + 2  # log2(8) splits down to it
+
+
+def test_a_database_that_cannot_answer_fails_the_batch_once_without_splitting(
+    harness: Harness,
+) -> None:
+    down = Unavailable("The database is unavailable; try again shortly.")
+    harness.recorder.fail["vote-0001"] = down
+    submitters = harness.behind_a_commit(ids("vote", 4))
+    assert [g.value for g in submitters] == [VoteResult(ok=False, error=down)] * 4
+    assert len(harness.recorder.batches) == 2  # the blocker's and this one: no retries
 
 
 def test_an_unexpected_failure_answers_unavailable_and_the_writer_carries_on(
@@ -258,3 +290,26 @@ def test_by_default_the_writer_records_votes_in_the_database(
         assert set().union(*commits) == {session.id}
     finally:
         db.dispose()
+
+
+def test_an_upvote_the_database_refuses_fails_alone_on_each_backend(
+    server: GeventServer, questions: QuestionSet, db: Database
+) -> None:
+    """An id past 64 bits (the protocol refuses it now; here it is past that check) breaks
+    the driver (SQLite: OverflowError; psycopg: a numeric the column cannot compare), not
+    the other people's upvotes of its batch."""
+    from her2poll.store import qa as store_qa
+
+    session = create(SqlStore(db), questions).state
+    asker = participants.join(db, session.id, None)
+    store_qa.change_settings(db, session.id, premoderate=False)  # asked: approved at once
+    question, _ = store_qa.ask(db, store_qa.AskIn(session.id, asker.id, "q-00000001", "Why?", None))
+    people = [participants.join(db, session.id, None) for _ in range(6)]
+    question_id = int(question["id"])  # type: ignore[call-overload]
+    ups = [store_qa.UpvoteIn(session.id, p.id, question_id, True) for p in people]
+    ups[3] = store_qa.UpvoteIn(session.id, people[3].id, 2**63, True)
+    writer = VoteWriter(db, server, lambda _s: None, record=store_qa.record_upvotes, linger=0.05)
+    submitters = [gevent.spawn(writer.submit, u) for u in ups]
+    gevent.joinall(submitters, timeout=WAIT, raise_error=True)
+    assert [g.value.ok for g in submitters] == [True, True, True, False, True, True]
+    assert store_qa.read(db, session.id).questions[0].votes == 5  # type: ignore[attr-defined]

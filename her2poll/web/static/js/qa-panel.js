@@ -66,13 +66,42 @@ export function mergeTargets(questions, q) {
   return (questions || []).filter((o) => o.id !== q.id && ["pending", "approved", "answered"].includes(o.status));
 }
 
-/** The word filter as the protocol wants it: one word per line, trimmed, no repeats. */
+/** The word filter as the protocol wants it: one word per line, trimmed, lower case (as
+ * the server stores it), no repeats. */
 export function parseFilter(text) {
   const words = String(text || "")
     .split(/\r?\n/)
-    .map((w) => w.trim())
+    .map((w) => w.trim().toLowerCase())
     .filter(Boolean);
   return [...new Set(words)];
+}
+
+// The filter's limits (core/qa.py): the list must fit in one message of at most 4 KB.
+export const MAX_FILTER_WORDS = 100;
+export const MAX_FILTER_WORD = 30;
+export const MAX_FILTER_BYTES = 3500;
+
+/** The size the server measures: compact JSON with every non-ASCII character escaped. */
+export function filterBytes(words) {
+  return JSON.stringify(words).replace(/[^\x00-\x7f]/g, "\\u0000").length;
+}
+
+/** Why the server would refuse `words` (and a message over 4 KB would close the
+ * connection), or null: checked before sending, so the moderator reads what to change. */
+export function filterProblem(words) {
+  if (words.length > MAX_FILTER_WORDS) {
+    return t("At most {max} words: remove {n}.", { max: MAX_FILTER_WORDS, n: words.length - MAX_FILTER_WORDS });
+  }
+  const long = words.find((w) => [...w].length > MAX_FILTER_WORD);
+  if (long) return t("“{word}” is longer than {max} characters.", { word: long, max: MAX_FILTER_WORD });
+  const size = filterBytes(words);
+  if (size > MAX_FILTER_BYTES) {
+    return t("The words are too long together ({size} of at most {max} bytes): remove some.", {
+      size,
+      max: MAX_FILTER_BYTES,
+    });
+  }
+  return null;
 }
 
 /** "12 votes · Ana · 03:40 · edited": what the moderator reads under each question. */
@@ -138,7 +167,14 @@ export function mountQaPanel({ send, onCounts = () => {} }) {
   }
   $("qa-filter-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const ack = await request("qa_settings", { filter: parseFilter($("qa-filter").value) });
+    const words = parseFilter($("qa-filter").value);
+    const problem = filterProblem(words);
+    $("qa-filter").setAttribute("aria-invalid", String(Boolean(problem)));
+    if (problem) {
+      $("qa-filter-status").textContent = problem;
+      return;
+    }
+    const ack = await request("qa_settings", { filter: words });
     if (ack) {
       $("qa-filter").dataset.dirty = "";
       showSettings(ack.settings, true);
@@ -147,6 +183,7 @@ export function mountQaPanel({ send, onCounts = () => {} }) {
   });
   $("qa-filter").addEventListener("input", () => {
     $("qa-filter").dataset.dirty = "1";
+    $("qa-filter").removeAttribute("aria-invalid");
     $("qa-filter-status").textContent = "";
   });
 
