@@ -31,11 +31,14 @@ class Reader:
     bounds: dict[Hashable, tuple[int, int]] = field(default_factory=dict)
     truth: dict[Hashable, int] = field(default_factory=dict)
     markers: dict[Hashable, str] = field(default_factory=dict)
+    #: the cells the report shows (as a number or a marker)
+    seen: set[Hashable] = field(default_factory=set)
     rows: list[tuple[dict[Hashable, float], float, float]] = field(default_factory=list)
 
     def shown(self, key: Hashable, value: object, truth: int) -> None:
         """A count as the report shows it: a number, ``"<5"`` or ``"hidden"``."""
         self.truth[key] = truth
+        self.seen.add(key)
         if value == PRIMARY:
             self.markers[key] = PRIMARY
             self.bounds[key] = (1, 4)
