@@ -170,9 +170,60 @@ def _test_cells(ledger: Ledger, block: dict[str, Any], test: dict[str, Any]) -> 
             keys += names
     if kind != "unmatched":
         ledger.count((pid, "learners", "matched"), test, "n_matched")
+        _one_sided(ledger, block, test)
+    _minimum_n(ledger, block, test)
     ledger.derived(keys, block, "test")
     ledger.derived(keys, block, "p_holm")
     return keys
+
+
+def _one_sided(ledger: Ledger, block: dict[str, Any], test: dict[str, Any]) -> None:
+    """A side's answers are the matched learners' plus the one-sided learners' (unknown, ≥ 0).
+
+    So each option's count (or right, wrong) is at least its share of the matched table,
+    and what is left over adds up to the pre-only (post-only) learners: a reader
+    subtracts, and so does the rule.
+    """
+    pid = block["pre_id"]
+    for side, only in (("pre", "pre_only"), ("post", "post_only")):
+        groups = _matched_groups(block, test, side)
+        rests = []
+        for total, parts in groups:
+            rest = (pid, "one_sided", side, total)
+            ledger.unknown(rest, ledger.cells[total] - sum(ledger.cells[k] for k in parts))
+            ledger.table(total, [*parts, rest])
+            rests.append(rest)
+        ledger.table((pid, "learners", only), rests)
+
+
+def _matched_groups(block: dict[str, Any], test: dict[str, Any], side: str) -> list[Any]:
+    """(a side's count, the matched table's cells inside it) per category."""
+    pid = block["pre_id"]
+    if test["test"] == "mcnemar":  # pre rows right, wrong; post columns right, wrong
+        a, b, c, d = ((pid, "mcnemar", x) for x in "abcd")
+        inside = {"pre": ([a, b], [c, d]), "post": ([a, c], [b, d])}[side]
+        names = [(pid, "right", side), (pid, "wrong", side)]
+        return list(zip(names, inside, strict=True))
+    k = len(test["table"])
+    groups = []
+    for i, row in enumerate(block["counts"][side]):
+        cells = [(pid, "table", i, j) if side == "pre" else (pid, "table", j, i) for j in range(k)]
+        groups.append(((pid, "count", side, row["option_id"]), cells))
+    return groups
+
+
+def _minimum_n(ledger: Ledger, block: dict[str, Any], test: dict[str, Any]) -> None:
+    """A verdict says which side of the minimum n a count is: "too few" or tested."""
+    pid = block["pre_id"]
+    if test["test"] != "unmatched":
+        matched = (pid, "learners", "matched")
+        if test["code"] == "too_few_matched":
+            ledger.bound(matched, high=outcomes.MIN_MATCHED - 1)
+        else:
+            ledger.bound(matched, low=outcomes.MIN_MATCHED)
+    elif test["code"] != "too_few_answers":  # too few: one side or the other, unknown which
+        for side in ("pre", "post"):
+            ledger.bound((pid, "answered", side), low=outcomes.MIN_PER_GROUP)
 
 
 def _tested(
@@ -206,6 +257,7 @@ def _rating_means(block: dict[str, Any], pair: Pair, answers: learning.Answers,
         ledger.derived([(pid, "answered", side), *counts], change[side], "ci")
     n = (pid, "learners", "matched") if design is Design.MATCHED else (pid, "rating_n")
     ledger.count(n, change, "n")
+    _change_bounds(ledger, change, n, [(pid, "answered", s) for s in ("pre", "post")])
     for field in ("change", "change_ci", "cohens_d", "p_value"):
         ledger.derived([n, (pid, "answered", "pre"), (pid, "answered", "post")], change, field)
 
@@ -230,9 +282,23 @@ def _confidence(questions: QuestionSet, sure: Mapping[str, Mapping[str, int]],
             ledger.derived([(*key, side)], change[side], "ci")
         ledger.count((*key, "matched"), row, "n_matched")
         ledger.count((*key, "n"), row, "n")
+        _change_bounds(ledger, change, (*key, "n"), [(*key, "pre"), (*key, "post")])
         for field in ("change", "change_ci", "cohens_d", "p_value"):
             ledger.derived([(*key, "n"), (*key, "pre"), (*key, "post")], row, field)
     return rows
+
+
+def _change_bounds(ledger: Ledger, change: dict[str, Any], n: Any, sides: list[Any]) -> None:
+    """A change's code says which side of its minimum its n is: "too few", or computed."""
+    matched = change["design"] == Design.MATCHED.value
+    least = outcomes.MIN_MATCHED if matched else outcomes.MIN_PER_GROUP
+    if change["code"] == "too_few":
+        ledger.bound(n, high=least - 1)
+        return
+    ledger.bound(n, low=least)
+    if not matched:  # n is the smaller side
+        for key in sides:
+            ledger.bound(key, low=least)
 
 
 # --- levels 2 and 5: single items by role ------------------------------------------------
@@ -267,6 +333,33 @@ def _single(item: ItemBase, answers: learning.Answers, ledger: Ledger) -> dict[s
     if isinstance(item, OpenText):
         block["statements"] = _statements(side)
     return block
+
+
+def _conditions(ledger: Ledger, questions: QuestionSet, doc: dict[str, Any]) -> None:
+    """A comment shown only after some answers: those answers are at least the comments.
+
+    The comments are listed (fixed), so a reader knows that many learners chose one of
+    the answers that show the box (e.g. "No" on commercial bias); the rest who chose
+    them are unknown. Left out when an answer was changed after commenting (the
+    comment is kept), so the listed comments outnumber those answers.
+    """
+    for block in doc["level2_satisfaction"] + doc["level5_commitment"]:
+        item = questions.question(block["id"])
+        cond = item.show_if if item is not None else None
+        if cond is None:
+            continue
+        shown = [(cond.item, "count", o) for o in cond.options]
+        if not all(k in ledger.cells for k in shown):
+            continue  # the answer that shows the box is not in this report
+        chose, said = (block["id"], "chose"), (block["id"], "answered")
+        rest = sum(ledger.cells[k] for k in shown) - block["answered"]
+        if rest < 0:
+            continue
+        ledger.unknown(chose, rest + block["answered"])
+        ledger.table(chose, shown)
+        ledger.known(said, block["answered"])
+        ledger.unknown((block["id"], "did_not_comment"), rest)
+        ledger.table(chose, [said, (block["id"], "did_not_comment")])
 
 
 def _evaluation(questions: QuestionSet, paired: set[str]) -> list[ItemBase]:
@@ -353,6 +446,7 @@ def report(
         "suppressed": 0,
     }
     if identified:
+        _conditions(ledger, questions, doc)
         doc["suppressed"] = len(ledger.apply())
     doc["summary_verdict"] = _summary_verdict(summary, chosen)
     return doc

@@ -22,6 +22,11 @@ exports' summary sheets):
 
 Tables are checked one at a time, repeatedly, until none changes; a cell shared
 by two tables (a learner count that is a part of two totals) links them.
+Besides the cells shown, a reader's reasoning may run through counts no export
+shows (*unknown*: the pre-only learners who chose an option, 0 or more), counts
+shown in another form that can never be hidden (*fixed*: the number of comments
+listed), and what else the report says of a cell (*bounds*: a verdict "too few
+matched learners" says the matched count is under 6).
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ MIN_CELL = 5
 PRIMARY = "<5"
 #: A cell hidden so that a ``"<5"`` cell cannot be worked out, or a figure computed from one.
 SECONDARY = "hidden"
+#: Internal: a count no export shows (0 or more); never written, never reported hidden.
+UNKNOWN = "unknown"
 
 K = TypeVar("K", bound=Hashable)
 
@@ -62,6 +69,8 @@ def _range(marker: str | None, value: int, loose: bool) -> Range:
         return value, value
     if marker == PRIMARY:
         return 0 if loose else 1, MIN_CELL - 1
+    if marker == UNKNOWN:
+        return 0, math.inf
     return MIN_CELL, math.inf
 
 
@@ -91,53 +100,90 @@ def _tighten(table: Table[K], cells: Mapping[K, int], ranges: dict[K, Range]) ->
 
 
 def _pinned(
-    cells: Mapping[K, int], hidden: Mapping[K, str], loose: set[K], tables: Sequence[Table[K]]
+    cells: Mapping[K, int],
+    hidden: Mapping[K, str],
+    loose: set[K],
+    tables: Sequence[Table[K]],
+    bounds: Mapping[K, Range],
 ) -> list[K]:
     """The hidden non-zero cells a reader can work out from all the tables together.
 
     A zero hidden in a "<5" table may be worked out: learning it is 0 singles
-    nobody out.
+    nobody out; so may an unknown count, which no export shows.
     """
     ranges = {k: _range(m, cells[k], k in loose) for k, m in hidden.items()}
+    for k, (lo, hi) in bounds.items():
+        if k in ranges:
+            ranges[k] = (max(lo, ranges[k][0]), min(hi, ranges[k][1]))
     for _ in range(4 * len(ranges) + 4):  # bounds only narrow; this many passes settle them
         if not any([_tighten(t, cells, ranges) for t in tables]):
             break
-    return [k for k, (lo, hi) in ranges.items() if cells[k] and hi - lo < 1]
+    return [
+        k for k, (lo, hi) in ranges.items() if cells[k] and hi - lo < 1 and hidden[k] != UNKNOWN
+    ]
 
 
-def _widen(tables: Sequence[Table[K]], cells: Mapping[K, int], hidden: dict[K, str]) -> bool:
-    """Hide one more cell of these tables: the smallest shown non-zero part, else a total."""
-    shown = {k for t in tables for k in t.parts if k not in hidden and cells[k] > 0}
+def _widen(
+    tables: Sequence[Table[K]], cells: Mapping[K, int], hidden: dict[K, str], fixed: set[K]
+) -> bool:
+    """Hide one more cell of these tables: the smallest shown non-zero part, else a total.
+
+    A fixed count is never chosen: it is shown in a form that cannot be hidden.
+    """
+    shown = {
+        k for t in tables for k in t.parts if k not in hidden and k not in fixed and cells[k] > 0
+    }
     if shown:
         hidden[min(shown, key=lambda k: (cells[k], str(k)))] = SECONDARY
         return True
     for table in tables:
-        if table.total not in hidden and cells[table.total] > 0:
-            hidden[table.total] = PRIMARY if cells[table.total] < MIN_CELL else SECONDARY
+        total = table.total
+        if total not in hidden and total not in fixed and cells[total] > 0:
+            hidden[total] = PRIMARY if cells[total] < MIN_CELL else SECONDARY
             return True
     return False
 
 
-def hide(cells: Mapping[K, int], tables: Iterable[Table[K]] = ()) -> dict[K, str]:
+def hide(
+    cells: Mapping[K, int],
+    tables: Iterable[Table[K]] = (),
+    *,
+    unknown: Iterable[K] = (),
+    fixed: Iterable[K] = (),
+    bounds: Mapping[K, Range] | None = None,
+) -> dict[K, str]:
     """The cells to hide and how each is shown (:data:`PRIMARY` or :data:`SECONDARY`).
 
     :param cells: every count an aggregate shows, by a key of the caller's choosing.
     :param tables: the sums among them (a key of a table must be a key of ``cells``).
+    :param unknown: cells no export shows, which tables may run through (0 or more).
+    :param fixed: cells shown in a form that cannot be hidden (listed comments).
+    :param bounds: what else the document says of a cell (from, to), besides its marker.
     """
-    hidden: dict[K, str] = {k: PRIMARY for k, v in cells.items() if 0 < v < MIN_CELL}
+    dark, known = set(unknown), set(fixed)
+    hidden: dict[K, str] = {k: UNKNOWN for k in dark}
+    hidden |= {k: PRIMARY for k, v in cells.items() if 0 < v < MIN_CELL and k not in dark | known}
     todo = [t for t in tables if len(t.parts) > 0]
     loose: set[K] = set()
     for table in todo:
-        if table.total in hidden:  # a total of 1–4: the whole table is "<5"
-            loose |= {k for k in table.parts if k not in hidden}
-            hidden |= {k: PRIMARY for k in table.parts if k not in hidden}
+        # a total of 1–4 makes its table "<5" whole; one with an unknown part is not a sum
+        # of shown cells (its zeros cannot be worked out of it), and is reasoned as any other
+        if hidden.get(table.total, UNKNOWN) != UNKNOWN and not dark & set(table.parts):
+            parts = {k for k in table.parts if k not in hidden and k not in known}
+            loose |= parts
+            hidden |= dict.fromkeys(parts, PRIMARY)
     stuck: set[K] = set()
-    while pinned := [k for k in _pinned(cells, hidden, loose, todo) if k not in stuck]:
+    while pinned := [
+        k
+        for k in _pinned(cells, hidden, loose, todo, bounds or {})
+        # a cell the document's own words pin (its marker and bounds alone): nothing helps
+        if k not in stuck and k not in _pinned(cells, hidden, loose, (), bounds or {})
+    ]:
         # any table around a pinned cell may be what pins it: widen the cheapest
         around = [t for t in todo if any(k == t.total or k in t.parts for k in pinned)]
-        if not _widen(around, cells, hidden):
+        if not _widen(around, cells, hidden, known):
             stuck |= set(pinned)  # everything around them is hidden already
-    return hidden
+    return {k: m for k, m in hidden.items() if m != UNKNOWN}
 
 
 def shown(value: int, marker: str | None) -> int | str:
@@ -189,6 +235,9 @@ class Ledger:
         self.cells: dict[Hashable, int] = {}
         self.tables: list[Table[Hashable]] = []
         self.hidden: dict[Hashable, str] = {}
+        self.unknowns: set[Hashable] = set()
+        self.fixed: set[Hashable] = set()
+        self.bounds: dict[Hashable, Range] = {}
         self._writes: list[tuple[Hashable, Any, Any]] = []
         self._derived: list[tuple[tuple[Hashable, ...], Any, Any]] = []
 
@@ -201,6 +250,21 @@ class Ledger:
         """A count not shown as such, but that other figures let a reader work out."""
         self.cells[key] = int(count)
 
+    def unknown(self, key: Hashable, count: int) -> None:
+        """A count no export shows that a reader's sums may run through (0 or more)."""
+        self.cells[key] = int(count)
+        self.unknowns.add(key)
+
+    def known(self, key: Hashable, count: int) -> None:
+        """A count shown in a form that cannot be hidden (the comments listed)."""
+        self.cells[key] = int(count)
+        self.fixed.add(key)
+
+    def bound(self, key: Hashable, low: float = 0, high: float = math.inf) -> None:
+        """What the document says of a cell besides its number (a verdict's minimum n)."""
+        lo, hi = self.bounds.get(key, (0, math.inf))
+        self.bounds[key] = (max(lo, low), min(hi, high))
+
     def table(self, total: Hashable, parts: Iterable[Hashable]) -> None:
         self.tables.append(Table(total, tuple(parts)))
 
@@ -210,7 +274,8 @@ class Ledger:
 
     def apply(self) -> dict[Hashable, str]:
         """Hide by the rule and rewrite the registered places; return the hidden cells."""
-        self.hidden = hide(self.cells, self.tables)
+        self.hidden = hide(self.cells, self.tables, unknown=self.unknowns, fixed=self.fixed,
+                           bounds=self.bounds)  # fmt: skip
         for keys, holder, field in self._derived:
             if any_hidden(keys, self.hidden) and _has(holder, field):
                 withhold(holder, field)

@@ -70,6 +70,8 @@ def _share(count: object, n: object) -> str:
 def _bar(count: object, n: object) -> tuple[float, None, str] | None:
     if isinstance(count, str):
         return (0.0, None, count)
+    if count == 0 and (isinstance(n, str) or n):  # 0 of any total, a hidden one too, is 0%
+        return (0.0, None, "0%")
     if isinstance(count, int) and isinstance(n, int) and n:
         return (100 * count / n, None, f"{100 * count / n:.0f}%")
     return None
@@ -160,8 +162,9 @@ def _odds(odds: dict[str, Any] | None) -> tuple[str, str]:
     if not odds:
         return "–", "–"
     est = odds.get("estimate")
-    shown = "∞" if odds.get("code") == "infinite" and not isinstance(est, str) else _num(est)
-    return shown + _ci(odds.get("ci")), _num(odds.get("cohens_d")) + _ci(odds.get("cohens_d_ci"))
+    infinite = odds.get("code") == "infinite" and not isinstance(est, str)  # b = 0: d is ∞ too
+    shown, d = ("∞", "∞") if infinite else (_num(est), _num(odds.get("cohens_d")))
+    return shown + _ci(odds.get("ci")), d + _ci(odds.get("cohens_d_ci"))
 
 
 def _chi(statistic: object, tail: str) -> str:
@@ -215,7 +218,8 @@ def _stuart_maxwell(test: dict[str, Any], p_holm: object) -> Table:
 def _change(r: dict[str, Any]) -> str:
     if isinstance(r["change"], str):
         return r["change"]
-    return f"{_num(r['change'])}{_ci(r['change_ci'])} ({r['design']}, n {_num(r['n'])})"
+    change = "too few to tell" if r["code"] == "too_few" else _num(r["change"])
+    return f"{change}{_ci(r['change_ci'])} ({r['design']}, n {_num(r['n'])})"
 
 
 def _means_table(rows: list[dict[str, Any]], label: str = "item") -> Table:
@@ -380,7 +384,10 @@ METHODS = [
     "without names; per learner they are in the session's commitments export, by pseudonym.",
     "When learners are identified, a count of 1 to 4 learners is shown “<5”, and so that no "
     "“<5” can be worked out from a total, further counts are shown “hidden” (and, if needed, "
-    "the total). Shares, means, tests and effect sizes computed from a hidden count are "
+    "the total), reckoning also with what a verdict says of its n (tested: at least "
+    "{min_matched} matched), with the matched learners inside each side's answers and with "
+    "the comments listed after an answer. Shares, means, tests and effect sizes computed "
+    "from a hidden count are "
     "withheld; the verdict stays. Participation and PARS counts are not answers and are shown. "
     "Names never appear in this report.",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 from pathlib import Path
@@ -13,6 +14,8 @@ from her2poll.core.outcomes import Design
 from her2poll.core.outcomes_report import report
 from her2poll.core.questions import load_question_set
 from her2poll.core.suppression import PRIMARY, SECONDARY
+from testkit import outcomes_plan
+from testkit.disclosure import outcomes_reader
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "cme-activity.json"
 QS = load_question_set(EXAMPLE)
@@ -219,8 +222,9 @@ def test_identified_small_cells_are_under_five_and_their_complements_hidden(name
     # post: TDXD 5, TDM1 1, LAP 1, NER 0 of 7. The two "<5" add up to 7 − 5 = 2 → both 1,
     # so TDXD is hidden too; then "<5" + "<5" + (≥ 5) = 7 still pins them: the total goes
     assert post == {"TDXD": SECONDARY, "TDM1": PRIMARY, "LAP": PRIMARY, "NER": 0}
-    assert k1["answered"] == {"pre": 7, "post": SECONDARY}
-    # "answered 7" minus the shown counts no longer recovers a pair
+    # K1 was tested, which says at least 6 matched: "answered pre 7" would give pre-only
+    # 7 − 6 = 1, so the pre total is hidden too
+    assert k1["answered"] == {"pre": SECONDARY, "post": SECONDARY}
     assert k1["learners"] == {"matched": SECONDARY, "pre_only": PRIMARY, "post_only": PRIMARY}
 
 
@@ -273,3 +277,42 @@ def test_every_hidden_count_of_a_one_answer_table_leaves_two_possibilities(named
 
 def test_anonymous_reports_suppress_nothing(doc: dict) -> None:
     assert doc["suppressed"] == 0 and doc["min_cell"] is None
+
+
+# -- eight identified learners (testkit.outcomes_plan): nothing under 5 can be worked out ------
+
+
+@pytest.fixture(scope="module")
+def eight() -> dict[str, Any]:
+    answers, sure = outcomes_plan.answers_and_sure()
+    return report(QS, answers, sure, {"learners": 8}, identified=True)
+
+
+def test_no_count_under_five_of_eight_identified_learners_can_be_worked_out(eight: dict) -> None:
+    """An integer programme over every shown count and every relation a reader knows."""
+    reader = outcomes_reader(eight, outcomes_plan.TRUTH)
+    assert reader.feasible_truth() == []
+    assert reader.recovered() == {}
+
+
+def test_the_verdict_the_comments_and_the_matched_table_no_longer_give_a_count_away(
+    eight: dict,
+) -> None:
+    """Three leaks of the 8-learner activity, each now closed by hiding a total.
+
+    K2 was tested (≥ 6 matched) with 7 answers before: pre-only 7 − 6 = 1. Two bias
+    comments are listed, and a comment follows a "No": No ≥ 2, and 7 answered − Yes (≥ 5)
+    ≤ 2. The confidence scale's post "Slightly confident" holds the matched table's
+    column (two "<5" cells, so ≥ 2), and 7 − "Confident" (≥ 5) ≤ 2.
+    """
+    k2 = eight["level3_knowledge"][1]
+    assert k2["answered"]["pre"] == SECONDARY and k2["learners"]["pre_only"] == PRIMARY
+    bias = next(b for b in eight["level2_satisfaction"] if b["id"] == "EVAL_BIAS")
+    assert bias["answered"] == SECONDARY and bias["not_free_of_bias"] == PRIMARY
+    (conf,) = eight["level4_competence"]["items"]
+    assert conf["answered"]["post"] == SECONDARY
+    assert [c["count"] for c in conf["counts"]["post"]] == [0, PRIMARY, SECONDARY, 0]
+    # the check itself finds such a leak: show K2's pre total again
+    leaky = copy.deepcopy(eight)
+    leaky["level3_knowledge"][1]["answered"]["pre"] = 7
+    assert outcomes_reader(leaky, outcomes_plan.TRUTH).recovered() == {("K2_PRE", "pre_only"): 1}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -117,3 +118,58 @@ def test_linked_tables_hide_every_small_cell_beyond_recovery(values: tuple[int, 
     for k in hidden:
         # a zero hidden in a "<5" table may be learnt to be zero: that singles nobody out
         assert cells[k] == 0 or len({w[k] for w in worlds}) >= 2, (values, hidden, k)
+
+
+def test_a_bound_the_verdict_gives_pins_like_a_shown_cell() -> None:
+    """Tested means at least 6 matched: "7 answered = matched + <5" then gives pre-only = 1."""
+    cells = {"pre": 7, "m": 6, "o": 1}
+    tables = [Table("pre", ("m", "o"))]
+    assert hide(cells, tables) == {"o": PRIMARY, "m": SECONDARY}  # m 5–6, o 1–2: safe
+    got = hide(cells, tables, bounds={"m": (6, math.inf)})
+    assert got == {"o": PRIMARY, "m": SECONDARY, "pre": SECONDARY}
+
+
+def test_a_fixed_count_is_never_hidden_and_an_unknown_is_never_reported() -> None:
+    """Two comments listed after "No": "No" is at least 2, so 7 = yes (≥ 5) + no pins it."""
+    cells = {"n": 7, "yes": 5, "no": 2, "said": 2, "rest": 0}
+    tables = [Table("n", ("yes", "no")), Table("no", ("said", "rest"))]
+    alone = {k: cells[k] for k in ("n", "yes", "no")}
+    assert hide(alone, tables[:1]) == {"no": PRIMARY, "yes": SECONDARY}  # "no": 1 or 2
+    got = hide(cells, tables, unknown=["rest"], fixed=["said"])
+    assert got == {"no": PRIMARY, "yes": SECONDARY, "n": SECONDARY}
+
+
+def test_a_table_with_an_unknown_part_does_not_make_its_zeros_small() -> None:
+    """Right answers = matched a + b + the pre-only ones: a "<5" total, a 0 stays 0."""
+    cells = {"right": 2, "a": 1, "b": 0, "rest": 1}
+    got = hide(cells, [Table("right", ("a", "b", "rest"))], unknown=["rest"])
+    assert got == {"right": PRIMARY, "a": PRIMARY}
+
+
+@given(st.tuples(st.integers(min_value=0, max_value=9), st.integers(min_value=0, max_value=9)))
+def test_a_verdicts_minimum_never_gives_a_small_cell_away(values: tuple[int, int]) -> None:
+    """pre = matched + pre_only; the verdict says matched ≥ 6 or ≤ 5. Brute force."""
+    m, a = values
+    cells = {"m": m, "a": a, "pre": m + a}
+    bound = (6, math.inf) if m >= 6 else (0, 5)
+    hidden = hide(cells, [Table("pre", ("m", "a"))], bounds={"m": bound})
+    whole = hidden.get("pre") == PRIMARY
+
+    def options(k: str) -> range:
+        if k not in hidden:
+            return range(cells[k], cells[k] + 1)
+        if hidden[k] == PRIMARY:
+            return range(0 if whole and k != "pre" else 1, MIN_CELL)
+        return range(MIN_CELL, 20)
+
+    worlds = [
+        (x, y, p)
+        for x in options("m")
+        for y in options("a")
+        for p in options("pre")
+        if p == x + y and bound[0] <= x <= bound[1]
+    ]
+    assert (m, a, m + a) in worlds
+    for i, k in enumerate(("m", "a", "pre")):
+        if k in hidden and cells[k] and hidden[k] == PRIMARY:
+            assert len({w[i] for w in worlds}) >= 2, (values, hidden, k)

@@ -45,7 +45,11 @@ class NumericSummary:
         import numpy as np  # here: a CLI command that never summarises should not load it
 
         data = np.asarray(self.values, dtype=float)
-        bins = min(MAX_BINS, max(1, len(np.histogram_bin_edges(data, bins="auto")) - 1))
+        try:
+            auto = len(np.histogram_bin_edges(data, bins="auto")) - 1
+        except ValueError:  # values a rounding error apart: numpy cannot split their range
+            auto = 1
+        bins = min(MAX_BINS, max(1, auto))
         counts, edges = np.histogram(data, bins=bins, range=(self.low, self.high))
         return [
             {"lo": _num(round(float(lo), 6)), "hi": _num(round(float(hi), 6)), "count": int(c)}
