@@ -11,10 +11,13 @@ overlapping connections that must not count twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from .items import Answer, Phase
+from .questions import QuestionSet
 
 #: A participation threshold providers commonly use: answered 75% of the items asked.
 DEFAULT_THRESHOLD = 0.75
@@ -112,6 +115,27 @@ def attendance(
         items_asked=len(asked_ids),
         threshold=threshold,
     )
+
+
+def asked_of(
+    asked: Iterable[str],
+    questions: QuestionSet,
+    self_paced: Collection[Phase],
+    answers: Mapping[str, Answer],
+) -> list[str]:
+    """The items asked of one learner whose answers are ``answers`` (item id -> answer).
+
+    A conditional item (``show_if``) on a self-paced form was put only to those it was
+    shown to: whoever said "Yes" to "free of commercial bias?" was never asked what
+    was biased, so it is not an item they left unanswered. Run one at a time (not in
+    ``self_paced``), every phone showed it, so it was asked of everyone.
+    """
+    out = []
+    for qid in asked:
+        item = questions.question(qid)
+        if item is None or item.phase not in self_paced or item.shown_to(answers):
+            out.append(qid)
+    return out
 
 
 def pars_counts(professions: Iterable[Profession | None]) -> dict[str, int]:

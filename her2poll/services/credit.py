@@ -9,14 +9,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from ..core import commitments
-from ..core.attendance import attendance
+from ..core.attendance import asked_of, attendance
 from ..core.errors import BadRequest, Forbidden, NotFound
 from ..core.learners import Identity, IdentityMode, parse_identity
+from ..core.phases import Pacing
 from ..core.session import SessionState, normalize_code
 from ..exports import credit_files
 from ..store import identities
 from ..store.db import Database
-from ..store.identities import AttendanceReport, Credit, LearnerRecord
+from ..store.identities import AttendanceReport, Credit, Learner, LearnerRecord
 from ..store.sessions import get_session
 from . import identity as tokens
 
@@ -77,10 +78,26 @@ def report(db: Database, code: str, now: datetime | None = None) -> AttendanceRe
         asked = tuple(identities.asked(conn, state.id))
         people = identities.learners(conn, state.id)
     records = tuple(
-        LearnerRecord(p, attendance(p.intervals, p.answered, asked, now, settings.threshold))
+        LearnerRecord(
+            p, attendance(p.intervals, p.answered, _asked(state, asked, p), now, settings.threshold)
+        )
         for p in people
     )
     return AttendanceReport(state, settings, asked, records, now)
+
+
+def _asked(state: SessionState, asked: tuple[str, ...], learner: Learner) -> list[str]:
+    """The items asked of this learner: a conditional item of a self-paced form only if
+    their answer showed it (core.attendance.asked_of)."""
+    questions = state.questions
+    conditions = {q.show_if.item for q in questions.questions if q.show_if is not None}
+    answers = {}
+    for qid in conditions & learner.stored.keys():
+        item = questions.question(qid)
+        if item is not None:
+            answers[qid] = item.load_answer(*learner.stored[qid])
+    self_paced = {run.phase for run in state.phases if run.pacing is Pacing.SELF}
+    return asked_of(asked, questions, self_paced, answers)
 
 
 def my_record(db: Database, key: str, code: str, token: object) -> LearnerRecord:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -58,6 +58,9 @@ class Learner:
     intervals: tuple[Interval, ...]
     answered: frozenset[str]
     purged: bool = False
+    #: Each answer as the store keeps it, ``(option_id, value)`` by item id: what a
+    #: conditional item's ``show_if`` is checked against (core.attendance.asked_of).
+    stored: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -229,13 +232,13 @@ def learners(conn: Connection, session_id: int) -> list[Learner]:
         ).where(ConnectionRow.session_id == session_id)
     ):
         intervals[pid].append(Interval(utc(start), utc(end) if end else None))
-    answered: dict[int, set[str]] = defaultdict(set)
-    for pid, qid in conn.execute(
-        select(AnswerRow.participant_id, AnswerRow.question_id).where(
-            AnswerRow.session_id == session_id
-        )
+    stored: dict[int, dict[str, tuple[str | None, str | None]]] = defaultdict(dict)
+    for pid, qid, option_id, value in conn.execute(
+        select(
+            AnswerRow.participant_id, AnswerRow.question_id, AnswerRow.option_id, AnswerRow.value
+        ).where(AnswerRow.session_id == session_id)
     ):
-        answered[pid].add(qid)
+        stored[pid][qid] = (option_id, value)
     rows: Mapping[int, Any] = {
         r.participant_id: r
         for r in conn.execute(select(IdentityRow).where(IdentityRow.session_id == session_id))
@@ -249,8 +252,9 @@ def learners(conn: Connection, session_id: int) -> list[Learner]:
                 _identity(row) if row else None,
                 Profession(row.profession) if row else None,
                 tuple(intervals[pid]),
-                frozenset(answered[pid]),
+                frozenset(stored[pid]),
                 purged=bool(row and row.purged_at),
+                stored=stored[pid],
             )
         )
     return out

@@ -11,10 +11,13 @@ from hypothesis import strategies as st
 from her2poll.core.attendance import (
     Interval,
     Profession,
+    asked_of,
     attendance,
     connected_time,
     pars_counts,
 )
+from her2poll.core.items import Phase
+from her2poll.core.questions import parse_question_set
 
 T0 = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
@@ -64,3 +67,33 @@ def test_connected_time_never_exceeds_the_span_nor_the_sum(spans) -> None:
         assert total <= span
     assert total <= sum((i.end - i.start for i in spans), timedelta())
     assert total >= max((i.end - i.start for i in spans), default=timedelta())
+
+
+EVALUATION = parse_question_set({
+    "format_version": 2, "id": "eval", "title": "Evaluation", "questions": [
+        {"id": "BIAS", "phase": "evaluation", "text": "Free of commercial bias?",
+         "options": [{"id": "YES", "text": "Yes"}, {"id": "NO", "text": "No"}]},
+        {"id": "WHY", "phase": "evaluation", "type": "text", "text": "What was biased?",
+         "show_if": {"item": "BIAS", "options": ["NO"]}},
+        {"id": "SEEN", "phase": "evaluation", "type": "multiple", "text": "Which parts?",
+         "options": [{"id": "A", "text": "Talk"}, {"id": "B", "text": "Cases"}]},
+        {"id": "CASES", "phase": "evaluation", "type": "text", "text": "Which case?",
+         "show_if": {"item": "SEEN", "options": ["B"]}},
+    ]})  # fmt: skip
+ALL = ["BIAS", "WHY", "SEEN", "CASES"]
+
+
+def test_a_conditional_item_of_a_self_paced_form_is_asked_only_of_those_shown_it() -> None:
+    """Who said "Yes" never saw "What was biased?": not an item they left unanswered."""
+    self_paced = {Phase.EVALUATION}
+    assert asked_of(ALL, EVALUATION, self_paced, {"BIAS": "YES"}) == ["BIAS", "SEEN"]
+    assert asked_of(ALL, EVALUATION, self_paced, {"BIAS": "NO"}) == ["BIAS", "WHY", "SEEN"]
+    assert asked_of(ALL, EVALUATION, self_paced, {}) == ["BIAS", "SEEN"]  # answered nothing
+    # multiple choice: shown when the answer includes one of the options
+    assert "CASES" in asked_of(ALL, EVALUATION, self_paced, {"SEEN": ("A", "B")})
+    assert "CASES" not in asked_of(ALL, EVALUATION, self_paced, {"SEEN": ("A",)})
+
+
+def test_run_one_at_a_time_a_conditional_item_was_shown_to_everyone() -> None:
+    assert asked_of(ALL, EVALUATION, set(), {"BIAS": "YES"}) == ALL
+    assert asked_of(["BIAS"], EVALUATION, {Phase.EVALUATION}, {}) == ["BIAS"]  # not opened

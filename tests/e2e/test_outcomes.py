@@ -261,8 +261,9 @@ def test_a_pre_post_activity_on_eight_phones_and_its_outcomes_report(
 
 PARTICIPATION = {
     # 18 items opened: pre 5, talk 1, post 5, evaluation 7 (the bias comment box too).
-    # Answered (outcomes_plan.answered): L1 17, L2 18, L3 17, L4 16, L5 17, L6 14, L7 4,
-    # L8 11; 50% = 9 items: all but L7 met it.
+    # Asked of each: the comment box only of those who said "No" (L2, L5: 18), 17 of the
+    # rest (ASKED below). Answered (outcomes_plan.answered): L1 17, L2 18, L3 17, L4 16,
+    # L5 17, L6 14, L7 4, L8 11; 50% = 9 of 17 or 18: all but L7 met it.
     "identified": {"identity_mode": "identified", "threshold": 0.5, "items_asked": 18,
                    "learners": 8, "answered_any": 8, "identified": 7, "threshold_met": 7,
                    # L1–L5, L8: identified and met (L6 declined, L7 left early)
@@ -274,6 +275,10 @@ PARTICIPATION = {
                   "learners": 8, "answered_any": 8, "identified": 0, "threshold_met": 7,
                   "certificates": 0, "pars": {"physicians": 0, "other_learners": 8}},
 }  # fmt: skip
+
+#: Items asked of each learner: the 18 opened, less the bias comment box for those who did
+#: not say "No" (it was never shown to them on the self-paced evaluation form).
+ASKED = {who: 18 if who in ("L2", "L5") else 17 for who in LEARNERS}
 
 # K1: a = b = d = 0, c = 6 (L1–L6). Exact p = 2·(½)^6 = 0.03125; mid-p = 2·P(X ≤ 0) −
 # P(X = 0) = 2/64 − 1/64 = 0.015625; χ² = (6 − 0)²/6 = 6, P(χ²₁ > 6) = erfc(√3) =
@@ -660,7 +665,7 @@ def check_card(panel: Any, identified: bool) -> None:
 def check_the_phones_certificates(phones: dict[str, Any], code: str, shots: Path) -> None:
     """L1 met the threshold: its button is enabled and gives its PDF; L7 and L6 get none."""
     l1 = phones["L1"]
-    expect(l1.locator("#credit-progress")).to_have_text(f"{answered('L1')} / 18")  # 17 / 18
+    expect(l1.locator("#credit-progress")).to_have_text(f"{answered('L1')} / 17")  # 17 / 17
     button = l1.get_by_role("button", name="Download my certificate")
     expect(button).to_be_enabled()
     l1.locator("#credit").scroll_into_view_if_needed()
@@ -671,9 +676,10 @@ def check_the_phones_certificates(phones: dict[str, Any], code: str, shots: Path
     assert info.value.suggested_filename == f"certificate-{code}.pdf"
     text = pdf_text(Path(info.value.path()).read_bytes())
     assert "Dr L1 Adler" in text and "Physician" in text
-    assert "answered 17 of 18 items asked (94%; required 50%)" in text  # 17/18 = 94.4%
-    l7 = phones["L7"]  # identified, left after the pre-test: 4 of 18
-    expect(l7.locator("#credit-progress")).to_have_text("4 / 18")
+    # L1 said "Yes" (free of bias): never shown the comment box, so 17 items were asked
+    assert "answered 17 of 17 items asked (100%; required 50%)" in text
+    l7 = phones["L7"]  # identified, left after the pre-test: 4 of 17 (never saw the box)
+    expect(l7.locator("#credit-progress")).to_have_text("4 / 17")
     expect(l7.get_by_role("button", name="Download my certificate")).to_be_disabled()
     expect(phones["L6"].locator("#credit-form")).to_be_visible()  # declined: never asked twice
 
@@ -684,12 +690,14 @@ def pdf_text(data: bytes) -> str:
 
 
 def check_attendance(data: bytes, identified: bool) -> None:
-    """One row per learner, by name (nameless last), items answered of 18."""
+    """One row per learner, by name (nameless last), items answered of those asked."""
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) == 8
     got = sorted((r["name"], r["profession"], int(r["items_answered"]), r["threshold_met"])
                  for r in rows)  # fmt: skip
-    assert all(r["items_asked"] == "18" and r["threshold"] == "0.5" for r in rows)
+    assert all(r["threshold"] == "0.5" for r in rows)
+    by_answered = sorted((int(r["items_answered"]), int(r["items_asked"])) for r in rows)
+    assert by_answered == sorted((answered(who), ASKED[who]) for who in LEARNERS)
     names = {who: ("", "") for who in LEARNERS}
     if identified:
         names |= IDENTITIES

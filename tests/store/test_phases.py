@@ -138,3 +138,40 @@ def test_a_moderator_paced_block_and_next_inside_it(db: Database, code: str) -> 
     state = polls.apply_command(db, code, Command(PhaseAction.CLOSE_PHASE, phase=Phase.POST))
     assert state.phases == (PhaseRun(Phase.POST, Pacing.MODERATOR, RunState.CLOSED),)
     assert polls.apply_action(db, code, None, "next").current_question_id == "TALK1"
+
+
+def test_the_bias_comment_counts_as_asked_only_of_those_its_form_showed_it_to(
+    db: Database, code: str
+) -> None:
+    """Self-paced, the comment box appears only after "No": whoever said "Yes" was
+    never asked it and can still answer every item asked of them."""
+    from her2poll.services import credit
+
+    state = sessions.get_session(db, code)
+    yes, no = (joins.attendee_join(db, code, None, views.shows_results) for _ in range(2))
+    polls.apply_command(db, code, open_phase(Phase.EVALUATION, Pacing.SELF))
+    evaluation = [q.id for q in state.questions.questions if q.phase is Phase.EVALUATION]
+    for who, bias in ((yes, "YES"), (no, "NO")):
+        pid = who.participant.id
+        for qid in evaluation:
+            item = state.question(qid)
+            if qid == "EVAL_BIAS_COMMENT":
+                if bias == "NO":
+                    assert record_vote(
+                        db, VoteIn(state.id, pid, qid, None, f"c{pid}", text="Ads")
+                    ).ok
+                continue
+            if item.type == "text":  # type: ignore[union-attr]
+                vote = VoteIn(state.id, pid, qid, None, f"{qid}{pid}", text="Fewer scans")
+            else:
+                option = bias if qid == "EVAL_BIAS" else item.options[0].id  # type: ignore[union-attr]
+                vote = VoteIn(state.id, pid, qid, option, f"{qid}{pid}")
+            assert record_vote(db, vote).ok, qid
+    polls.apply_command(db, code, Command(PhaseAction.CLOSE_PHASE, phase=Phase.EVALUATION))
+    found = credit.report(db, code)
+    by_id = {r.public_id: r.attendance for r in found.records}
+    said_yes, said_no = by_id[yes.participant.public_id], by_id[no.participant.public_id]
+    assert len(found.asked) == len(evaluation)  # the session asked every item of the block
+    assert (said_no.items_answered, said_no.items_asked) == (len(evaluation),) * 2
+    assert (said_yes.items_answered, said_yes.items_asked) == (len(evaluation) - 1,) * 2
+    assert said_yes.share == said_no.share == 1.0

@@ -319,6 +319,16 @@ class ItemBase(Strict):
         }
     )
 
+    def shown_to(self, answers: Mapping[str, Answer]) -> bool:
+        """Whether a learner whose answers are ``answers`` (item id -> answer) sees this
+        item on a self-paced form: always, unless its ``show_if`` names answers they did
+        not give (the bias comment box is not shown to those who said "Yes")."""
+        if self.show_if is None:
+            return True
+        answer = answers.get(self.show_if.item)
+        given = set(answer) if isinstance(answer, tuple) else {answer}
+        return not given.isdisjoint(self.show_if.options)
+
     def twin_signature(self) -> dict[str, Any]:
         """The wording, options (ids, labels, order) and key a pre/post pair must share."""
         body = self.model_dump(mode="json", exclude=set(self.TWIN_FREE))

@@ -13,6 +13,7 @@ import { $, el } from "./dom.js";
 import { ask, connect, joiner, newest, sessionStore, stored, takeSecret } from "./live.js";
 import { mountQaPanel } from "./qa-panel.js";
 import { mountCmePanel } from "./cme-panel.js";
+import { download } from "./download.js";
 import { formatP, verdictText } from "./verdict.js";
 import { countdownText, deadlineOf, secondsLeft, ticker } from "./countdown.js";
 import { loadAll, renderer } from "./items/index.js";
@@ -557,56 +558,17 @@ function exportStatus(text, kind = "") {
   $("export-status").className = `export-status ${kind}`;
 }
 
-/** The file name the server chose (RFC 6266, `filename*` first), or the fallback. */
-function filenameFrom(header, fallback) {
-  const star = /filename\*\s*=\s*[\w-]+'[^']*'([^;]+)/i.exec(header || "");
-  const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))/i.exec(header || "");
-  let name = "";
-  try {
-    name = star ? decodeURIComponent(star[1].trim()) : "";
-  } catch {
-    /* malformed: try the plain form */
-  }
-  if (!name && plain) name = plain[1] !== undefined ? plain[1].replace(/\\(.)/g, "$1") : plain[2].trim();
-  name = name.replace(/[\\/\u0000-\u001f]/g, "_").trim();
-  return name || fallback;
-}
-
-async function failure(res) {
-  try {
-    const body = await res.json();
-    if (body && body.message) return body.message;
-  } catch {
-    /* not JSON: say what we know */
-  }
-  return t("the server answered {status}.", { status: res.status });
-}
-
-function save(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const link = el("a", { href: url, download: name, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60000); // after the browser has read it
-}
-
 async function exportAs(format) {
   if (exporting) return; // one at a time; buttons stay focusable (disabling would drop focus)
   exporting = true;
   $("export").setAttribute("aria-busy", "true");
   exportStatus(t("Preparing…"));
   try {
-    const res = await fetch(`/api/sessions/${encodeURIComponent(code)}/export.${format}`, {
-      headers: { Authorization: `Bearer ${key}` },
-    });
-    if (!res.ok) throw new Error(await failure(res));
-    const name = filenameFrom(res.headers.get("Content-Disposition"), `her2poll-${code}.${EXTENSIONS[format]}`);
-    save(await res.blob(), name);
+    const path = `/api/sessions/${encodeURIComponent(code)}/export.${format}`;
+    const name = await download(path, key, `her2poll-${code}.${EXTENSIONS[format]}`);
     exportStatus(t("Saved {name}.", { name }), "ok");
   } catch (e) {
-    const why = e instanceof TypeError ? t("no connection to the server.") : e.message;
-    exportStatus(t("Export failed: {reason}", { reason: why }), "error");
+    exportStatus(t("Export failed: {reason}", { reason: e.message }), "error");
   } finally {
     exporting = false;
     $("export").removeAttribute("aria-busy");
