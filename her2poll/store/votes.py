@@ -14,12 +14,12 @@ person, a new ``vote_id`` replacing the previous answer while the poll is open.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -182,17 +182,33 @@ def existing_pairs(
     keys: Iterable[tuple[Any, Any]],
 ) -> set[tuple[Any, Any]]:
     """Which of these two-column keys are rows already, read in bounded ``IN`` clauses."""
-    found: set[tuple[Any, Any]] = set()
-    stmt = _pairs_in(columns)
-    for chunk in chunks(sorted(set(keys))):
-        found.update((a, b) for a, b in conn.execute(stmt, {"keys": list(chunk)}))
-    return found
+    return {(a, b) for a, b in rows_with_keys(conn, _keys_in(columns), 2, keys)}
 
 
 @functools.cache
-def _pairs_in(columns: tuple[InstrumentedAttribute[Any], InstrumentedAttribute[Any]]) -> Any:
-    """``SELECT a, b WHERE (a, b) IN (…)``, built once per pair of columns."""
-    return select(*columns).where(tuple_(*columns).in_(bindparam("keys", expanding=True)))
+def _keys_in(columns: tuple[Any, ...], extra: tuple[Any, ...] = ()) -> Any:
+    """``SELECT key…, extra… WHERE k1 IN (…) AND k2 IN (…) …``, built once per key.
+
+    One ``IN`` per column, not a row-value ``(k1, k2) IN ((…), …)``: SQLite answers
+    a row-value list by scanning the whole index (every receipt of every session,
+    1.8 ms at 15,000 rows, per batch), while an ``IN`` per column of the key is a
+    handful of index searches on both backends. The rows may pair a value of one
+    column with another's from a different key: :func:`rows_with_keys` drops those.
+    """
+    where = [c.in_(bindparam(f"k{i}", expanding=True)) for i, c in enumerate(columns)]
+    return select(*columns, *extra).where(*where)
+
+
+def rows_with_keys(
+    conn: Connection, stmt: Any, width: int, keys: Iterable[tuple[Any, ...]]
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``stmt`` (from :func:`_keys_in`) whose first ``width`` columns are a key."""
+    for chunk in chunks(sorted(set(keys))):
+        wanted = set(chunk)
+        params = {f"k{i}": sorted({k[i] for k in chunk}) for i in range(width)}
+        for row in conn.execute(stmt, params):
+            if tuple(row[:width]) in wanted:
+                yield tuple(row)
 
 
 def _existing_receipts(conn: Connection, votes: Sequence[VoteIn]) -> set[tuple[int, str]]:
@@ -202,21 +218,18 @@ def _existing_receipts(conn: Connection, votes: Sequence[VoteIn]) -> set[tuple[i
 
 _Existing = dict[tuple[int, str, int], tuple[int, int, tuple[str | None, str | None]]]
 _ANSWER_KEY = (AnswerRow.session_id, AnswerRow.question_id, AnswerRow.participant_id)
-_ANSWERS_IN = select(
-    *_ANSWER_KEY, AnswerRow.id, AnswerRow.changed_count, AnswerRow.option_id, AnswerRow.value
-).where(tuple_(*_ANSWER_KEY).in_(bindparam("keys", expanding=True)))
+_ANSWERS_IN = _keys_in(
+    _ANSWER_KEY, (AnswerRow.id, AnswerRow.changed_count, AnswerRow.option_id, AnswerRow.value)
+)
 
 
 def _existing_answers(conn: Connection, votes: Sequence[VoteIn]) -> _Existing:
     """Current answers of the voters in the batch: key -> (id, changed_count, answer)."""
-    keys = sorted({(v.session_id, v.question_id, v.participant_id) for v in votes})
-    found: _Existing = {}
-    for chunk in chunks(keys):
-        rows = conn.execute(_ANSWERS_IN, {"keys": list(chunk)})
-        found.update(
-            {(s, q, p): (aid, changed, (oid, val)) for s, q, p, aid, changed, oid, val in rows}
-        )
-    return found
+    keys = {(v.session_id, v.question_id, v.participant_id) for v in votes}
+    return {
+        (s, q, p): (aid, changed, (oid, val))
+        for s, q, p, aid, changed, oid, val in rows_with_keys(conn, _ANSWERS_IN, 3, keys)
+    }
 
 
 def _receipt(v: VoteIn, kept: _Kept, now: object) -> dict[str, object]:

@@ -57,6 +57,23 @@ def test_a_late_retry_of_an_old_vote_never_overwrites_a_newer_one(
     assert answers_of(db, session.id, p.id) == {"PQ6": "VERY_LIKELY"}
 
 
+def test_a_vote_id_another_participant_used_is_not_a_duplicate(
+    db: Database, session: SessionState
+) -> None:
+    """Receipts are looked up one column at a time: crossed pairs must not match."""
+    a, b = (participants.join(db, session.id, None) for _ in range(2))
+    record_votes(db, [vote(session, a.id, "LIKELY", "vote-aaaa"),
+                      vote(session, b.id, "LIKELY", "vote-bbbb")])  # fmt: skip
+    crossed = record_votes(db, [vote(session, a.id, "VERY_LIKELY", "vote-bbbb"),
+                                vote(session, b.id, "VERY_LIKELY", "vote-aaaa")])  # fmt: skip
+    assert [(r.ok, r.dup) for r in crossed] == [(True, False), (True, False)]
+    assert (
+        answers_of(db, session.id, a.id)
+        == answers_of(db, session.id, b.id)
+        == {"PQ6": "VERY_LIKELY"}
+    )
+
+
 def test_votes_on_a_question_that_is_not_open_are_refused(
     db: Database, session: SessionState
 ) -> None:
