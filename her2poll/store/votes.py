@@ -320,6 +320,19 @@ def delete_answers(conn: Connection, session_id: int, question_id: str) -> None:
     bump_vote_seq(conn, [session_id])
 
 
+#: Built once (the broadcaster counts up to ten times a second): per option, per level.
+_COUNTS = (
+    select(AnswerRow.question_id, AnswerRow.option_id, func.count())
+    .where(AnswerRow.session_id == bindparam("session_id"), AnswerRow.option_id.is_not(None))
+    .group_by(AnswerRow.question_id, AnswerRow.option_id)
+)
+_CONFIDENCE = (
+    select(AnswerRow.question_id, AnswerRow.confidence, func.count())
+    .where(AnswerRow.session_id == bindparam("session_id"), AnswerRow.confidence.is_not(None))
+    .group_by(AnswerRow.question_id, AnswerRow.confidence)
+)
+
+
 def tallies(conn: Connection, state: SessionState) -> dict[str, Summary]:
     """Every item's live summary of a session, in the caller's transaction.
 
@@ -329,19 +342,11 @@ def tallies(conn: Connection, state: SessionState) -> dict[str, Summary]:
     """
     items = state.questions.questions
     counts: dict[str, dict[str, int]] = {}
-    for qid, oid, n in conn.execute(
-        select(AnswerRow.question_id, AnswerRow.option_id, func.count())
-        .where(AnswerRow.session_id == state.id, AnswerRow.option_id.is_not(None))
-        .group_by(AnswerRow.question_id, AnswerRow.option_id)
-    ):
+    for qid, oid, n in conn.execute(_COUNTS, {"session_id": state.id}):
         counts.setdefault(qid, {})[str(oid)] = n
     confidence: dict[str, dict[int, int]] = {}
     if any(q.confidence for q in items):
-        for qid, level, n in conn.execute(
-            select(AnswerRow.question_id, AnswerRow.confidence, func.count())
-            .where(AnswerRow.session_id == state.id, AnswerRow.confidence.is_not(None))
-            .group_by(AnswerRow.question_id, AnswerRow.confidence)
-        ):
+        for qid, level, n in conn.execute(_CONFIDENCE, {"session_id": state.id}):
             confidence.setdefault(qid, {})[int(level or 0)] = n
     listed = _listed_answers(conn, state.id, [q for q in items if not q.counted])
     return {
