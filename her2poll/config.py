@@ -132,6 +132,17 @@ def _days(value: str) -> int:
     return days
 
 
+def _linger(value: str) -> float:
+    """Milliseconds as seconds: 0 to 100 (beyond that an ack waits too long for company)."""
+    try:
+        ms = float(value)
+    except ValueError:
+        ms = -1.0
+    if not 0.0 <= ms <= 100.0:
+        raise SettingError(f"HER2POLL_COMMIT_LINGER_MS {value!r}: give milliseconds, 0 to 100")
+    return ms / 1000
+
+
 def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
     """Settings from the environment, then from ``overrides`` (tests, the CLI)."""
     env = os.environ
@@ -152,6 +163,8 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
             values[name] = env[f"HER2POLL_{name.upper()}"]
     if env.get("HER2POLL_PUBLIC_URL"):
         values["public_url"] = env["HER2POLL_PUBLIC_URL"]
+    if env.get("HER2POLL_COMMIT_LINGER_MS"):
+        values["commit_linger"] = _linger(env["HER2POLL_COMMIT_LINGER_MS"])
     if env.get("HER2POLL_IDENTITY_RETENTION_DAYS"):
         values["identity_retention_days"] = _days(env["HER2POLL_IDENTITY_RETENTION_DAYS"])
     values.update(overrides or {})

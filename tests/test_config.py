@@ -58,3 +58,14 @@ def test_the_public_url_comes_from_the_environment_and_overrides(
     monkeypatch.setenv("HER2POLL_PUBLIC_URL", "poll.example.org")
     with pytest.raises(SettingError):
         load_settings()
+
+
+def test_the_commit_linger_is_read_in_milliseconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HER2POLL_SECRET_KEY", "k")
+    monkeypatch.setenv("HER2POLL_COMMIT_LINGER_MS", "12.5")
+    assert load_settings().commit_linger == pytest.approx(0.0125)
+    for bad in ("-1", "101", "soon"):
+        monkeypatch.setenv("HER2POLL_COMMIT_LINGER_MS", bad)
+        with pytest.raises(SettingError) as raised:
+            load_settings()
+        assert raised.value.message.startswith("HER2POLL_COMMIT_LINGER_MS ")
