@@ -145,7 +145,13 @@ def init_app(app: Flask) -> SocketIO:
         control_limiter=Limiter(20.0, 200),
         signing_key=settings.secret_key,
         qa_broadcasters=(qa_moderator, qa_room),
-        upvotes=VoteWriter(store.db, socketio.server, qa_changed, record=record_upvotes),
+        upvotes=VoteWriter(
+            store.db,
+            socketio.server,
+            qa_changed,
+            record=record_upvotes,
+            linger=settings.commit_linger,
+        ),
         ask_limiter=Limiter(1 / 20, 3),
         upvote_limiter=Limiter(5.0, 20),
     )

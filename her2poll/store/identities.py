@@ -177,11 +177,15 @@ def identity_of(db: Database, session_id: int, public_id: str) -> Identity | Non
         return _identity(row) if row else None
 
 
+#: Built once: every phone's join opens an interval, thousands at the start of a talk.
+_CONNECT = insert(ConnectionRow).returning(ConnectionRow.id)
+
+
 def connect(conn: Connection, session_id: int, participant_id: int) -> int:
     """Open a connection interval in the caller's transaction; its id closes it."""
     now = utcnow()
     return conn.execute(
-        insert(ConnectionRow).returning(ConnectionRow.id),
+        _CONNECT,
         {
             "session_id": session_id,
             "participant_id": participant_id,
