@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,14 @@ class FakeEngine:
     max_http_buffer_size: int = 100
     received: list[str | bytes | None] = field(default_factory=list)
 
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    greeting: str | None = None  # sent before reading, as engineio's OPEN packet is
+
     def handler(self, ws: GeventWebSocket) -> None:
+        if self.greeting:
+            ws.send(self.greeting)
         while True:
             message = ws.wait()
             self.received.append(message)
@@ -79,12 +87,12 @@ class Client:
             self.conn.receive_data(data or None)
 
 
-@pytest.fixture
-def served() -> Iterator[tuple[Client, FakeEngine, threading.Thread]]:
+@pytest.fixture(params=[None, '0{"sid":"x"}'], ids=["client-first", "server-first"])
+def served(request: Any) -> Iterator[tuple[Client, FakeEngine, threading.Thread]]:
     server_sock, client_sock = socket.socketpair()
     server_sock.settimeout(10)
     client_sock.settimeout(10)
-    engine = FakeEngine()
+    engine = FakeEngine(greeting=request.param)
     ws = GeventWebSocket(engine.handler, engine)
 
     def serve() -> None:
@@ -97,6 +105,9 @@ def served() -> Iterator[tuple[Client, FakeEngine, threading.Thread]]:
     head = client.handshake()
     assert head.startswith(b"HTTP/1.1 101 ")
     assert b"Sec-WebSocket-Accept: " + generate_accept_token(KEY.encode()) in head
+    if engine.greeting:  # the upgrade's answer and the first frame went out together
+        greeting = client.next_event()
+        assert isinstance(greeting, TextMessage) and greeting.data == engine.greeting
     yield client, engine, thread
     client_sock.close()
     thread.join(10)
