@@ -171,9 +171,12 @@ class GeventWebSocket:
             pass
 
     def _write(self, data: bytes) -> None:
+        """Send all of ``data``: ``send`` in a loop, as gevent's ``sendall`` asks the
+        kernel for the send buffer's size first (a system call more per message)."""
         if self._unsent:
             data, self._unsent = self._unsent + data, b""
-        self.sock.sendall(data)
+        while data:
+            data = data[self.sock.send(data) :]
 
     def _closed(self) -> str | bytes | None:
         """Forget the connection: ``wait`` answers None (closed) from now on."""

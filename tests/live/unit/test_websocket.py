@@ -188,3 +188,30 @@ def test_a_request_that_is_no_upgrade_gets_a_clear_400(headers: dict[str, str], 
     assert engine.received == []  # the handler never ran
     server_sock.close()
     client_sock.close()
+
+
+def test_a_message_larger_than_the_socket_buffer_arrives_whole() -> None:
+    """The send loop finishes what one ``send`` left over."""
+    server_sock, client_sock = socket.socketpair()
+    client_sock.settimeout(10)
+    big = "z" * 2_000_000
+    engine = FakeEngine(greeting=big)
+    ws = GeventWebSocket(engine.handler, engine)
+
+    def serve() -> None:
+        with pytest.raises(StopIteration):
+            ws(environ(server_sock), lambda *_: None)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    client = Client(client_sock)
+    client.handshake()
+    received = ""
+    while len(received) < len(big):
+        event = client.next_event()
+        assert isinstance(event, TextMessage)
+        received += event.data
+    assert received == big
+    client_sock.close()
+    thread.join(10)
+    server_sock.close()
