@@ -12,6 +12,7 @@ from ..config import Settings
 from ..services import qa as qa_service
 from ..services.results import room_tallies
 from ..store.db import get_db
+from ..store.identities import record_disconnects
 from ..store.qa import record_upvotes
 from ..store.repository import SqlStore
 from . import websocket
@@ -154,6 +155,13 @@ def init_app(app: Flask) -> SocketIO:
         ),
         ask_limiter=Limiter(1 / 20, 3),
         upvote_limiter=Limiter(5.0, 20),
+        disconnects=VoteWriter(
+            store.db,
+            socketio.server,
+            lambda _sessions: None,
+            record=record_disconnects,
+            linger=settings.commit_linger,
+        ),
     )
     from . import events
 
