@@ -6,7 +6,8 @@ under concurrent writers in other processes.
 
 The broadcaster reads one up to ten times a second per session: the session's
 state comes from the per-process cache (:class:`~.rows.SessionStates`) while its
-version holds, so a tick reads one small row, the counts and the head count.
+version holds, and the counts while its ``vote_seq`` holds, so a tick reads one
+small row and the head count, and the counts only after a vote.
 """
 
 from __future__ import annotations
@@ -36,10 +37,13 @@ def _read(db: Database, stamps: Executable, params: dict[str, Any], label: str) 
         found = db.states.current(conn, stamps, params)
         if not found:
             raise session_not_found(label)
-        ((state, _polls, _qa_seq, _stamp, vote_seq),) = found.values()
+        ((state, _polls, _qa_seq, stamp, vote_seq),) = found.values()
+        # Every change to the answers bumps vote_seq in its transaction: while phones
+        # join (the head count changes, the counts do not) a tick reuses the counts.
+        tallies = db.states.memo(("tallies", stamp, vote_seq), lambda: votes.tallies(conn, state))
         return Snapshot(
             state=state,
             vote_seq=vote_seq,
-            tallies=votes.tallies(conn, state),
+            tallies=tallies,
             participants=participants.count(conn, state.id),
         )

@@ -198,3 +198,18 @@ def test_tally_equals_the_number_of_distinct_voters(
     assert dict(zip(t.option_ids, t.counts, strict=True)) == {
         o: sum(1 for x in latest.values() if x == o) for o in t.option_ids
     }
+
+
+def test_a_snapshot_counts_every_vote_even_with_the_counts_kept_between_ticks(
+    db: Database, session: SessionState
+) -> None:
+    """The counts are reused while vote_seq holds: a join alone reuses, a vote re-reads."""
+    p = participants.join(db, session.id, None)
+    before = read_snapshot(db, session.id)
+    participants.join(db, session.id, None)  # the head count changes, the counts do not
+    joined = read_snapshot(db, session.id)
+    assert joined.participants == before.participants + 1
+    assert joined.tallies["PQ6"].n == before.tallies["PQ6"].n == 0
+    record_vote(db, vote(session, p.id, "LIKELY", "vote-0001"))
+    after = read_snapshot(db, session.id)
+    assert after.vote_seq > joined.vote_seq and after.tallies["PQ6"].n == 1
