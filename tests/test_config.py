@@ -89,3 +89,14 @@ def test_a_bad_identity_retention_is_one_line_naming_the_setting(
     assert raised.value.message == (
         f"HER2POLL_IDENTITY_RETENTION_DAYS {given!r}: give a whole number of days, e.g. 365"
     )
+
+
+def test_the_commit_linger_is_read_in_milliseconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HER2POLL_SECRET_KEY", "k")
+    monkeypatch.setenv("HER2POLL_COMMIT_LINGER_MS", "12.5")
+    assert load_settings().commit_linger == pytest.approx(0.0125)
+    for bad in ("-1", "101", "soon"):
+        monkeypatch.setenv("HER2POLL_COMMIT_LINGER_MS", bad)
+        with pytest.raises(SettingError) as raised:
+            load_settings()
+        assert raised.value.message.startswith("HER2POLL_COMMIT_LINGER_MS ")

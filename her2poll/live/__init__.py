@@ -13,8 +13,10 @@ from ..services import qa as qa_service
 from ..services.ports import QUESTIONS_CHANGED
 from ..services.results import room_tallies
 from ..store.db import get_db
+from ..store.identities import record_disconnects
 from ..store.qa import record_upvotes
 from ..store.repository import SqlStore
+from . import websocket
 from .broadcaster import Broadcaster
 from .limiter import Limiter
 from .presence import Presence
@@ -95,6 +97,7 @@ def init_app(app: Flask) -> SocketIO:
     # search. The middleware answers /socket.io/ before Flask, so the view never runs.
     app.add_url_rule("/socket.io/", "socketio_path", _never_called)
     app.wsgi_app = _NoDeflate(app.wsgi_app)  # type: ignore[method-assign]
+    websocket.install(socketio.server.eio)
     store = SqlStore(get_db(app))
     registry = Registry()
     presence = Presence(registry.connected_attendees, settings.message_queue)
@@ -144,9 +147,22 @@ def init_app(app: Flask) -> SocketIO:
         control_limiter=Limiter(20.0, 200),
         signing_key=settings.secret_key,
         qa_broadcasters=(qa_moderator, qa_room),
-        upvotes=VoteWriter(store.db, socketio.server, qa_changed, record=record_upvotes),
+        upvotes=VoteWriter(
+            store.db,
+            socketio.server,
+            qa_changed,
+            record=record_upvotes,
+            linger=settings.commit_linger,
+        ),
         ask_limiter=Limiter(1 / 20, 3),
         upvote_limiter=Limiter(5.0, 20),
+        disconnects=VoteWriter(
+            store.db,
+            socketio.server,
+            lambda _sessions: None,
+            record=record_disconnects,
+            linger=settings.commit_linger,
+        ),
     )
     app.extensions[QUESTIONS_CHANGED] = svc.questions_changed  # the authoring pages' news
     from . import events

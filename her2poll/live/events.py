@@ -282,7 +282,12 @@ def on_disconnect(*_args: object) -> Ack | None:
     if member is not None:
         svc.broadcaster.mark_dirty(member.session_id)
         if member.connection_id is not None:
-            credit.disconnected(svc.store.db, member.connection_id)
+            if svc.disconnects is None:
+                credit.disconnected(svc.store.db, member.connection_id)
+            else:
+                credit.disconnected_batched(
+                    svc.disconnects, member.session_id, member.connection_id
+                )
     return None
 
 

@@ -39,6 +39,8 @@ class Live:
     #: Per participant: questions asked, upvotes sent.
     ask_limiter: Limiter
     upvote_limiter: Limiter
+    #: Closes attendance intervals in batches (a room's disconnects come all at once).
+    disconnects: VoteWriter | None = None
 
     def qa_changed(self, session_id: int) -> None:
         """Q&A changed: both Q&A rooms get a fresh message at their next tick."""

@@ -44,7 +44,7 @@ class VoteWriter:
     :param record: records one batch in one transaction; tests pass a fake.
     :param linger: after the first vote of a batch, wait this long (seconds) for
         more before committing: at a steady 1,000 votes a second a commit then
-        carries a few votes instead of one, for a few milliseconds more per ack
+        carries about 20 votes (at 20 ms) instead of one, for that much more per ack
         (PostgreSQL's ``commit_delay``, here). A burst never waits: its queue is full.
     """
 

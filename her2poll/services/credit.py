@@ -20,6 +20,7 @@ from ..store.db import Database
 from ..store.identities import AttendanceReport, Credit, Learner, LearnerRecord
 from ..store.sessions import get_session
 from . import identity as tokens
+from .ports import VoteSink
 
 __all__ = ["AttendanceReport", "LearnerRecord", "purge", "report", "set_mode"]
 
@@ -67,6 +68,12 @@ def my_identity(db: Database, key: str, code: str, token: object) -> Identity | 
 
 def disconnected(db: Database, connection_id: int) -> None:
     identities.disconnect(db, connection_id)
+
+
+def disconnected_batched(sink: VoteSink, session_id: int, connection_id: int) -> None:
+    """:func:`disconnected` through a group-commit writer: a room whose Wi-Fi drops
+    disconnects all at once, and one transaction per phone exhausted the pool."""
+    sink.submit(identities.Disconnect(session_id, connection_id))
 
 
 def report(db: Database, code: str, now: datetime | None = None) -> AttendanceReport:

@@ -18,6 +18,7 @@ from ..core.qa import ModAction, Settings
 from ..core.questions import QuestionSet
 from ..core.session import Participant, SessionState, SessionSummary, Snapshot
 from ..store.blocks import Submitted
+from ..store.identities import Disconnect
 from ..store.joins import AttendeeJoin
 from ..store.qa import AskIn, QAState, UpvoteIn
 from ..store.votes import VoteIn, VoteResult
@@ -99,7 +100,7 @@ class Store(QAStore, Protocol):
 class VoteSink(Protocol):
     """Records a vote (or an upvote) and returns only once it is durable (or refused)."""
 
-    def submit(self, vote: VoteIn | UpvoteIn) -> VoteResult: ...
+    def submit(self, vote: VoteIn | UpvoteIn | Disconnect) -> VoteResult: ...
 
 
 #: Tells the clients joined to a session (by its id) that the session's question set

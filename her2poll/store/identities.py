@@ -9,7 +9,7 @@ union of those intervals (:mod:`her2poll.core.attendance`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -34,6 +34,7 @@ from .models import (
     utc,
     utcnow,
 )
+from .votes import VoteResult, chunks
 
 
 @dataclass(frozen=True)
@@ -180,11 +181,15 @@ def identity_of(db: Database, session_id: int, public_id: str) -> Identity | Non
         return _identity(row) if row else None
 
 
+#: Built once: every phone's join opens an interval, thousands at the start of a talk.
+_CONNECT = insert(ConnectionRow).returning(ConnectionRow.id)
+
+
 def connect(conn: Connection, session_id: int, participant_id: int) -> int:
     """Open a connection interval in the caller's transaction; its id closes it."""
     now = utcnow()
     return conn.execute(
-        insert(ConnectionRow).returning(ConnectionRow.id),
+        _CONNECT,
         {
             "session_id": session_id,
             "participant_id": participant_id,
@@ -192,6 +197,34 @@ def connect(conn: Connection, session_id: int, participant_id: int) -> int:
             "seen_at": now,
         },
     ).scalar_one()
+
+
+@dataclass(frozen=True)
+class Disconnect:
+    """A connection interval to close, queued for :func:`record_disconnects`."""
+
+    session_id: int
+    connection_id: int
+
+
+def record_disconnects(db: Database, batch: Sequence[Disconnect]) -> list[VoteResult]:
+    """Close many connection intervals in one transaction (each once).
+
+    When a room's Wi-Fi drops, thousands of phones disconnect at once: one
+    transaction each took every pooled connection and timed the rest out.
+    """
+    if not batch:
+        return []
+    now = utcnow()
+    ids = sorted({d.connection_id for d in batch})
+    with db.begin() as conn:
+        for part in chunks(ids):
+            conn.execute(
+                update(ConnectionRow)
+                .where(ConnectionRow.id.in_(part), ConnectionRow.disconnected_at.is_(None))
+                .values(disconnected_at=now, seen_at=now)
+            )
+    return [VoteResult(ok=True, dup=True)] * len(batch)  # nothing for a tally to show
 
 
 def disconnect(db: Database, connection_id: int) -> None:

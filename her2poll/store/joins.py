@@ -56,7 +56,7 @@ def attendee_join(
         found = db.states.current(conn, STAMPS_BY_CODE, {"code": normalize_code(code)})
         if not found:
             raise session_not_found(code)
-        ((state, _polls, qa_seq, stamp),) = found.values()
+        ((state, _polls, qa_seq, stamp, _vote_seq),) = found.values()
         participant, returning = participants.find_or_add(conn, state.id, public_id)
         connection_id = identities.connect(conn, state.id, participant.id)
         tallies = votes.tallies(conn, state) if with_tallies(state) else None

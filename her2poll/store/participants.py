@@ -51,7 +51,11 @@ def find_or_add(
     return Participant(pid, session_id, new_public), False
 
 
+_COUNT = select(func.count(ParticipantRow.id)).where(
+    ParticipantRow.session_id == bindparam("session_id")
+)
+
+
 def count(conn: Connection, session_id: int) -> int:
     """Everyone who ever joined the session, in the caller's transaction."""
-    stmt = select(func.count(ParticipantRow.id)).where(ParticipantRow.session_id == session_id)
-    return conn.execute(stmt).scalar_one()
+    return conn.execute(_COUNT, {"session_id": session_id}).scalar_one()

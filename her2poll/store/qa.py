@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, tuple_, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core import qa
@@ -253,13 +253,22 @@ def _write_upvotes(
     drops = [(q, p) for (q, p), u in final.items() if not u.up and (q, p) in had]
     if adds:
         conn.execute(insert(QAUpvoteRow), adds)
-    for part in chunks(drops):
-        conn.execute(
-            delete(QAUpvoteRow).where(
-                tuple_(QAUpvoteRow.question_id, QAUpvoteRow.participant_id).in_(part)
-            )
-        )
+    _delete_upvotes(conn, drops)
     _bump(conn, {u.session_id for u in final.values()})
+
+
+def _delete_upvotes(conn: Connection, drops: Sequence[tuple[int, int]]) -> None:
+    """One delete per question: SQLite scans the whole table for a row-value ``IN`` list."""
+    by_question: dict[int, list[int]] = {}
+    for q, p in drops:
+        by_question.setdefault(q, []).append(p)
+    for q, people in sorted(by_question.items()):
+        for part in chunks(sorted(people)):
+            conn.execute(
+                delete(QAUpvoteRow).where(
+                    QAUpvoteRow.question_id == q, QAUpvoteRow.participant_id.in_(part)
+                )
+            )
 
 
 def moderate(

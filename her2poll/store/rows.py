@@ -122,21 +122,23 @@ STAMP_COLUMNS = (SessionRow.id, SessionRow.version, SessionRow.created_at)
 Stamp = tuple[int, int, object]
 
 
-_STAMPS = select(*STAMP_COLUMNS, SessionRow.qa_seq)
+_STAMPS = select(*STAMP_COLUMNS, SessionRow.qa_seq, SessionRow.vote_seq)
 #: Built once: a statement built per call costs more than running it (SQLAlchemy
 #: constructs and coerces every clause in Python); these compile once and are cached.
 STAMPS_BY_IDS = _STAMPS.where(SessionRow.id.in_(bindparam("ids", expanding=True)))
 STAMPS_BY_CODE = _STAMPS.where(SessionRow.code == bindparam("code"))
+STAMPS_BY_ID = _STAMPS.where(SessionRow.id == bindparam("id"))
 _ROWS_BY_IDS = select(SessionRow).where(SessionRow.id.in_(bindparam("ids", expanding=True)))
 
 
 class Current(NamedTuple):
-    """A session as of the caller's transaction: its state, polls and Q&A version."""
+    """A session as of the caller's transaction: its state, polls, Q&A and tally versions."""
 
     state: SessionState
     polls: Mapping[str, Poll]
     qa_seq: int
     stamp: Stamp
+    vote_seq: int
 
 
 class SessionStates:
@@ -163,10 +165,10 @@ class SessionStates:
         rows = conn.execute(stamps, params).all()
         found: dict[int, Current] = {}
         stale: dict[int, int] = {}
-        for sid, version, created_at, qa_seq in rows:
+        for sid, version, created_at, qa_seq, vote_seq in rows:
             kept = self._states.get(sid)
             if kept is not None and kept[0] == (sid, version, created_at):
-                found[sid] = Current(kept[1], kept[2], qa_seq, kept[0])
+                found[sid] = Current(kept[1], kept[2], qa_seq, kept[0], vote_seq)
             else:
                 stale[sid] = qa_seq
         if stale:
@@ -177,7 +179,7 @@ class SessionStates:
                 by_id = {p.question_id: p for p in state.polls}
                 stamp = (row.id, row.version, row.created_at)
                 self._states[row.id] = (stamp, state, by_id)
-                found[row.id] = Current(state, by_id, row.qa_seq, stamp)
+                found[row.id] = Current(state, by_id, row.qa_seq, stamp, row.vote_seq)
         return found
 
     def memo(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
+
+from her2poll.store.db import get_db
+from her2poll.store.models import ConnectionRow
 
 from .conftest import LiveSession, names
 
@@ -41,6 +45,17 @@ def test_the_participant_token_keeps_identity_and_answers_across_reloads(
     _, again = live.attendee(ack["participant_token"])
     assert again["participant"] == ack["participant"]
     assert again["answers"] == {"PQ6": "LIKELY"}
+
+
+def test_a_disconnect_closes_the_attendance_interval_its_join_opened(live: LiveSession) -> None:
+    staying, _ = live.attendee()
+    leaving, _ = live.attendee()
+    leaving.disconnect()  # returns once the writer has committed the close
+    with get_db(live.app).begin() as conn:
+        rows = conn.execute(select(ConnectionRow.disconnected_at).order_by(ConnectionRow.id))
+        closed = [at is not None for (at,) in rows]
+    assert closed == [False, True]
+    assert staying.is_connected()
 
 
 def test_a_forged_or_foreign_token_gets_a_fresh_identity(make_session) -> None:

@@ -18,7 +18,8 @@ from her2poll.services import credit, identity
 from her2poll.services.sessions import create
 from her2poll.store import joins, polls
 from her2poll.store.db import Database
-from her2poll.store.models import AnswerRow, IdentityRow
+from her2poll.store.identities import Disconnect, record_disconnects
+from her2poll.store.models import AnswerRow, ConnectionRow, IdentityRow
 from her2poll.store.repository import SqlStore
 from her2poll.store.votes import VoteIn, record_vote
 
@@ -148,3 +149,26 @@ def test_the_purge_deletes_identities_and_keeps_answers_and_professions(
     assert found.pars() == {"physicians": 1, "other_learners": 0}
     with pytest.raises(BadRequest):
         credit.purge(db, -1)
+
+
+def test_a_batch_of_disconnects_closes_each_interval_once(
+    db: Database, session: SessionState
+) -> None:
+    joined = [joins.attendee_join(db, session.code, None, views.shows_results) for _ in range(3)]
+    ids = [j.connection_id for j in joined]
+    assert all(ids)
+    first = [Disconnect(session.id, i) for i in ids[:2] if i is not None]
+    results = record_disconnects(db, [*first, first[0]])  # a repeat in the batch is harmless
+    assert [r.ok for r in results] == [True, True, True]
+    with db.begin() as conn:
+        closed_at = dict(
+            conn.execute(select(ConnectionRow.id, ConnectionRow.disconnected_at)).all()
+        )
+    assert closed_at[ids[0]] is not None and closed_at[ids[1]] is not None
+    assert closed_at[ids[2]] is None  # still connected
+    record_disconnects(db, first[:1])  # a second close keeps the first time
+    with db.begin() as conn:
+        again = conn.execute(
+            select(ConnectionRow.disconnected_at).where(ConnectionRow.id == ids[0])
+        ).scalar_one()
+    assert again == closed_at[ids[0]]

@@ -57,6 +57,23 @@ def test_a_late_retry_of_an_old_vote_never_overwrites_a_newer_one(
     assert answers_of(db, session.id, p.id) == {"PQ6": "VERY_LIKELY"}
 
 
+def test_a_vote_id_another_participant_used_is_not_a_duplicate(
+    db: Database, session: SessionState
+) -> None:
+    """Receipts are looked up one column at a time: crossed pairs must not match."""
+    a, b = (participants.join(db, session.id, None) for _ in range(2))
+    record_votes(db, [vote(session, a.id, "LIKELY", "vote-aaaa"),
+                      vote(session, b.id, "LIKELY", "vote-bbbb")])  # fmt: skip
+    crossed = record_votes(db, [vote(session, a.id, "VERY_LIKELY", "vote-bbbb"),
+                                vote(session, b.id, "VERY_LIKELY", "vote-aaaa")])  # fmt: skip
+    assert [(r.ok, r.dup) for r in crossed] == [(True, False), (True, False)]
+    assert (
+        answers_of(db, session.id, a.id)
+        == answers_of(db, session.id, b.id)
+        == {"PQ6": "VERY_LIKELY"}
+    )
+
+
 def test_votes_on_a_question_that_is_not_open_are_refused(
     db: Database, session: SessionState
 ) -> None:
@@ -181,3 +198,18 @@ def test_tally_equals_the_number_of_distinct_voters(
     assert dict(zip(t.option_ids, t.counts, strict=True)) == {
         o: sum(1 for x in latest.values() if x == o) for o in t.option_ids
     }
+
+
+def test_a_snapshot_counts_every_vote_even_with_the_counts_kept_between_ticks(
+    db: Database, session: SessionState
+) -> None:
+    """The counts are reused while vote_seq holds: a join alone reuses, a vote re-reads."""
+    p = participants.join(db, session.id, None)
+    before = read_snapshot(db, session.id)
+    participants.join(db, session.id, None)  # the head count changes, the counts do not
+    joined = read_snapshot(db, session.id)
+    assert joined.participants == before.participants + 1
+    assert joined.tallies["PQ6"].n == before.tallies["PQ6"].n == 0
+    record_vote(db, vote(session, p.id, "LIKELY", "vote-0001"))
+    after = read_snapshot(db, session.id)
+    assert after.vote_seq > joined.vote_seq and after.tallies["PQ6"].n == 1
