@@ -1,13 +1,11 @@
 """The stack's own floor: a bare python-socketio ``Server`` under gevent, votes in memory.
 
 No Flask, no Flask-SocketIO, no database: the same gunicorn gevent worker,
-python-engineio and Socket.IO settings as her2poll (:func:`her2poll.live.init_app`),
-answering the protocol subset the load generator speaks, the way the Node.js peer
-(``bench/peer/server.js``) does. What it costs is what the stack costs before any of
-her2poll's work; what her2poll costs above it is ours. The floor keeps engineio's
-default WebSocket (simple-websocket); her2poll frames its own with wsproto in the
-request's greenlet (:mod:`her2poll.live.websocket`), so on memory per connection
-and on connects it can come in below the floor. ``bench.targets.floor`` serves it with::
+python-engineio, simple-websocket and Socket.IO settings as her2poll
+(:func:`her2poll.live.init_app`), answering the protocol subset the load generator
+speaks, the way the Node.js peer (``bench/peer/server.js``) does. What it costs is
+what the stack costs before any of her2poll's work; what her2poll costs above it is
+ours. ``bench.targets.floor`` serves it with::
 
     gunicorn -k gevent -w 1 --worker-connections 10000 bench.floor:app
 """

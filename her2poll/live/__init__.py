@@ -16,7 +16,6 @@ from ..store.db import get_db
 from ..store.identities import record_disconnects
 from ..store.qa import record_upvotes
 from ..store.repository import SqlStore
-from . import websocket
 from .broadcaster import Broadcaster
 from .limiter import Limiter
 from .presence import Presence
@@ -97,7 +96,6 @@ def init_app(app: Flask) -> SocketIO:
     # search. The middleware answers /socket.io/ before Flask, so the view never runs.
     app.add_url_rule("/socket.io/", "socketio_path", _never_called)
     app.wsgi_app = _NoDeflate(app.wsgi_app)  # type: ignore[method-assign]
-    websocket.install(socketio.server.eio)
     store = SqlStore(get_db(app))
     registry = Registry()
     presence = Presence(registry.connected_attendees, settings.message_queue)
