@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import QuestionSetError
 from .items import (
@@ -32,7 +32,7 @@ from .items import (
     SingleChoice,
     TextStatus,
 )
-from .items.base import Ident, LongText, ShortText, refuse_duplicates
+from .items.base import Ident, LongText, ShortText, no_nul, refuse_duplicates
 
 #: Limits that keep a hostile or mistaken file from becoming a denial of service.
 MAX_QUESTIONS = 50
@@ -81,9 +81,9 @@ class QuestionSet(_Strict):
     source: Source | None = None
     published_n: PublishedN | None = None
     #: Open-text answers holding one of these words reach the moderator only, until shown.
-    word_filter: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
-        default_factory=list, max_length=400
-    )
+    word_filter: list[
+        Annotated[str, Field(min_length=1, max_length=40), AfterValidator(no_nul)]
+    ] = Field(default_factory=list, max_length=400)
     questions: list[Item] = Field(min_length=1, max_length=MAX_QUESTIONS)
 
     @model_validator(mode="after")

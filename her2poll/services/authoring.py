@@ -91,9 +91,13 @@ def _settings(title: str, description: str) -> tuple[str, str]:
     errors = {}
     if not title:
         errors["title"] = "Give the activity a title."
+    elif "\x00" in title:
+        errors["title"] = "A title may not contain the NUL character (\\u0000)."
     elif len(title) > 300:
         errors["title"] = f"A title has at most 300 characters ({len(title)} typed)."
-    if len(description) > MAX_DESCRIPTION:
+    if "\x00" in description:
+        errors["description"] = "A description may not contain the NUL character (\\u0000)."
+    elif len(description) > MAX_DESCRIPTION:
         errors["description"] = (
             f"A description has at most {MAX_DESCRIPTION} characters ({len(description)} typed)."
         )

@@ -144,6 +144,24 @@ def test_a_broken_file_names_the_question_and_the_field() -> None:
     assert "percent" in e.value.message
 
 
+@pytest.mark.parametrize(
+    ("where", "field"),
+    [(("title",), "title"), (("questions", 5, "text"), "text"),
+     (("questions", 5, "options", 1, "text"), "text"), (("word_filter",), "word_filter")],
+)  # fmt: skip
+def test_a_nul_character_anywhere_is_refused_naming_its_field(where: tuple, field: str) -> None:
+    """PostgreSQL's text cannot hold NUL: a file or form with one is refused, never stored."""
+    data = _raw()
+    *path, last = where
+    target = data
+    for step in path:
+        target = target[step]
+    target[last] = ["fine", "bad\x00word"] if last == "word_filter" else "Bad\x00text"
+    with pytest.raises(QuestionSetError) as e:
+        parse_question_set(data)
+    assert field in e.value.message and "NUL character" in e.value.message
+
+
 def test_a_published_figure_without_its_quote_is_refused() -> None:
     data = _raw()
     del data["questions"][0]["options"][0]["published"]["quote"]

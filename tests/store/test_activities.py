@@ -113,3 +113,25 @@ def test_archive_marks_activities_and_sessions_and_restore_clears_it(
     assert not summary.archived and not summary.sessions[0].archived
     with pytest.raises(NotFound):
         store.archive_session("NOSUCH", True)
+
+
+def test_a_nul_character_in_an_authoring_form_is_refused_before_the_database(
+    db: Database,
+) -> None:
+    """On PostgreSQL a NUL would fail the statement: each field says so, nothing is stored."""
+    store = SqlStore(db)
+    with pytest.raises(authoring.Invalid) as e:
+        authoring.create(store, "Board\x00", "Notes\x00")
+    assert set(e.value.errors) == {"title", "description"}
+    activity = authoring.create(store, "Tumour board")
+    form = {
+        "type": "single",
+        "text": "Which\x00 one?",
+        "options-0-text": "A",
+        "options-1-text": "B",
+    }
+    with pytest.raises(authoring.Invalid) as e:
+        authoring.save_item(store, activity.id, None, form)
+    assert "NUL character" in e.value.errors["text"]
+    assert store.activity(activity.id).items == []
+    assert [a.title for a in store.list_activities()] == ["Tumour board"]

@@ -17,16 +17,25 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import VoteRefused
 
 #: Limits that keep a hostile or mistaken file from becoming a denial of service.
 MAX_OPTIONS = 12
 
+
+def no_nul(value: str) -> str:
+    """Refuse the NUL character: no person types it, and PostgreSQL's text cannot hold it
+    (the statement that stores it fails), so a file or form carrying one is refused here."""
+    if "\x00" in value:
+        raise ValueError("text may not contain the NUL character (\\u0000)")
+    return value
+
+
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{1,40}$")]
-ShortText = Annotated[str, Field(min_length=1, max_length=300)]
-LongText = Annotated[str, Field(min_length=1, max_length=2000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(no_nul)]
+LongText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(no_nul)]
 
 #: An answer as the domain holds it: an option id, a number, a text, or option ids in order.
 Answer = str | float | tuple[str, ...]
