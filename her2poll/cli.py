@@ -659,15 +659,25 @@ def credit_mode(code: str, mode: str, threshold: float | None, db: str | None) -
     click.echo(f"{code}: {settings.mode.value}, threshold {settings.threshold:.0%}")
 
 
-@credit_group.command("attendance")
-@click.argument("code")
-@click.option(
+#: Where a CSV of the credit commands goes: a file, or stdout by default.
+csv_output = click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, allow_dash=True),
     default="-",
     help="CSV file to write (default: stdout).",
 )
+
+
+def _write(output: str, data: bytes) -> None:
+    """Write ``data`` to the file ``output`` whole (a crash leaves no half file), or stdout."""
+    with click.open_file(output, "wb", atomic=output != "-") as out:
+        out.write(data)
+
+
+@credit_group.command("attendance")
+@click.argument("code")
+@csv_output
 @db_option
 def credit_attendance(code: str, output: str, db: str | None) -> None:
     """Write every learner's attendance record as CSV."""
@@ -675,8 +685,7 @@ def credit_attendance(code: str, output: str, db: str | None) -> None:
     from .services import credit
 
     data = attendance_csv(credit.report(_db(db), code))
-    with click.open_file(output, "wb", atomic=output != "-") as out:
-        out.write(data)
+    _write(output, data)
 
 
 @credit_group.command("certificates")
@@ -697,21 +706,14 @@ def credit_certificates(code: str, output: str, db: str | None) -> None:
 
 @credit_group.command("follow-up")
 @click.argument("code")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    default="-",
-    help="CSV file to write (default: stdout).",
-)
+@csv_output
 @db_option
 def credit_follow_up(code: str, output: str, db: str | None) -> None:
     """Write who committed to which change (name, statement, intent), for the follow-up."""
     from .services import credit
 
     data = credit.follow_up(_db(db), code)
-    with click.open_file(output, "wb", atomic=output != "-") as out:
-        out.write(data)
+    _write(output, data)
 
 
 def main(argv: list[str] | None = None) -> None:

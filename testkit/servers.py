@@ -74,6 +74,17 @@ class LiveServer:
         self.proc: object = None
         self._http: object = None
 
+    @classmethod
+    def on_sqlite(cls, workdir: Path, env: dict[str, str] | None = None) -> LiveServer:
+        """A server (not started yet) on a fresh SQLite file in ``workdir``; ``with`` it."""
+        return cls(f"sqlite:///{workdir / 'her2poll.db'}", workdir, env)
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def start(self) -> LiveServer:
         import subprocess
         import sys

@@ -64,9 +64,9 @@ def db(db_url: str) -> Iterator[Database]:
     database.dispose()
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    """An app on a fresh SQLite file, with tallies broadcast only when flushed by hand."""
+def make_app(tmp_path: Path, **config: object) -> Flask:
+    """An app on a fresh SQLite file, with tallies broadcast only when flushed by hand;
+    ``config`` adds settings (``questions_path=…``: the question set new sessions ask)."""
     flask_app = create_app(
         {
             "database_url": f"sqlite:///{tmp_path / 'app.db'}",
@@ -76,9 +76,16 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             # The writer commits each vote at once: a test's votes then never wait long
             # enough for the tally broadcaster's own tick (tests/live/unit cover the linger).
             "commit_linger": 0.0,
+            **config,
         }
     )
     flask_app.testing = True
+    return flask_app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    flask_app = make_app(tmp_path)
     yield flask_app
     get_db(flask_app).dispose()
 

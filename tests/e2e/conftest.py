@@ -27,12 +27,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One real server for all browser tests; tests isolate themselves by session code."""
-    workdir = tmp_path_factory.mktemp("live-server")
-    server = LiveServer(f"sqlite:///{workdir / 'e2e.db'}", workdir).start()
-    try:
+    with LiveServer.on_sqlite(tmp_path_factory.mktemp("live-server")) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")

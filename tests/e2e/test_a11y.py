@@ -16,14 +16,11 @@ from playwright.sync_api import expect
 
 from testkit import a11y
 from testkit.a11y import Checked
+from testkit.pages import LAPTOP, PHONE, PROJECTOR, SMALL_LAPTOP
 from testkit.phones import Phone
 from testkit.wait import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1280, "height": 800}
-PROJECTOR = {"width": 1920, "height": 1080}
 
 
 def connected(moderator: Any) -> Any:
@@ -286,7 +283,6 @@ def test_a_whole_vote_and_its_control_by_keyboard_alone_with_what_a_screen_reade
 # --- in German -----------------------------------------------------------------------
 
 GERMAN = {"locale": "de-DE"}  # the browser sends Accept-Language: de-DE
-SMALL_LAPTOP = {"width": 1024, "height": 768}
 
 
 def fits(page: Any) -> None:

@@ -80,12 +80,8 @@ PHONES = 3
 @pytest.fixture(scope="module")
 def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server of its own on a fresh database: nothing in it but what the test types."""
-    workdir = tmp_path_factory.mktemp("authoring-server")
-    server = LiveServer(f"sqlite:///{workdir / 'authoring.db'}", workdir).start()
-    try:
+    with LiveServer.on_sqlite(tmp_path_factory.mktemp("authoring-server")) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def shoot(page: Any, artifacts: Path, name: str) -> None:

@@ -33,14 +33,10 @@ EXAMPLE = ROOT / "examples" / "all-item-types.json"
 @pytest.fixture(scope="module")
 def types_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server whose new sessions ask examples/all-item-types.json."""
-    workdir = tmp_path_factory.mktemp("item-types")
-    server = LiveServer(
-        f"sqlite:///{workdir / 'types.db'}", workdir, env={"HER2POLL_QUESTIONS": str(EXAMPLE)}
-    ).start()
-    try:
+    with LiveServer.on_sqlite(
+        tmp_path_factory.mktemp("item-types"), {"HER2POLL_QUESTIONS": str(EXAMPLE)}
+    ) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

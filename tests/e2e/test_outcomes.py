@@ -62,14 +62,10 @@ TITLE = "HER2-positive metastatic breast cancer: a pre/post CME activity"
 @pytest.fixture(scope="module")
 def cme_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server whose new sessions run examples/cme-activity.json."""
-    workdir = tmp_path_factory.mktemp("outcomes")
-    server = LiveServer(
-        f"sqlite:///{workdir / 'outcomes.db'}", workdir, env={"HER2POLL_QUESTIONS": str(EXAMPLE)}
-    ).start()
-    try:
+    with LiveServer.on_sqlite(
+        tmp_path_factory.mktemp("outcomes"), {"HER2POLL_QUESTIONS": str(EXAMPLE)}
+    ) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

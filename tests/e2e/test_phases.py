@@ -20,29 +20,22 @@ from sqlalchemy import create_engine, text
 
 from her2poll.services import identity
 from testkit.a11y import assert_accessible
+from testkit.pages import LAPTOP, PHONE, PROJECTOR, SMALL_LAPTOP
 from testkit.servers import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "cme-activity.json"
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1280, "height": 800}
-SMALL_LAPTOP = {"width": 1024, "height": 768}
-PROJECTOR = {"width": 1920, "height": 1080}
 
 
 @pytest.fixture(scope="module")
 def cme_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server whose new sessions run examples/cme-activity.json."""
-    workdir = tmp_path_factory.mktemp("phases")
-    server = LiveServer(
-        f"sqlite:///{workdir / 'phases.db'}", workdir, env={"HER2POLL_QUESTIONS": str(EXAMPLE)}
-    ).start()
-    try:
+    with LiveServer.on_sqlite(
+        tmp_path_factory.mktemp("phases"), {"HER2POLL_QUESTIONS": str(EXAMPLE)}
+    ) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -24,14 +24,10 @@ SCREENSHOT = {"width": 1280, "height": 800}
 @pytest.fixture(scope="module")
 def proxied_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server whose phones reach it at PUBLIC (as behind nginx with TLS)."""
-    workdir = tmp_path_factory.mktemp("proxied-server")
-    server = LiveServer(
-        f"sqlite:///{workdir / 'e2e.db'}", workdir, env={"HER2POLL_PUBLIC_URL": PUBLIC + "/"}
-    ).start()
-    try:
+    with LiveServer.on_sqlite(
+        tmp_path_factory.mktemp("proxied-server"), {"HER2POLL_PUBLIC_URL": PUBLIC + "/"}
+    ) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def panel(open_page: Any, server: LiveServer, session: dict[str, str]) -> Any:

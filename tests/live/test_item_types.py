@@ -15,9 +15,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import update
 
-from her2poll import create_app
 from her2poll.store.db import get_db
 from her2poll.store.models import PollRow
+from tests.conftest import make_app
 
 from .conftest import LiveSession
 
@@ -26,16 +26,7 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "all-item-types.json"
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
-    flask_app = create_app(
-        {
-            "database_url": f"sqlite:///{tmp_path / 'app.db'}",
-            "secret_key": "test-secret-key",
-            "rate_per_second": 1000.0,
-            "rate_burst": 1000,
-            "questions_path": EXAMPLE,
-        }
-    )
-    flask_app.testing = True
+    flask_app = make_app(tmp_path, questions_path=EXAMPLE)
     yield flask_app
     get_db(flask_app).dispose()
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from her2poll import create_app
 from her2poll.store.db import get_db
+from tests.conftest import make_app
 
 from .conftest import LiveSession
 
@@ -25,16 +25,7 @@ PRE = ["K1_PRE", "K2_PRE", "K3_PRE", "K4_PRE", "CONF_PRE"]
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
-    flask_app = create_app(
-        {
-            "database_url": f"sqlite:///{tmp_path / 'app.db'}",
-            "secret_key": "test-secret-key",
-            "rate_per_second": 1000.0,
-            "rate_burst": 1000,
-            "questions_path": EXAMPLE,
-        }
-    )
-    flask_app.testing = True
+    flask_app = make_app(tmp_path, questions_path=EXAMPLE)
     yield flask_app
     get_db(flask_app).dispose()
 
