@@ -32,10 +32,12 @@ from pydantic import (
     StrictInt,
     StrictStr,
     ValidationError,
+    field_validator,
 )
 
-from ..core.errors import Her2pollError, VoteRefused
+from ..core.errors import BadRequest, Her2pollError, VoteRefused
 from ..core.items import Answer, ItemBase, RawAnswer
+from ..core.languages import room_language
 from ..core.qa import Settings
 from ..core.questions import QuestionSet, parse_question_set
 from ..store.export import (
@@ -86,6 +88,8 @@ def header(snap: SessionSnapshot) -> dict[str, Any]:
             "created_at": _iso(state.created_at),
             "question_set": state.questions.id,
             "current_question_id": state.current_question_id,
+            "language": state.language,
+            "room_statistics": state.room_statistics,
         },
         "counts": vars(snap.counts),
         "question_set": state.questions.model_dump(mode="json"),
@@ -198,6 +202,17 @@ class _Session(_Strict):
     created_at: AwareDatetime
     question_set: str
     current_question_id: str | None
+    #: The room's settings (absent from documents written before they were exported).
+    language: str | None = None
+    room_statistics: bool = False
+
+    @field_validator("language")
+    @classmethod
+    def _a_page_language(cls, value: str | None) -> str | None:
+        try:
+            return room_language(value)
+        except BadRequest as e:
+            raise ValueError(str(e)) from None
 
 
 class _Poll(_Strict):
@@ -408,6 +423,8 @@ def _to_import(doc: _Document, questions: QuestionSet) -> SessionImport:
         title=doc.session.title,
         created_at=doc.session.created_at,
         current_question_id=doc.session.current_question_id,
+        language=doc.session.language,
+        room_statistics=doc.session.room_statistics,
         questions=questions,
         polls=[PollRecord(**p.model_dump()) for p in doc.polls],
         participants=[ParticipantRecord(p.id, p.joined_at) for p in doc.participants],

@@ -13,7 +13,7 @@ from ..store.repository import SqlStore
 from .broadcaster import Broadcaster
 from .limiter import Limiter
 from .presence import Presence
-from .rooms import Registry, moderator_room, session_room
+from .rooms import Registry, moderator_room, screen_room, session_room
 from .writer import VoteWriter
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,10 @@ class Live:
     def questions_changed(self, session_id: int) -> None:
         """An edit of the session's items was saved: everyone joined sees it now.
 
-        Everyone gets the new ``state`` (the current item's wording); the panel gets a
-        ``questions`` message to redraw its cards; the tallies follow at the next tick.
+        Everyone gets the new ``state`` (the current item's wording); the panel and the
+        projector each get a ``questions`` message in their own view (the panel redraws
+        its cards, the projector takes the published figures); the tallies follow at
+        the next tick.
         Sent through the message queue, so every process's connections hear it. The
         edit is saved already: if this fails, clients catch up at their next join.
         """
@@ -62,6 +64,7 @@ class Live:
             return
         self.socketio.emit("state", news.state, to=session_room(session_id))
         self.socketio.emit("questions", news.moderator, to=moderator_room(session_id))
+        self.socketio.emit("questions", news.screen, to=screen_room(session_id))
         self.broadcaster.mark_dirty(session_id)
 
 

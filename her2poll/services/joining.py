@@ -117,13 +117,16 @@ class Refresh:
     """What the clients joined to a session need after its question set was edited.
 
     ``state`` goes to everyone (a new version: phones and projector draw the current
-    item's new wording); ``moderator`` is the ``questions`` message: what a
-    moderator's join ack carries less Q&A, so the panel redraws its question cards.
+    item's new wording); ``moderator`` is the panel's ``questions`` message: what a
+    moderator's join ack carries less Q&A, so the panel redraws its question cards;
+    ``screen`` is the projector's: its join ack's published figures, so an edited
+    figure shows at the next reveal without a reload.
     """
 
     session_id: int
     state: dict[str, Any]
     moderator: dict[str, Any]
+    screen: dict[str, Any]
 
 
 def refreshed(store: Store, session_id: int, connected: int = 0) -> Refresh:
@@ -136,7 +139,8 @@ def refreshed(store: Store, session_id: int, connected: int = 0) -> Refresh:
         "questions": views.moderator_questions(snap.state),
         "results": views.results(snap),
     }
-    return Refresh(session_id, state, moderator)
+    screen = {"state": state, "questions": views.screen_questions(snap.state)}
+    return Refresh(session_id, state, moderator, screen)
 
 
 def _qa(store: Store, session_id: int, view: Callable[..., dict[str, Any]]) -> dict[str, Any]:

@@ -68,6 +68,8 @@ class SessionImport:
     votes: Sequence[VoteRecord]
     qa_settings: Settings = Settings()
     qa_questions: Sequence[QARecord] = ()
+    language: str | None = None
+    room_statistics: bool = False
 
 
 def restore_session(
@@ -124,6 +126,8 @@ def _insert(conn: Connection, data: SessionImport, code: str, keys: Secrets) -> 
             "vote_seq": 1 if data.votes else 0,
             "current_question_id": data.current_question_id,
             "created_at": data.created_at,
+            "language": data.language,
+            "room_statistics": data.room_statistics,
             "qa_open": data.qa_settings.open,
             "qa_premoderate": data.qa_settings.premoderate,
             "qa_names": data.qa_settings.names,

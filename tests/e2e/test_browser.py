@@ -118,6 +118,9 @@ def test_a_live_session_from_open_to_reveal(
         "16% (derived)"
     )
     expect(moderator.locator("#participants")).to_have_text("3")
+    expect(pq6.locator("table.tally thead th")).to_have_text(
+        ["Answer", "Live", "Live %", "Published"]
+    )
     expect(pq6.locator(".chart")).to_contain_text("67% (2)")
     expect(pq6.locator(".verdict")).to_have_text("Too few answers to tell (n = 3).")
     live_bars, published_bars = error_bars(moderator, '[data-question="PQ6"] .chart')

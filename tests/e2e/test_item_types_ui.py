@@ -105,6 +105,8 @@ def test_every_item_type_on_phone_panel_and_projector(
     expect(screen.locator("#s-table")).to_contain_text("✓ Trastuzumab deruxtecan: 50% (1)")
     expect(screen.locator("#s-chart")).not_to_contain_text("not published")
     expect(screen.locator("#s-chart")).not_to_contain_text("Published")  # no empty legend
+    # nor a "Published" column of dashes on the panel for an item with no published figures
+    expect(case1.locator("table.tally thead th")).to_have_text(["Answer", "Live", "Live %"])
     expect(screen.locator("#s-verdict")).to_be_hidden()
     expect(a.locator("#results")).to_contain_text("50% answered correctly (1 of 2)")
     expect(a.locator("#results")).to_contain_text("✓ You answered correctly.")
@@ -263,6 +265,11 @@ def test_every_item_type_on_phone_panel_and_projector(
     act(moderator, "PRIORITY", "Close")
     act(moderator, "PRIORITY", "Reveal results")
     expect(screen.locator("#s-custom li").first).to_contain_text("1. Quality of life")
+    # The phone says the rank the learner gave each option, not only "(your answer)" on one.
+    for said in ("Activity in the brain (your rank: 1)", "Quality of life (your rank: 2)",
+                 "Progression-free survival (your rank: 3)"):
+        expect(b.locator("#results")).to_contain_text(said)
+    expect(b.locator("#results")).not_to_contain_text("(your answer)")
     axe(check, "ranking revealed", b, moderator, screen)
     shots("6-ranking-revealed", screens, b, moderator, screen, "PRIORITY")
     check.done()

@@ -80,6 +80,36 @@ def test_import_then_export_gives_the_identical_document(
     assert export_json(other_db, v.code) == first
 
 
+def test_the_rooms_settings_survive_the_round_trip(
+    db: Database, other_db: Database, questions: QuestionSet
+) -> None:
+    v = vote_session(db, questions)
+    sessions.set_room_language(db, v.code, "de")
+    sessions.set_room_statistics(db, v.code, True)
+    first = export_json(db, v.code)
+    session = json.loads(first)["session"]
+    assert (session["language"], session["room_statistics"]) == ("de", True)
+    new = restore(other_db, load_document(io.BytesIO(first)))
+    assert (new.state.language, new.state.room_statistics) == ("de", True)
+    assert export_json(other_db, v.code) == first
+
+
+def test_a_document_without_the_rooms_settings_imports_with_them_off(voted: Voted) -> None:
+    doc = json.loads(export_json(voted.db, voted.code))
+    for key in ("language", "room_statistics"):
+        del doc["session"][key]
+    doc["session"]["code"] = "OLDDOC"
+    new = restore(voted.db, load_document(io.BytesIO(json.dumps(doc).encode())))
+    assert (new.state.language, new.state.room_statistics) == (None, False)
+
+
+def test_a_room_language_her2poll_does_not_speak_is_refused(voted: Voted) -> None:
+    doc = json.loads(export_json(voted.db, voted.code))
+    doc["session"]["language"] = "xx"
+    with pytest.raises(InvalidExport, match="language must be one of en, de"):
+        load_document(io.BytesIO(json.dumps(doc).encode()))
+
+
 def test_the_qa_section_is_the_tables_with_askers_as_pseudonyms(asked: Voted) -> None:
     text = export_json(asked.db, asked.code).decode()
     doc = json.loads(text)

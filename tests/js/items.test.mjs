@@ -153,10 +153,16 @@ describe("ranking", () => {
   it("orders by Borda score, with the mean rank", () => {
     const tally = { n: 2, options: [{ option_id: "B", borda: 5, mean_rank: 1.5, ranked_by: 2, first: 1 }, { option_id: "A", borda: 1, mean_rank: null, ranked_by: 0, first: 0 }] };
     const rows = ranking.rankRows({ options }, tally, ["B", "A"]);
-    assert.deepEqual(rows.map((r) => [r.label, r.value, r.percent, r.mine]), [
-      ["Trastuzumab emtansine", "Borda 5 · mean rank 1.5", 100, true],
-      ["Trastuzumab deruxtecan", "Borda 1", 20, false],
+    assert.deepEqual(rows.map((r) => [r.label, r.value, r.percent, r.mine, r.rank]), [
+      ["Trastuzumab emtansine", "Borda 5 · mean rank 1.5", 100, true, 1],
+      ["Trastuzumab deruxtecan", "Borda 1", 20, true, 2],
     ]);
+    assert.deepEqual(rows.map((r) => barLabel(r.label, { mine: r.mine, rank: r.rank })), [
+      "Trastuzumab emtansine (your rank: 1)",
+      "Trastuzumab deruxtecan (your rank: 2)",
+    ]);
+    assert.deepEqual(ranking.rankRows({ options }, tally, ["B"]).map((r) => r.rank), [1, null]);
+    assert.deepEqual(ranking.rankRows({ options }, tally, undefined).map((r) => r.mine), [false, false]);
     assert.equal(ranking.answerText({ options }, ["B", "A"]), "1. Trastuzumab emtansine  2. Trastuzumab deruxtecan");
   });
 });

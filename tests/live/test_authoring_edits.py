@@ -57,7 +57,9 @@ def test_a_typo_fixed_between_questions_reaches_panel_projector_and_phones(app: 
     fixed = "Which second-line therapy is preferred by current guidelines?"
     assert edit(organiser, url, app, "CASE1", text=fixed) == 303
 
-    [to_phone], [to_screen] = received(phone, "state"), received(screen, "state")
+    screen_news = screen.get_received()
+    [to_phone] = received(phone, "state")
+    [to_screen] = [m["args"][0] for m in screen_news if m["name"] == "state"]
     for state in (to_phone, to_screen):
         assert state["version"] > before and state["current"]["text"] == fixed
         assert state["current"]["question_id"] == "CASE1" and state["current"]["state"] == "closed"
@@ -67,7 +69,7 @@ def test_a_typo_fixed_between_questions_reaches_panel_projector_and_phones(app: 
     assert questions["questions"]["questions"][0]["text"] == fixed
     assert set(questions) == {"state", "tally", "questions", "results"}
     assert joined["state"]["version"] < to_phone["version"]
-    assert received(phone, "questions") == []  # the panel's only
+    assert received(phone, "questions") == []  # the panel's and the projector's only
 
 
 def test_a_pending_item_edited_shows_its_new_wording_when_opened(app: Flask) -> None:
@@ -103,3 +105,25 @@ def test_an_edit_of_an_activity_run_twice_reaches_only_its_newest_session(app: F
         c.get_received()
     assert edit(organiser, url, app, "SHARE", text="What share of your patients?") == 303
     assert received(old, "questions") == [] and len(received(new, "questions")) == 1
+
+
+def test_a_published_figure_edited_reaches_the_projector(app: Flask) -> None:
+    """The projector draws published bars from its join ack: an edit sends it new ones."""
+    organiser, url, live = started(app)
+    mod, screen = live.moderator(), live.screen()
+    assert mod.emit("control", {"action": "open", "question_id": "CASE1"}, callback=True)["ok"]
+    assert mod.emit("control", {"action": "close", "question_id": "CASE1"}, callback=True)["ok"]
+    screen.get_received()
+    figure = {
+        "options-0-published-percent": "40",
+        "options-0-published-status": "published",
+        "options-0-published-quote": "40% chose it",
+    }
+    assert edit(organiser, url, app, "CASE1", **figure) == 303
+    [news] = received(screen, "questions")
+    assert set(news) == {"state", "questions"}  # no sources, notes or results for the room
+    case1 = next(q for q in news["questions"] if q["id"] == "CASE1")
+    first, *rest = case1["published"].values()
+    assert first == {"percent": 40, "status": "published"}
+    assert rest and all(figure is None for figure in rest)
+    assert news["state"]["version"] > 0 and "quote" not in str(news["questions"])

@@ -277,12 +277,19 @@ function card(q, position) {
   controls.setAttribute("aria-label", t("Controls for question {position}", { position }));
   const n = el("strong", { textContent: "0" });
   const view = renderer(q);
-  const rows = new Map(view.compare ? q.options.map((o) => [o.id, optionRow(o)]) : []);
+  // An item with no published figures (an activity's own question) shows live answers
+  // only: no "Published" column of dashes, as its chart has no published bars.
+  const compared = (q.options || []).some((o) => o.published);
+  const rows = new Map(view.compare ? q.options.map((o) => [o.id, optionRow(o, compared)]) : []);
+  const heads = [t("Answer"), t("Live"), t("Live %"), ...(compared ? [t("Published")] : [])];
+  const caption = compared
+    ? t("Answers to question {position}, live and published", { position })
+    : t("Answers to question {position}", { position });
   const table = el(
     "table",
     { className: "tally" },
-    el("caption", { className: "visually-hidden", textContent: t("Answers to question {position}, live and published", { position }) }),
-    el("thead", {}, el("tr", {}, ...[t("Answer"), t("Live"), t("Live %"), t("Published")].map((h) => el("th", { scope: "col", textContent: h })))),
+    el("caption", { className: "visually-hidden", textContent: caption }),
+    el("thead", {}, el("tr", {}, ...heads.map((h) => el("th", { scope: "col", textContent: h })))),
     el("tbody", {}, ...[...rows.values()].map((r) => r.tr)),
   );
   const chart = el("div", { className: "chart" });
@@ -369,7 +376,7 @@ function hideAnswer(answerId, hidden) {
   });
 }
 
-function optionRow(o) {
+function optionRow(o, compared) {
   const count = el("td", { className: "num", textContent: "0" });
   const share = el("span", { textContent: "0%" });
   const liveCi = el("span", { className: "visually-hidden" }); // the chart's error bars, for screen readers
@@ -381,7 +388,7 @@ function optionRow(o) {
     p ? p.percent + "%" + (p.status === "derived" ? " " + t("(derived)") : "") : "—",
     pubCi,
   );
-  const tr = el("tr", {}, el("th", { scope: "row", textContent: o.text }), count, el("td", { className: "num" }, share, liveCi), published);
+  const tr = el("tr", {}, el("th", { scope: "row", textContent: o.text }), count, el("td", { className: "num" }, share, liveCi), ...(compared ? [published] : []));
   return { tr, count, share, liveCi, pubCi };
 }
 

@@ -49,7 +49,7 @@ const socket = connect();
 function joined(ack) {
   problem("");
   if (otherRoomLanguage(ack.state.session)) return location.reload(); // changed before this join
-  published = Object.fromEntries((ack.questions || []).map((q) => [q.id, q.published || {}]));
+  takePublished(ack.questions);
   applyState(ack.state);
   applyTally(ack.tally);
   applyQa(ack.qa);
@@ -75,6 +75,16 @@ socket.on("state", applyState);
 socket.on("language", (m) => otherRoomLanguage(m) && location.reload());
 socket.on("tally", applyTally);
 socket.on("qa", applyQa);
+// An organiser edited the items: the wording comes in `state`, the published figures here.
+socket.on("questions", (m) => {
+  takePublished(m.questions);
+  applyState(m.state);
+  render();
+});
+
+function takePublished(questions) {
+  published = Object.fromEntries((questions || []).map((q) => [q.id, q.published || {}]));
+}
 
 function applyQa(message) {
   if (!message || !newerQa(message)) return;
@@ -164,7 +174,7 @@ function renderCustom(q, view) {
   // Open text: the answers the room may see (hidden ones are not counted on the projector).
   const n = tally ? tally.shown ?? tally.n : 0;
   $("s-n").textContent = nt("{n} answer", "{n} answers", n);
-  const signature = JSON.stringify([q.question_id, tally, q.correct]);
+  const signature = JSON.stringify([q.question_id, q.options, tally, q.correct]);
   if (signature === drawn) return;
   drawn = signature;
   $("s-custom").replaceChildren(tally ? view.screen(q, tally) : "");
@@ -205,7 +215,7 @@ function renderResults(q) {
   // The chart takes the room the words above left it (known only now they are in place):
   // plotly would otherwise keep the size of its first drawing.
   const size = { width: $("s-chart").clientWidth, height: $("s-chart").clientHeight };
-  const signature = JSON.stringify([q.question_id, tally, comparison, fontSize, size]);
+  const signature = JSON.stringify([q.question_id, options, tally, comparison, fontSize, size]);
   if (signature === drawn) return;
   drawn = signature;
   draw($("s-chart"), options, tally, comparison, { fontSize, labelWidth: 30, size });

@@ -21,18 +21,21 @@ export function toggle(order, id, most) {
   return order.length < most ? [...order, id] : order;
 }
 
-/** Bars by Borda score, highest first, with the mean rank. */
+/** Bars by Borda score, highest first, with the mean rank; every option the learner
+ * ranked says the rank they gave it (not only their first). */
 export function rankRows(q, tally, mine) {
   const byId = new Map(q.options.map((o) => [o.id, o]));
   const opts = (tally && tally.options) || [];
   const top = Math.max(1, ...opts.map((o) => o.borda));
+  const yours = (id) => (Array.isArray(mine) ? mine.indexOf(id) + 1 : 0) || null;
   return opts.map((o) => ({
     label: byId.has(o.option_id) ? label(byId.get(o.option_id)) : o.option_id,
     value: o.mean_rank === null || o.mean_rank === undefined
       ? t("Borda {borda}", { borda: o.borda })
       : t("Borda {borda} · mean rank {rank}", { borda: o.borda, rank: fmt(o.mean_rank, 1) }),
     percent: Math.round((100 * o.borda) / top),
-    mine: Array.isArray(mine) && mine[0] === o.option_id,
+    mine: yours(o.option_id) !== null,
+    rank: yours(o.option_id),
     right: false,
   }));
 }
