@@ -852,11 +852,15 @@ class MeanCI:
         return {"n": self.n, "mean": self.mean, "ci": [self.low, self.high]}
 
 
-def mean_ci(values: Sequence[float]) -> MeanCI:
+def mean_ci(values: Sequence[float], scale: tuple[float, float] | None = None) -> MeanCI:
     """The mean and its 95% Student t interval (scipy ``ttest_1samp``'s interval).
 
     Every value the same: the interval is that value (the t interval has no
     spread to estimate, scipy would answer NaN).
+
+    :param scale: the scale's lowest and highest points: the interval is clipped
+        to them, since a mean of a 1–4 scale cannot lie above 4 (a t interval of a
+        few answers near an end runs past it: "3.50 (2.93 to 4.07)").
     """
     n = len(values)
     if n == 0:
@@ -867,7 +871,10 @@ def mean_ci(values: Sequence[float]) -> MeanCI:
     if float(np.std(values)) == 0.0:
         return MeanCI(n, m, m, m)
     ci = sps.ttest_1samp(values, 0.0).confidence_interval(confidence_level=1 - ALPHA)
-    return MeanCI(n, m, float(ci.low), float(ci.high))
+    low, high = float(ci.low), float(ci.high)
+    if scale is not None:
+        low, high = max(low, scale[0]), min(high, scale[1])
+    return MeanCI(n, m, low, high)
 
 
 @dataclass(frozen=True)
@@ -920,10 +927,17 @@ def _change_code(low: float | None, high: float | None, change: float | None) ->
 
 
 def rating_change(
-    pre: Mapping[str, float], post: Mapping[str, float], design: Design
+    pre: Mapping[str, float],
+    post: Mapping[str, float],
+    design: Design,
+    scale: tuple[float, float] | None = None,
 ) -> RatingChange:
-    """Compare one rating before and after, keyed by learner token (tokens stay here)."""
-    before, after = mean_ci(list(pre.values())), mean_ci(list(post.values()))
+    """Compare one rating before and after, keyed by learner token (tokens stay here).
+
+    :param scale: the scale's ends, which clip each side's interval (see :func:`mean_ci`);
+        the change's interval is not clipped (a difference may lie anywhere in ± the range).
+    """
+    before, after = mean_ci(list(pre.values()), scale), mean_ci(list(post.values()), scale)
     if design is Design.MATCHED:
         both = sorted(pre.keys() & post.keys())
         return _paired_change(before, after, [post[t] - pre[t] for t in both])

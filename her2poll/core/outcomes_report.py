@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import learning, outcomes
-from .items import Answer, ChoiceItem, ItemBase, OpenText, Phase, Rating, Role
+from .items import CONFIDENCE_LEVELS, Answer, ChoiceItem, ItemBase, OpenText, Phase, Rating, Role
 from .items.base import EVALUATION_ROLES
 from .learning import Pair
 from .outcomes import Design
@@ -54,6 +54,16 @@ VERDICTS = {
 }
 
 
+#: The null verdicts of an item in the Holm family: a reader who sees "p 0.031" beside
+#: "no clear change" must be told why (the adjustment across the items).
+HOLM_NULL = {
+    "no_clear_change": "No clear change between pre and post after the Holm adjustment "
+    "across items.",
+    "no_clear_difference": "No clear difference between pre and post after the Holm "
+    "adjustment across items.",
+}
+
+
 def verdict(code: str) -> str:
     return VERDICTS.get(code, code.replace("_", " ").capitalize() + ".")
 
@@ -72,6 +82,16 @@ def _option_counts(item: ChoiceItem, side: Mapping[str, Answer]) -> list[dict[st
         }
         for o in item.options
     ]
+
+
+#: "How sure are you?": its lowest and highest level.
+CONFIDENCE_SCALE = (float(min(CONFIDENCE_LEVELS)), float(max(CONFIDENCE_LEVELS)))
+
+
+def _scale(item: Rating) -> tuple[float, float]:
+    """A rating's lowest and highest points, which a mean's interval cannot pass."""
+    points = [p.value for p in item.options]
+    return min(points), max(points)
 
 
 def _values(item: Rating, side: Mapping[str, Answer]) -> dict[str, float]:
@@ -236,7 +256,7 @@ def _tested(
     block["test"] = test
     block["p_holm"] = adj.p_holm if adj else None
     block["code"] = adj.code if adj else result.code
-    block["verdict"] = verdict(block["code"])
+    block["verdict"] = (HOLM_NULL.get(block["code"]) if adj else None) or verdict(block["code"])
     return _test_cells(ledger, block, test)
 
 
@@ -247,7 +267,7 @@ def _rating_means(block: dict[str, Any], pair: Pair, answers: learning.Answers,
         return
     pre = _values(pair.pre, _side(answers, pair.pre.id))
     post = _values(pair.pre, _side(answers, pair.post.id))
-    change = outcomes.rating_change(pre, post, design).to_dict()
+    change = outcomes.rating_change(pre, post, design, _scale(pair.pre)).to_dict()
     block["means"] = change
     pid = block["pre_id"]
     for side in ("pre", "post"):
@@ -271,7 +291,7 @@ def _confidence(questions: QuestionSet, sure: Mapping[str, Mapping[str, int]],
             continue
         pre = {t: float(s[pair.pre.id]) for t, s in sure.items() if pair.pre.id in s}
         post = {t: float(s[pair.post.id]) for t, s in sure.items() if pair.post.id in s}
-        change = outcomes.rating_change(pre, post, design).to_dict()
+        change = outcomes.rating_change(pre, post, design, CONFIDENCE_SCALE).to_dict()
         row = {"pre_id": pair.pre.id, "text": pair.pre.text,
                "n_matched": len(pre.keys() & post.keys()), **change}  # fmt: skip
         rows.append(row)
@@ -324,7 +344,8 @@ def _single(item: ItemBase, answers: learning.Answers, ledger: Ledger) -> dict[s
         if item.counted:
             ledger.table((item.id, "answered"), keys)
         if isinstance(item, Rating):
-            block["mean"] = outcomes.mean_ci(list(_values(item, side).values())).to_dict()
+            values = list(_values(item, side).values())
+            block["mean"] = outcomes.mean_ci(values, _scale(item)).to_dict()
             ledger.derived([(item.id, "answered"), *keys], block["mean"], "mean")
             ledger.derived([(item.id, "answered"), *keys], block["mean"], "ci")
         if item.role is Role.EVAL_BIAS:  # the second option says "not free of bias"

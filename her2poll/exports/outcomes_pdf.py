@@ -18,8 +18,9 @@ from typing import IO, Any
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, SimpleDocTemplate, Table
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Table
 
+from ..core.suppression import MIN_CELL, PRIMARY, SECONDARY
 from ..core.wording import format_p
 from . import pdf_chart
 from .pdf_chart import INK, LIVE, PUBLISHED, WIDTH
@@ -77,8 +78,19 @@ def _bar(count: object, n: object) -> tuple[float, None, str] | None:
     return None
 
 
-def _chart(block: dict[str, Any]) -> Drawing | None:
-    """Per option, the share of pre answers beside the share of post answers."""
+#: Said instead of a chart whose every bar the suppression rule withheld.
+CHART_WITHHELD = (
+    "Chart withheld: every share in it rests on a count under 5 or on one that would "
+    "reveal such a count (the suppression rule in Methods)."
+)
+
+
+def _chart(block: dict[str, Any]) -> Drawing | Paragraph | None:
+    """Per option, the share of pre answers beside the share of post answers.
+
+    With identities on, a chart whose bars are all withheld would be empty axes
+    with markers on them: it is replaced by a sentence saying why.
+    """
     counts = block.get("counts")
     if not counts:
         return None
@@ -88,6 +100,11 @@ def _chart(block: dict[str, Any]) -> Drawing | None:
          "published": _bar(post["count"], post_n)}
         for pre, post in zip(counts["pre"], counts["post"], strict=True)
     ]  # fmt: skip
+    bars = [row[side] for row in rows for side in ("live", "published")]
+    if not any(bar and bar[0] > 0 for bar in bars) and any(
+        isinstance(c["count"], str) for side in counts.values() for c in side
+    ):
+        return _p(CHART_WITHHELD)
     row_h = 2 * pdf_chart.BAR_H + pdf_chart.GAP + 2 * pdf_chart.ROW_PAD
     height = pdf_chart.LEGEND_H + len(rows) * row_h + pdf_chart.AXIS_H
     d = Drawing(WIDTH, height)
@@ -232,15 +249,24 @@ def _means_table(rows: list[dict[str, Any]], label: str = "item") -> Table:
     ] for r in rows]  # fmt: skip
     head = [label, "mean pre (95% CI)", "mean post (95% CI)", "change (95% CI)", "Cohen's d",
             "p"]  # fmt: skip
-    return _table(head, body, [37 * mm, 30 * mm, 30 * mm, 36 * mm, 21 * mm, 16 * mm])
+    return _table(head, body, [52 * mm, 28 * mm, 28 * mm, 32 * mm, 16 * mm, 14 * mm])
 
 
 # --- levels 2 and 5: single items ---------------------------------------------------------
 
 
+def _answered_by(n: object) -> str:
+    """How many answered, in words when the suppression rule hides the number."""
+    if n == PRIMARY:
+        return f"Answered by fewer than {MIN_CELL}."
+    if n == SECONDARY:
+        return f"The number who answered is withheld: it would reveal a count under {MIN_CELL}."
+    return f"Answered by {_num(n)}."
+
+
 def _single(block: dict[str, Any]) -> Block:
     n = block["answered"]
-    parts: Block = [_p(block["text"], "h3"), _p(f"Answered by {_num(n)}.")]
+    parts: Block = [_p(block["text"], "h3"), _p(_answered_by(n))]
     if "counts" in block:
         rows = [[c["text"], _num(c["count"]), _share(c["count"], n)] for c in block["counts"]]
         parts.append(_table(["answer", "learners", "share"], rows, [110 * mm, 25 * mm, 25 * mm]))
@@ -376,7 +402,8 @@ METHODS = [
     "Across items: Holm-adjusted p-values (alpha = {alpha}) decide each verdict; the pooled "
     "effect is a Mantel–Haenszel odds ratio, summarised when at least {min_items} items were "
     "tested (outcomes teams aggregate at least 4).",
-    "Ratings (a scale's points, “how sure are you?” 1–4): means with 95% t intervals; matched, "
+    "Ratings (a scale's points, “how sure are you?” 1–4): means with 95% t intervals, which "
+    "stop at the scale's ends (a mean cannot lie past them); matched, "
     "the mean of each learner's change with its paired t interval and Cohen's d_z; unmatched, "
     "the difference of the means with Welch's interval and Cohen's d (pooled SD).",
     "Levels follow each item's role (docs/questions.md): evaluation roles at level 2, "

@@ -115,8 +115,9 @@ def test_level5_lists_commitments_and_the_intent_scale_by_role(doc: dict) -> Non
     assert [c["count"] for c in intent["counts"]] == [0, 0, 2, 1]
     # values 3, 3, 4: mean 10/3; SD √(1/3); t(0.975, 2) = 4.302653 → ±4.302653·0.57735/√3
     assert intent["mean"]["mean"] == pytest.approx(10 / 3)
+    # = 10/3 ± 1.434218: 1.899116 to 4.767551, clipped to the 1–4 scale's top
     half = 4.302653 * math.sqrt(1 / 3) / math.sqrt(3)
-    assert intent["mean"]["ci"] == pytest.approx([10 / 3 - half, 10 / 3 + half], abs=1e-5)
+    assert intent["mean"]["ci"] == pytest.approx([10 / 3 - half, 4.0], abs=1e-5)
 
 
 def test_wording_no_longer_decides_the_level() -> None:

@@ -266,8 +266,11 @@ def test_every_item_type_on_phone_panel_and_projector(
     act(moderator, "PRIORITY", "Reveal results")
     expect(screen.locator("#s-custom li").first).to_contain_text("1. Quality of life")
     # The phone says the rank the learner gave each option, not only "(your answer)" on one.
-    for said in ("Activity in the brain (your rank: 1)", "Quality of life (your rank: 2)",
-                 "Progression-free survival (your rank: 3)"):
+    for said in (
+        "Activity in the brain (your rank: 1)",
+        "Quality of life (your rank: 2)",
+        "Progression-free survival (your rank: 3)",
+    ):
         expect(b.locator("#results")).to_contain_text(said)
     expect(b.locator("#results")).not_to_contain_text("(your answer)")
     axe(check, "ranking revealed", b, moderator, screen)

@@ -291,7 +291,7 @@ K1_TEST = {"test": "mcnemar", "n_matched": 6, "counts": {"a": 0, "b": 0, "c": 6,
 # too few): sorted, 4 × 0.03125 = 0.125; 3 × 0.3189066 = 0.9567197; then max(2 × 0.375,
 # 0.9567197) and max(1 × 0.625, 0.9567197): 0.9567197. Nothing is below 0.05 after Holm.
 HOLM_REST = 0.9567197
-NO_CHANGE = "No clear change between pre and post."
+NO_CHANGE = "No clear change between pre and post after the Holm adjustment across items."
 
 KNOWLEDGE = {
     "K1_PRE": {"share_right": {"pre": 0.0, "post": 1.0}, "test": K1_TEST, "p_holm": 0.125,
@@ -365,9 +365,11 @@ CONF = {
 # ± 2.5705818·√(0.4/6) = 0.6637214; d_z = 2/√0.4 = √10 = 3.1622777; t = √60, 5 df:
 # p = 0.000573245. K2: pre L1–L5, L7 (1 2 2 3 2 2: mean 2, SD² 0.4, ± 0.6637214); post
 # L1–L4, L6, L8 (3 3 4 3 2 3: mean 3); both sides only L1–L4: 4 < 6, too few.
+# An interval stops at the scale's ends: K1's pre 1.5 − 0.5747996 = 0.93 reads 1, its post
+# 3.5 + 0.5747996 = 4.07 reads 4.
 SURE_K1 = {"pre_id": "K1_PRE", "n_matched": 6, "design": "matched",
-           "pre": {"n": 6, "mean": 1.5, "ci": [1.5 - 0.5747996, 1.5 + 0.5747996]},
-           "post": {"n": 6, "mean": 3.5, "ci": [3.5 - 0.5747996, 3.5 + 0.5747996]},
+           "pre": {"n": 6, "mean": 1.5, "ci": [1.0, 1.5 + 0.5747996]},
+           "post": {"n": 6, "mean": 3.5, "ci": [3.5 - 0.5747996, 4.0]},
            "n": 6, "change": 2.0, "change_ci": [2 - 0.6637214, 2 + 0.6637214],
            "cohens_d": 3.1622777, "p_value": 0.0005732451, "code": "increased"}  # fmt: skip
 SURE_K2 = {"pre_id": "K2_PRE", "n_matched": 4, "design": "matched",
@@ -377,7 +379,8 @@ SURE_K2 = {"pre_id": "K2_PRE", "n_matched": 4, "design": "matched",
            "p_value": None, "code": "too_few"}  # fmt: skip
 
 # Ratings of the 7 who answered the evaluation (means with t(0.975, 6) = 2.4469119):
-# objectives 4 ×5, 3 ×2: 26/7, SD² = (10/7)/6, ± 2.4469119·√(10/42/7) = 0.4512785;
+# objectives 4 ×5, 3 ×2: 26/7, SD² = (10/7)/6, ± 2.4469119·√(10/42/7) = 0.4512785 (up to
+# 4.17, clipped to the scale's top, 4);
 # relevance 4 ×7: 4 (every value the same: the interval is 4 to 4);
 # format and intent 4 ×3, 3 ×3, 2 ×1: 23/7, SD² = (24/7)/6 = 4/7, ± 2.4469119·2/7 =
 # 0.6991177.
@@ -543,7 +546,8 @@ def expected_singles(identified: bool) -> dict[str, dict[str, Any]]:
                         "counts": [counts[o] for o in option_ids(iid)]}  # fmt: skip
         if iid in MEANS:
             mean, half = MEANS[iid]
-            singles[iid]["mean"] = {"n": 7, "mean": mean, "ci": [mean - half, mean + half]}
+            ci = [mean - half, min(4.0, mean + half)]  # the scales run 1 to 4
+            singles[iid]["mean"] = {"n": 7, "mean": mean, "ci": ci}
     singles["EVAL_BIAS"]["not_free_of_bias"] = 2  # L2 and L5
     return singles
 
@@ -922,8 +926,8 @@ PDF_BOTH = [
     # matched, a/b/c/d, exact p 0.03125, mid-p 0.015625, Holm 0.125 (Python's format,
     # round half to even: 0.12); χ² 6 (p 0.0143); OR ∞ from 1.18, d ∞ from 0.09
     "6 0 / 0 / 6 / 0 0.031 0.016 0.12",
-    "6.00 (p 0.014) ∞ (1.18 to ∞) ∞ (0.09 to ∞) No clear change between pre and post.",
-    "1.50 (0.93 to 2.07) (n 6) 3.50 (2.93 to 4.07) (n 6) 2.00 (1.34 to 2.66) (matched, n 6) "
+    "6.00 (p 0.014) ∞ (1.18 to ∞) ∞ (0.09 to ∞) " + NO_CHANGE,
+    "1.50 (1.00 to 2.07) (n 6) 3.50 (2.93 to 4.00) (n 6) 2.00 (1.34 to 2.66) (matched, n 6) "
     "3.16 < 0.001",
     "2.00 (1.34 to 2.66) (n 6) 3.00 (2.34 to 3.66) (n 6) too few to tell (matched, n",
     "Too few matched learners to tell (fewer than 6 answered both).",
@@ -933,7 +937,7 @@ PDF_ANONYMOUS = [
     "matched, 1 pre only, 1 post only. Design: matched, by the rule in Methods. " + POOLED,
     "Identified for credit 0 Certificates of participation 0 PARS: physician learners 0 "
     "PARS: other learners 8",
-    "Agree 2 29% Strongly agree 5 71% Mean 3.71 (3.26 to 4.17) (95% interval).",
+    "Agree 2 29% Strongly agree 5 71% Mean 3.71 (3.26 to 4.00) (95% interval).",
     "Yes 5 71% No 2 29% Not free of commercial bias (answered “No”): 2.",
     "Disagree 1 14% Agree 3 43% Strongly agree 3 43% Mean 3.29 (2.59 to 3.98)",
     "Somewhat likely 1 14% Likely 3 43% Very likely 3 43% Mean 3.29 (2.59 to 3.98)",
@@ -963,13 +967,16 @@ PDF_IDENTIFIED = [
     "Identified for credit 7 Certificates of participation 6 PARS: physician learners 4 "
     "PARS: other learners 3",
     "Agree <5 <5 Strongly agree hidden hidden Mean withheld: it rests on a count under 5.",
-    "Answered by hidden. answer learners share Yes hidden hidden No <5 <5 Not free of "
+    "The number who answered is withheld: it would reveal a count under 5. answer learners "
+    "share Yes hidden hidden No <5 <5 Not free of "
     "commercial bias (answered “No”): <5.",
     "Disagree <5 <5 Agree <5 <5 Strongly agree <5 <5 Mean withheld",
     "Trastuzumab emtansine <5 0% Lapatinib plus capecitabine <5 0%",
     "Answered pre hidden, post hidden; matched hidden, pre only <5, post only <5. Right: pre "
     "hidden, post hidden.",
-    "Peripheral neuropathy <5 0%",  # nobody after: 0 of a hidden total is 0%
+    # K2: every bar withheld (a "<5", or 0 of a hidden total): a sentence, not empty axes
+    "Right: pre hidden, post hidden. Chart withheld: every share in it rests on a count "
+    "under 5 or on one that would reveal such a count",
     "hidden <5 / <5 / <5 / <5 hidden hidden hidden",  # K2
     "hidden <5 / <5 / <5 / 0 hidden hidden hidden",  # K3
     "hidden <5 / <5 / <5 / <5 – – –",  # K4: too few, no test
