@@ -240,7 +240,9 @@ def test_identified_figures_resting_on_hidden_cells_are_withheld_the_verdict_sta
         t["odds_ratio"]["ci"] == [SECONDARY, SECONDARY] and t["odds_ratio"]["code"] == "estimated"
     )
     assert k1["share_right"] == {"pre": SECONDARY, "post": SECONDARY}
-    assert k1["verdict"] == "No clear change between pre and post."
+    assert k1["verdict"] == (
+        "No clear change between pre and post after the Holm adjustment across items."
+    )
     item = next(i for i in named["summary"]["items"] if i["item_id"] == "K1_PRE")
     assert (item["p_value"], item["p_holm"]) == (SECONDARY, SECONDARY)
     assert named["summary"]["pooled"]["odds_ratio"] == SECONDARY

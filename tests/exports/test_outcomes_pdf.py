@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from her2poll.core.outcomes_report import report
 from her2poll.core.questions import load_question_set
-from her2poll.exports.outcomes_pdf import write_pdf
+from her2poll.core.suppression import PRIMARY, SECONDARY
+from her2poll.exports.outcomes_pdf import _bar, write_pdf
 from testkit import outcomes_plan
 
 QS = load_question_set(outcomes_plan.EXAMPLE)
@@ -29,10 +30,23 @@ def _text(identified: bool) -> str:
 
 
 def test_a_zero_is_drawn_as_0_percent_even_when_its_sides_total_is_hidden() -> None:
-    """K2 after: nobody chose neuropathy (0) of a hidden total; before, "<5" did."""
+    """Nobody chose it (0) of a hidden total: 0% is no secret, and not "no answers"."""
+    assert _bar(0, SECONDARY) == (0.0, None, "0%") and _bar(0, PRIMARY) == (0.0, None, "0%")
+    assert _bar(SECONDARY, 7) == (0.0, None, SECONDARY)  # a withheld count: its marker
+    assert "Very confident 0% 0%" in _text(identified=False)
+    assert "no answers" not in _text(identified=True)
+
+
+def test_a_chart_whose_every_bar_is_withheld_is_a_sentence() -> None:
+    """K2 identified: before, every option "<5"; after, neuropathy 0 of a hidden total
+    and the rest withheld: no bar has a length, so no empty axes with markers."""
     text = _text(identified=True)
-    assert "Peripheral neuropathy <5 0%" in text
-    assert "Very confident 0% 0%" in text and "no answers" not in text
+    k2 = text.split("Which adverse event needs regular monitoring")[1]
+    assert k2.split("matched a / b")[0].endswith(
+        "Chart withheld: every share in it rests on a count under 5 or on one that would "
+        "reveal such a count (the suppression rule in Methods). "
+    )
+    assert "Chart withheld" not in _text(identified=False)
 
 
 def test_nobody_worse_gives_an_infinite_odds_ratio_and_cohens_d_with_their_lower_bounds() -> None:
