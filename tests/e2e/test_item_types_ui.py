@@ -107,6 +107,8 @@ def test_every_item_type_on_phone_panel_and_projector(
     expect(screen.locator("#s-chart")).not_to_contain_text("Published")  # no empty legend
     # nor a "Published" column of dashes on the panel for an item with no published figures
     expect(case1.locator("table.tally thead th")).to_have_text(["Answer", "Live", "Live %"])
+    expect(case1.locator(".verdict")).to_be_hidden()  # no "Nothing published to compare with."
+    expect(moderator.locator("#legend-derived")).to_be_hidden()
     expect(screen.locator("#s-verdict")).to_be_hidden()
     expect(a.locator("#results")).to_contain_text("50% answered correctly (1 of 2)")
     expect(a.locator("#results")).to_contain_text("✓ You answered correctly.")
@@ -163,7 +165,9 @@ def test_every_item_type_on_phone_panel_and_projector(
     for phone in (a, b):
         expect(phone.locator("#status")).to_contain_text("Answer recorded")
     likely = card(moderator, "LIKELY")
-    expect(likely.locator(".stats-line")).to_contain_text("Median: 3.5")
+    expect(likely.locator(".stats-line")).to_contain_text(
+        "Median: between Likely and Very likely (3.5)"
+    )
     # 3.5 ± 6.35 from two answers: the interval stops at the scale's ends
     expect(likely.locator(".stats-line")).to_contain_text("mean 3.50 (95% interval 1.00 to 4.00)")
     expect(screen.locator("#s-count")).to_have_text("2 answers")
@@ -172,9 +176,10 @@ def test_every_item_type_on_phone_panel_and_projector(
     act(moderator, "LIKELY", "Close")
     act(moderator, "LIKELY", "Reveal results")
     expect(screen.locator("#s-chart")).to_contain_text("50% (1)")
-    expect(screen.locator("#s-check")).to_have_text("Median: 3.5 · mean 3.50")  # no interval
+    median = "Median: between Likely and Very likely (3.5) · mean 3.50"  # no interval
+    expect(screen.locator("#s-check")).to_have_text(median)
     expect(a.locator("#results")).to_contain_text("Likely (your answer)50% (1)")
-    expect(a.locator("#results .stats-line")).to_have_text("Median: 3.5 · mean 3.50")
+    expect(a.locator("#results .stats-line")).to_have_text(median)
     axe(check, "rating revealed", a, moderator, screen)
     shots("3-rating-revealed", screens, a, moderator, screen, "LIKELY")
     show_statistics(moderator, True)
@@ -183,7 +188,7 @@ def test_every_item_type_on_phone_panel_and_projector(
     axe(check, "rating revealed, statistics shown", a, moderator, screen)
     screen.screenshot(path=screens / "3-rating-revealed-statistics-projector-1920.png")
     show_statistics(moderator, False)
-    expect(screen.locator("#s-check")).to_have_text("Median: 3.5 · mean 3.50")
+    expect(screen.locator("#s-check")).to_have_text(median)
 
     # --- numeric: range checked on the phone, histogram, median, IQR --------------------
     act(moderator, "SHARE", "Open")
@@ -209,6 +214,7 @@ def test_every_item_type_on_phone_panel_and_projector(
     act(moderator, "SHARE", "Reveal results")
     expect(screen.locator("#s-custom")).to_contain_text("Median 35")
     expect(a.locator("#results")).to_contain_text("Median 35")
+    expect(a.locator("#results")).to_contain_text("(your answer: 30%)")  # its bin, with the value
     axe(check, "numeric revealed", a, moderator, screen)
     shots("4-numeric-revealed", screens, a, moderator, screen, "SHARE")
 

@@ -97,8 +97,9 @@ describe("rating", () => {
   it("says nothing of an interval the room was not sent (statistics off)", () => {
     assert.equal(rating.stats({ n: 2, median: 2, mean: 2 }, points), "Median: Somewhat unlikely (2) · mean 2.00");
   });
-  it("a median between two points is a number", () => {
-    assert.equal(rating.pointName(points, 2.5), "2.5");
+  it("a median between two points names both (a number outside the scale stays one)", () => {
+    assert.equal(rating.pointName(points, 2.5), "between Somewhat unlikely and Likely (2.5)");
+    assert.equal(rating.pointName(points, 9), "9");
   });
 });
 
@@ -134,6 +135,7 @@ describe("numeric", () => {
     const tally = { n: 4, histogram: [{ lo: 0, hi: 50, count: 3 }, { lo: 50, hi: 100, count: 1 }], median: 20, q1: 10, q3: 30, min: 5, max: 95, mean: 33.75, outliers: [95] };
     const rows = numeric.histogramRows(q, tally, 100);
     assert.deepEqual(rows.map((r) => [r.label, r.value, r.percent, r.mine]), [["0–50%", "3", 100, false], ["50–100%", "1", 33, true]]);
+    assert.equal(barLabel(rows[1].label, rows[1]), "50–100% (your answer: 100%)");
     const thirds = numeric.histogramRows(q, { histogram: [{ lo: 0, hi: 33.333, count: 1 }] });
     assert.equal(thirds[0].label, "0–33%");
     const lines = numeric.summaryLines(q, tally);

@@ -353,6 +353,7 @@ function renderResults(q) {
     $("bars").replaceChildren(...rows);
     $("results-more").replaceChildren(view.stats ? el("p", { className: "stats-line", textContent: view.stats(q.results, q.options) }) : "", checkBox(q, mine, q.results));
   } else {
+    $("bars").replaceChildren(); // an earlier choice item's bars: not this item's answer
     $("results-more").replaceChildren(view.results(q, q.results, mine), checkBox(q, mine, q.results));
   }
   if (wasRevealed !== q.question_id) {

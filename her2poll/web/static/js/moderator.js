@@ -251,6 +251,9 @@ function build(list) {
   groupCards($("questions"), list, make); // by phase when the activity has several
   phases.build(list);
   questions = list;
+  // The key to grey "(derived)" bars only when some published figure is derived.
+  const derived = list.some((q) => (q.options || []).some((o) => o.published && o.published.status === "derived"));
+  $("legend-derived").hidden = !derived;
   return true;
 }
 
@@ -509,7 +512,9 @@ function showExtras(c, tally) {
 
 function showVerdict(c, comparison) {
   c.verdict.textContent = verdictText(comparison, c.q.options);
-  c.verdict.hidden = !comparison;
+  // An activity's own item with nothing published: its card has no Published column,
+  // so no "Nothing published to compare with." under every chart either.
+  c.verdict.hidden = !comparison || comparison.verdict_code === "no_published";
   c.verdict.dataset.code = comparison ? comparison.verdict_code : "";
   if (comparison) showNote(c, comparison);
   const test = comparison && comparison.test;

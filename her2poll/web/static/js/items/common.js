@@ -21,11 +21,13 @@ export function isRight(q, id) {
 export const fmt = (x, digits = 2) => (x === null || x === undefined ? "—" : num(x, { maximumFractionDigits: digits }));
 
 /** One bar's words: "Trastuzumab deruxtecan — correct answer (your answer)"; a ranking
- * says where the learner put the option instead ("(your rank: 2)"). */
-export function barLabel(text, { correct = false, mine = false, rank = null } = {}) {
+ * says where the learner put the option instead ("(your rank: 2)"), a histogram's bin
+ * what the learner typed ("20–40% (your answer: 30%)"). */
+export function barLabel(text, { correct = false, mine = false, rank = null, yours = null } = {}) {
   let out = text;
   if (correct) out = t("{option} — correct answer", { option: out });
   if (rank) out = t("{option} (your rank: {rank})", { option: out, rank });
+  else if (mine && yours) out = t("{option} (your answer: {answer})", { option: out, answer: yours });
   else if (mine) out = t("{option} (your answer)", { option: out });
   return out;
 }
@@ -60,7 +62,7 @@ export const answersLine = (n) => nt("{n} answer", "{n} answers", n);
 
 // --- DOM --------------------------------------------------------------------------
 
-/** Horizontal bars: rows [{label, value, percent, mine, right, rank?}]; the words carry the meaning
+/** Horizontal bars: rows [{label, value, percent, mine, right, rank?, yours?}]; the words carry the meaning
  * (a tick and "correct answer", "(your answer)"), the bar's colour only repeats it. */
 export function barList(rows, className = "bars") {
   return el(
@@ -74,7 +76,7 @@ export function barList(rows, className = "bars") {
       const head = el(
         "span",
         { className: "bar-head" },
-        el("span", { className: "bar-label", textContent: (r.right ? "✓ " : "") + barLabel(r.label, { correct: r.right, mine: r.mine, rank: r.rank }) }),
+        el("span", { className: "bar-label", textContent: (r.right ? "✓ " : "") + barLabel(r.label, { correct: r.right, mine: r.mine, rank: r.rank, yours: r.yours }) }),
         el("span", { className: "bar-value", textContent: r.value }),
       );
       return el("li", { className: [r.mine ? "mine" : "", r.right ? "right" : ""].join(" ").trim() }, head, track);

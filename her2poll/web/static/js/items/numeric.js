@@ -24,16 +24,18 @@ export function parse(q, raw) {
   return { value };
 }
 
-/** The histogram as bars ("10–20%: 3"), the bin with the phone's own answer marked. */
+/** The histogram as bars ("10–20%: 3"), the bin with the phone's own answer marked with it. */
 export function histogramRows(q, tally, mine) {
   const bins = (tally && tally.histogram) || [];
   const most = Math.max(1, ...bins.map((b) => b.count));
+  const yours = typeof mine === "number" ? withUnit(mine, q.unit) : null;
   return bins.map((b, i) => ({
     // Bin edges of a whole-number item read as whole numbers (0–33%, not 0–33.33%).
     label: q.integer ? `${fmt(Math.round(b.lo))}–${withUnit(Math.round(b.hi), q.unit)}` : `${fmt(b.lo)}–${withUnit(b.hi, q.unit)}`,
     value: String(b.count),
     percent: Math.round((100 * b.count) / most),
     mine: typeof mine === "number" && mine >= b.lo && (mine < b.hi || (i === bins.length - 1 && mine <= b.hi)),
+    yours,
     right: false,
   }));
 }

@@ -6,10 +6,18 @@ import * as single from "./single.js";
 
 export const { field, compare, form, answerText, waitingText, screen } = single;
 
-/** The point a median falls on, by the points' values (their positions when they have none). */
+/** The point a median falls on, by the points' values (their positions when they have none);
+ * a median between two points (an even count) names both: a learner never sees the
+ * points' numbers, so "3.5" alone would mean nothing to them. */
 export function pointName(options, value) {
-  const found = options.find((o, i) => (o.value ?? i + 1) === value);
-  return found ? `${label(found)} (${fmt(value, 1)})` : fmt(value, 1);
+  const points = options.map((o, i) => ({ o, v: o.value ?? i + 1 }));
+  const found = points.find((p) => p.v === value);
+  if (found) return `${label(found.o)} (${fmt(value, 1)})`;
+  const below = points.filter((p) => p.v < value).sort((a, b) => b.v - a.v)[0];
+  const above = points.filter((p) => p.v > value).sort((a, b) => a.v - b.v)[0];
+  return below && above
+    ? t("between {low} and {high} ({value})", { low: label(below.o), high: label(above.o), value: fmt(value, 1) })
+    : fmt(value, 1);
 }
 
 /** "Median: Likely (3) · mean 2.83 (95% interval 2.10 to 3.56)": the moderator's numbers.
