@@ -122,6 +122,7 @@ def test_a_live_session_from_open_to_reveal(
         ["Answer", "Live", "Live %", "Published"]
     )
     expect(moderator.locator("#legend-derived")).to_be_visible()  # PQ1 has a derived figure
+    expect(moderator.locator("#legend-whiskers-published")).to_be_visible()
     expect(pq6.locator(".chart")).to_contain_text("67% (2)")
     expect(pq6.locator(".verdict")).to_have_text("Too few answers to tell (n = 3).")
     live_bars, published_bars = error_bars(moderator, '[data-question="PQ6"] .chart')

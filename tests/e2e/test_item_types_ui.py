@@ -109,6 +109,8 @@ def test_every_item_type_on_phone_panel_and_projector(
     expect(case1.locator("table.tally thead th")).to_have_text(["Answer", "Live", "Live %"])
     expect(case1.locator(".verdict")).to_be_hidden()  # no "Nothing published to compare with."
     expect(moderator.locator("#legend-derived")).to_be_hidden()
+    expect(moderator.locator("#legend-whiskers")).to_be_visible()  # the single-choice chart's
+    expect(moderator.locator("#legend-whiskers-published")).to_be_hidden()
     expect(screen.locator("#s-verdict")).to_be_hidden()
     expect(a.locator("#results")).to_contain_text("50% answered correctly (1 of 2)")
     expect(a.locator("#results")).to_contain_text("✓ You answered correctly.")
@@ -390,6 +392,7 @@ def test_a_multiple_choice_item_with_a_limit_stops_at_it(
     act(moderator, "TOP2", "Reveal results")
     expect(screen.locator("#s-custom li").first).to_contain_text("100% (1)")
     expect(a.locator("#results")).to_contain_text("Interstitial lung disease (your answer)")
+    expect(moderator.locator("#legend-whiskers")).to_be_hidden()  # no card draws whiskers
     axe(check, "multiple choice up to 2 revealed", a, moderator, screen)
     shots("2b-multiple-up-to-2-revealed", screens, a, moderator, screen, "TOP2")
     check.done()

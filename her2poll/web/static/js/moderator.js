@@ -251,9 +251,12 @@ function build(list) {
   groupCards($("questions"), list, make); // by phase when the activity has several
   phases.build(list);
   questions = list;
-  // The key to grey "(derived)" bars only when some published figure is derived.
-  const derived = list.some((q) => (q.options || []).some((o) => o.published && o.published.status === "derived"));
-  $("legend-derived").hidden = !derived;
+  // The keys under the cards only for what some card draws: grey "(derived)" bars when
+  // some published figure is derived, whiskers when some card has the compare chart.
+  const figures = list.flatMap((q) => (q.options || []).map((o) => o.published).filter(Boolean));
+  $("legend-derived").hidden = !figures.some((p) => p.status === "derived");
+  $("legend-whiskers").hidden = !list.some((q) => renderer(q).compare);
+  $("legend-whiskers-published").hidden = !figures.length;
   return true;
 }
 
