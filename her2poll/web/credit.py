@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, request
 from ..core.errors import BadRequest
 from ..core.session import normalize_code
 from ..exports import credit_files
-from ..services import credit, outcomes
+from ..services import credit
 from ..store.db import get_db
 from .api import _same_origin
 from .auth import require_moderator
@@ -126,6 +126,10 @@ def outcomes_report(code: str, fmt: str) -> Response:
     ``?design=matched|unmatched`` overrides the documented rule; ``?bowker=1`` adds
     Bowker's test of symmetry to the k-category items.
     """
+    # Imported here: the statistics (scipy, statsmodels) take a second to load, which
+    # every start of the app (and every CLI command that builds it) would otherwise pay.
+    from ..services import outcomes
+
     require_moderator(code)
     design = outcomes.design_of(request.args.get("design"))
     bowker = request.args.get("bowker", "") in ("1", "true", "yes")

@@ -189,3 +189,19 @@ def test_exporting_a_session_with_no_answers_imports_no_statistics(
     assert r.returncode == 0, r.stderr
     assert out.stat().st_size > 0
     assert json.loads(r.stdout.splitlines()[-1]) == []
+
+
+def test_creating_a_session_imports_no_statistics(tmp_path: Path) -> None:
+    """'session new' builds the app (Flask, the database's migrations) but not the
+    outcomes report's statistics: a second of scipy and statsmodels for nothing."""
+    import subprocess
+    import sys
+
+    args = ["session", "new", "--db", f"sqlite:///{tmp_path / 'x.db'}"]
+    r = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *args],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "Join code:" in r.stdout
+    assert not {"scipy", "statsmodels", "pandas"} & set(json.loads(r.stdout.splitlines()[-1]))

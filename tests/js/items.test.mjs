@@ -215,4 +215,9 @@ describe("ranking places", () => {
     const rows = ["A", "B", "C", "D"].map((label) => ({ label }));
     assert.deepEqual(ranking.placed(rows, tally).map((r) => r.label), ["1. A", "2. B", "2. C", "4. D"]);
   });
+  it("gives no places before anyone ranked (not four times '1.')", () => {
+    const rows = ["A", "B"].map((label) => ({ label }));
+    assert.deepEqual(ranking.placed(rows, { options: [{ borda: 0 }, { borda: 0 }] }).map((r) => r.label), ["A", "B"]);
+    assert.deepEqual(ranking.placed(rows, null).map((r) => r.label), ["A", "B"]);
+  });
 });

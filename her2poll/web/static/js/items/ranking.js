@@ -133,9 +133,11 @@ export function panel(q) {
   return { root, update: (tally) => root.replaceChildren(barList(placed(rankRows(q, tally), tally)), ...lines("stats-line", bordaLine(q))) };
 }
 
-/** Each row's place, "1." first; options with the same Borda score share it (1, 2, 2, 4). */
+/** Each row's place, "1." first; options with the same Borda score share it (1, 2, 2, 4).
+ * Before anyone ranked, no places: every option "1." would read as a four-way tie. */
 export function placed(rows, tally) {
   const scores = ((tally && tally.options) || []).map((o) => o.borda);
+  if (!scores.some((b) => b > 0)) return rows;
   return rows.map((r, i) => ({ ...r, label: `${1 + scores.filter((b) => b > scores[i]).length}. ${r.label}` }));
 }
 

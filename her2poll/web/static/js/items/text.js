@@ -39,7 +39,7 @@ function list(answers, hide, className = "text-answers") {
       const li = el("li", { className: a.hidden ? "hidden-answer" : "" }, el("span", { className: "answer-text", textContent: a.text }));
       li.dataset.answer = a.id;
       if (hide) {
-        if (a.hidden) li.append(" ", el("span", { className: "tag", textContent: t("hidden from the room") }));
+        if (a.hidden) li.append(" ", el("span", { className: "tag warn-tag", textContent: t("hidden from the room") }));
         const b = el("button", { type: "button", className: "small", textContent: a.hidden ? t("Show") : t("Hide") });
         b.setAttribute("aria-label", a.hidden ? t("Show to the room: {text}", { text: a.text }) : t("Hide from the room: {text}", { text: a.text }));
         b.addEventListener("click", () => hide(a.id, !a.hidden));
