@@ -475,6 +475,8 @@ def _answered_line(q: dict[str, Any]) -> str:
     kind = TYPE_NAMES.get(q["type"], q["type"])
     state = q["state"] or "not in this session"
     line = f"{kind.capitalize()} · answered by {_c(q['live']['n'])} participants · poll {state}"
+    if q.get("timer_seconds"):
+        line += f" · countdown {q['timer_seconds']} s"
     if q["published"] is not None:
         line += (
             " · wording reconstructed from the article's text"

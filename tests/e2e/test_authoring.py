@@ -509,6 +509,8 @@ def check_xlsx(data: bytes, people: list[str]) -> None:
     assert fig[("PRIORITY", "borda", "QOL")] == 8
     summary = {(r["question_id"], r["option_id"]): r["live_count"] for r in sheet("Summary")}
     assert summary[("CASE1", "TDXD")] == 2 and summary[("LIKELY", "VL")] == 1
+    timers = {(r["question_id"], r["timer_seconds"]) for r in sheet("Questions")}
+    assert ("CASE1", 60) in timers and ("SCREEN", None) in timers  # the countdown, per item
 
 
 def check_json(data: bytes, people: list[str]) -> None:
@@ -542,6 +544,9 @@ def check_pdf(data: bytes) -> None:
     pages = PdfReader(io.BytesIO(data)).pages
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pages))
     for line in (
+        "Single choice · answered by 3 participants · poll closed · countdown 60 s.",
+        "Trastuzumab deruxtecan (correct) 2 67% Trastuzumab emtansine 0 0% Lapatinib with "
+        "capecitabine 1 33% Neratinib with capecitabine 0 0%",
         "Knowledge check: 2 of 3 answered correctly (67%). Correct: Trastuzumab deruxtecan.",
         "3 rated it, 1: 1 · 2: 0 · 3: 1 · 4: 1; mean 2.67",
         "3 respondents ticked 7 options",
