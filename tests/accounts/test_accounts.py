@@ -222,6 +222,47 @@ def test_a_sign_in_without_its_csrf_token_is_refused(web: Flask) -> None:
     assert c.get("/moderator").status_code == 302
 
 
+#: Stand-ins for a route's parts: the CSRF check runs before any view looks them up.
+_PARTS = {"code": "ABC123", "fmt": "pdf", "item_id": "Q1", "activity_id": "1", "session_id": "1"}
+
+
+def _unsafe_routes(app: Flask) -> list[tuple[str, str, str]]:
+    """(endpoint, method, URL) of every route that changes state, parts filled in."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted((rule.methods or set()) - {"GET", "HEAD", "OPTIONS"}):
+            url = rule.rule
+            for name in rule.arguments:
+                url = url.replace(f"<{name}>", _PARTS.get(name, "x"))
+                url = url.replace(f"<int:{name}>", _PARTS.get(name, "1"))
+            routes.append((rule.endpoint, method, url))
+    return routes
+
+
+def test_every_form_and_call_that_changes_state_needs_the_csrf_token(web: Flask) -> None:
+    """Walks the app's own URL map, so a form added later is covered without a new test.
+    Signed in as an organiser (the session cookie another site's page would ride on),
+    without the token: each is refused with 400 before its view runs. The learner's own
+    calls (TOKEN_AUTHORISED) carry their secret token in the body instead, which another
+    site's page cannot know."""
+    from her2poll.web.auth import TOKEN_AUTHORISED
+
+    c = organiser_client(web)
+    del c.environ_base["HTTP_X_CSRFTOKEN"]
+    routes = _unsafe_routes(web)
+    assert len(routes) >= 15, routes  # the walk found the app's forms (19 today)
+    checked = [r for r in routes if r[0] not in TOKEN_AUTHORISED]
+    assert {e for e, _m, _u in routes} - {e for e, _m, _u in checked} == set(TOKEN_AUTHORISED)
+    let_through = [
+        (endpoint, method, url, r.status_code)
+        for endpoint, method, url in checked
+        if (r := c.open(url, method=method, data={"x": "1"})).status_code != 400
+        or "CSRF" not in r.get_data(as_text=True)
+    ]
+    assert let_through == []
+    assert c.get("/moderator").status_code == 200  # still signed in: refused, not signed out
+
+
 def test_creating_a_session_without_the_token_is_refused_and_creates_nothing(web: Flask) -> None:
     c = organiser_client(web)
     token = c.environ_base.pop("HTTP_X_CSRFTOKEN")
