@@ -307,7 +307,9 @@ def run_every_item(moderator: Any, screen: Any, phones: list[Any], folder: Path)
                 expect(phone.locator(f'#confidence [data-level="{level}"]')).to_have_attribute(
                     "aria-pressed", "true"
                 )
-            expect(card(moderator, q.id).locator(".confidence-line")).to_contain_text("mean 2.67")
+            expect(card(moderator, q.id).locator(".confidence-line")).to_contain_text(
+                "3 rated, mean 2.67"
+            )
         expect(card(moderator, q.id).locator(".q-n")).to_have_text(f"{len(phones)} answered")
         expect(screen.locator("#s-count")).to_have_text(f"{len(phones)} answers")
         if q.timer_seconds:

@@ -83,7 +83,7 @@ def test_every_item_type_on_phone_panel_and_projector(
         "aria-pressed", "true"
     )
     case1 = card(moderator, "CASE1")
-    expect(case1.locator(".confidence-line")).to_contain_text("mean 3")
+    expect(case1.locator(".confidence-line")).to_contain_text("1 rated, mean 3")
     expect(case1.locator(".q-n")).to_have_text("2 answered")
     expect(screen.locator("#s-count")).to_have_text("2 answers")
     # nothing of the key before the reveal, on the phones or the projector

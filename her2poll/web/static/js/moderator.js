@@ -505,7 +505,8 @@ function showExtras(c, tally) {
   c.check.hidden = !c.check.textContent;
   const sure = tally && tally.confidence;
   c.sure.textContent = sure && sure.n
-    ? t("How sure (1–4, not shown to the room): mean {mean}; {counts}", {
+    ? t("How sure (1–4, not shown to the room): {n} rated, mean {mean}; {counts}", {
+        n: sure.n,
         mean: fmt(sure.mean),
         counts: ["1", "2", "3", "4"].map((k) => `${k}: ${sure.counts[k] || 0}`).join(", "),
       })
