@@ -40,6 +40,7 @@ from statsmodels.stats.contingency_tables import SquareTable, StratifiedTable, m
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
+from .items.rating import on_scale
 from .stats import ALPHA, same_distribution_test
 
 T = TypeVar("T")
@@ -852,15 +853,15 @@ class MeanCI:
         return {"n": self.n, "mean": self.mean, "ci": [self.low, self.high]}
 
 
-def mean_ci(values: Sequence[float], scale: tuple[float, float] | None = None) -> MeanCI:
+def mean_ci(values: Sequence[float], scale: Sequence[float] = ()) -> MeanCI:
     """The mean and its 95% Student t interval (scipy ``ttest_1samp``'s interval).
 
     Every value the same: the interval is that value (the t interval has no
     spread to estimate, scipy would answer NaN).
 
-    :param scale: the scale's lowest and highest points: the interval is clipped
-        to them, since a mean of a 1–4 scale cannot lie above 4 (a t interval of a
-        few answers near an end runs past it: "3.50 (2.93 to 4.07)").
+    :param scale: the scale's points: the interval stops at its ends
+        (:func:`~.items.rating.on_scale`), since a mean of a 1–4 scale cannot lie
+        above 4 (a t interval of a few answers near an end runs past it).
     """
     n = len(values)
     if n == 0:
@@ -871,9 +872,8 @@ def mean_ci(values: Sequence[float], scale: tuple[float, float] | None = None) -
     if float(np.std(values)) == 0.0:
         return MeanCI(n, m, m, m)
     ci = sps.ttest_1samp(values, 0.0).confidence_interval(confidence_level=1 - ALPHA)
-    low, high = float(ci.low), float(ci.high)
-    if scale is not None:
-        low, high = max(low, scale[0]), min(high, scale[1])
+    bounds = (float(ci.low), float(ci.high))
+    low, high = on_scale(bounds, scale) or bounds
     return MeanCI(n, m, low, high)
 
 
@@ -930,11 +930,11 @@ def rating_change(
     pre: Mapping[str, float],
     post: Mapping[str, float],
     design: Design,
-    scale: tuple[float, float] | None = None,
+    scale: Sequence[float] = (),
 ) -> RatingChange:
     """Compare one rating before and after, keyed by learner token (tokens stay here).
 
-    :param scale: the scale's ends, which clip each side's interval (see :func:`mean_ci`);
+    :param scale: the scale's points, whose ends clip each side's interval (:func:`mean_ci`);
         the change's interval is not clipped (a difference may lie anywhere in ± the range).
     """
     before, after = mean_ci(list(pre.values()), scale), mean_ci(list(post.values()), scale)

@@ -54,8 +54,8 @@ VERDICTS = {
 }
 
 
-#: The null verdicts of an item in the Holm family: a reader who sees "p 0.031" beside
-#: "no clear change" must be told why (the adjustment across the items).
+#: The null verdicts of an item whose own test was significant but whose Holm-adjusted
+#: p is not: a reader who sees "p 0.031" beside "no clear change" must be told why.
 HOLM_NULL = {
     "no_clear_change": "No clear change between pre and post after the Holm adjustment "
     "across items.",
@@ -84,14 +84,13 @@ def _option_counts(item: ChoiceItem, side: Mapping[str, Answer]) -> list[dict[st
     ]
 
 
-#: "How sure are you?": its lowest and highest level.
-CONFIDENCE_SCALE = (float(min(CONFIDENCE_LEVELS)), float(max(CONFIDENCE_LEVELS)))
+#: "How sure are you?": its levels, whose ends a mean's interval cannot pass.
+CONFIDENCE_SCALE = tuple(float(level) for level in CONFIDENCE_LEVELS)
 
 
-def _scale(item: Rating) -> tuple[float, float]:
-    """A rating's lowest and highest points, which a mean's interval cannot pass."""
-    points = [p.value for p in item.options]
-    return min(points), max(points)
+def _scale(item: Rating) -> list[float]:
+    """A rating's points, whose ends a mean's interval cannot pass."""
+    return [p.value for p in item.options]
 
 
 def _values(item: Rating, side: Mapping[str, Answer]) -> dict[str, float]:
@@ -256,7 +255,8 @@ def _tested(
     block["test"] = test
     block["p_holm"] = adj.p_holm if adj else None
     block["code"] = adj.code if adj else result.code
-    block["verdict"] = (HOLM_NULL.get(block["code"]) if adj else None) or verdict(block["code"])
+    holm_decided = adj is not None and adj.code != result.code
+    block["verdict"] = HOLM_NULL[block["code"]] if holm_decided else verdict(block["code"])
     return _test_cells(ledger, block, test)
 
 

@@ -1,4 +1,4 @@
-"""The JSON export (``her2poll-export``, version 2) and its import.
+"""The JSON export (``her2poll-export``, version 3) and its import.
 
 One document holds everything the other formats show plus what it takes to
 recreate the session: the question-set snapshot, the polls' states and times,
@@ -28,6 +28,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
@@ -53,9 +54,11 @@ from ..store.export import (
 from ..store.restore import SessionImport
 
 FORMAT = "her2poll-export"
-#: Version 2 holds answers of every item type; version 1 (one option each) still imports.
-VERSION = 2
-READS = (1, 2)
+#: Version 2 holds answers of every item type; version 3 adds the room's settings
+#: (``session.language``, ``session.room_statistics``). Versions 1 (one option each) and 2
+#: still import; an older her2poll refuses a newer document by its version, in one line.
+VERSION = 3
+READS = (1, 2, 3)
 ROWS_PER_CHUNK = 2000
 
 
@@ -204,7 +207,7 @@ class _Session(_Strict):
     current_question_id: str | None
     #: The room's settings (absent from documents written before they were exported).
     language: str | None = None
-    room_statistics: bool = False
+    room_statistics: StrictBool = False
 
     @field_validator("language")
     @classmethod
@@ -312,7 +315,7 @@ def load_document(fp: IO[bytes]) -> SessionImport:
     if data.get("version") not in READS:
         raise InvalidExport(
             f"Export version {data.get('version')!r} is not supported; "
-            f"this her2poll imports versions {' and '.join(map(str, READS))}."
+            f"this her2poll imports versions {', '.join(map(str, READS))}."
         )
     if data["version"] == 1:
         _upgrade_v1(data)

@@ -78,6 +78,11 @@ def _bar(count: object, n: object) -> tuple[float, None, str] | None:
     return None
 
 
+def _withheld(count: object, n: object) -> bool:
+    """A bar the rule withheld: a marker, or 0 of a hidden total (a 0% of a known one is news)."""
+    return isinstance(count, str) or (count == 0 and isinstance(n, str))
+
+
 #: Said instead of a chart whose every bar the suppression rule withheld.
 CHART_WITHHELD = (
     "Chart withheld: every share in it rests on a count under 5 or on one that would "
@@ -100,10 +105,7 @@ def _chart(block: dict[str, Any]) -> Drawing | Paragraph | None:
          "published": _bar(post["count"], post_n)}
         for pre, post in zip(counts["pre"], counts["post"], strict=True)
     ]  # fmt: skip
-    bars = [row[side] for row in rows for side in ("live", "published")]
-    if not any(bar and bar[0] > 0 for bar in bars) and any(
-        isinstance(c["count"], str) for side in counts.values() for c in side
-    ):
+    if all(_withheld(c["count"], block["answered"][side]) for side in counts for c in counts[side]):
         return _p(CHART_WITHHELD)
     row_h = 2 * pdf_chart.BAR_H + pdf_chart.GAP + 2 * pdf_chart.ROW_PAD
     height = pdf_chart.LEGEND_H + len(rows) * row_h + pdf_chart.AXIS_H

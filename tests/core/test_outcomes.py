@@ -486,8 +486,9 @@ def test_a_mean_interval_stops_at_the_scale_ends() -> None:
     half = 4.302653 * math.sqrt(1 / 3) / math.sqrt(3)
     free = outcomes.mean_ci([3.0, 4.0, 4.0])
     assert (free.low, free.high) == pytest.approx((11 / 3 - half, 11 / 3 + half), abs=1e-5)
-    clipped = outcomes.mean_ci([3.0, 4.0, 4.0], scale=(1.0, 4.0))
+    points = (1.0, 2.0, 3.0, 4.0)
+    clipped = outcomes.mean_ci([3.0, 4.0, 4.0], scale=points)
     assert (clipped.mean, clipped.low, clipped.high) == pytest.approx((11 / 3, 11 / 3 - half, 4))
     both = outcomes.rating_change({"a": 1.0, "b": 2.0}, {"a": 4.0, "b": 3.0},
-                                  outcomes.Design.UNMATCHED, scale=(1.0, 4.0))  # fmt: skip
+                                  outcomes.Design.UNMATCHED, scale=points)  # fmt: skip
     assert both.pre.low == 1.0 and both.post.high == 4.0  # 1.5 ± 6.35, 3.5 ± 6.35

@@ -240,9 +240,7 @@ def test_identified_figures_resting_on_hidden_cells_are_withheld_the_verdict_sta
         t["odds_ratio"]["ci"] == [SECONDARY, SECONDARY] and t["odds_ratio"]["code"] == "estimated"
     )
     assert k1["share_right"] == {"pre": SECONDARY, "post": SECONDARY}
-    assert k1["verdict"] == (
-        "No clear change between pre and post after the Holm adjustment across items."
-    )
+    assert k1["verdict"] == "No clear change between pre and post."  # p 0.625 before Holm too
     item = next(i for i in named["summary"]["items"] if i["item_id"] == "K1_PRE")
     assert (item["p_value"], item["p_holm"]) == (SECONDARY, SECONDARY)
     assert named["summary"]["pooled"]["odds_ratio"] == SECONDARY
@@ -319,3 +317,19 @@ def test_the_verdict_the_comments_and_the_matched_table_no_longer_give_a_count_a
     leaky = copy.deepcopy(eight)
     leaky["level3_knowledge"][1]["answered"]["pre"] = 7
     assert outcomes_reader(leaky, outcomes_plan.TRUTH).recovered() == {("K2_PRE", "pre_only"): 1}
+
+
+def test_a_verdict_says_when_the_holm_adjustment_made_it_null() -> None:
+    """K1 of the eight: 0/0/6/0, exact p 2·0.5⁶ = 0.03125 alone, Holm 4 × 0.03125 = 0.125;
+    K2: p 0.625 before Holm too, so its verdict need not mention it."""
+    answers, sure = outcomes_plan.answers_and_sure()
+    doc = report(QS, answers, sure, {"learners": 8}, identified=False)
+    k1, k2 = doc["level3_knowledge"][:2]
+    assert (k1["test"]["p_exact"], k1["p_holm"], k1["code"]) == (0.03125, 0.125, "no_clear_change")
+    assert k1["verdict"] == (
+        "No clear change between pre and post after the Holm adjustment across items."
+    )
+    assert (k2["test"]["p_exact"], k2["verdict"]) == (
+        0.625,
+        "No clear change between pre and post.",
+    )

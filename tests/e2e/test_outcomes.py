@@ -291,11 +291,13 @@ K1_TEST = {"test": "mcnemar", "n_matched": 6, "counts": {"a": 0, "b": 0, "c": 6,
 # too few): sorted, 4 × 0.03125 = 0.125; 3 × 0.3189066 = 0.9567197; then max(2 × 0.375,
 # 0.9567197) and max(1 × 0.625, 0.9567197): 0.9567197. Nothing is below 0.05 after Holm.
 HOLM_REST = 0.9567197
-NO_CHANGE = "No clear change between pre and post after the Holm adjustment across items."
+NO_CHANGE = "No clear change between pre and post."
+# K1 alone is significant (p 0.03125) until Holm: its verdict says why it is not.
+HOLM_NO_CHANGE = "No clear change between pre and post after the Holm adjustment across items."
 
 KNOWLEDGE = {
     "K1_PRE": {"share_right": {"pre": 0.0, "post": 1.0}, "test": K1_TEST, "p_holm": 0.125,
-               "code": "no_clear_change", "verdict": NO_CHANGE},
+               "code": "no_clear_change", "verdict": HOLM_NO_CHANGE},
     # K2: a 1, b 1, c 3, d 1. Exact p = 2·P(Bin(4, ½) ≤ 1) = 2·5/16 = 0.625; mid-p =
     # 0.625 − 4/16 = 0.375; χ² = (3 − 1)²/4 = 1, p = erfc(1/√2) = 0.3173105. OR 3/1 = 3;
     # Clopper–Pearson of 3/4: lower solves 4p³(1 − p) + p⁴ = 0.025, p = 0.1941204 → OR
@@ -926,7 +928,7 @@ PDF_BOTH = [
     # matched, a/b/c/d, exact p 0.03125, mid-p 0.015625, Holm 0.125 (Python's format,
     # round half to even: 0.12); χ² 6 (p 0.0143); OR ∞ from 1.18, d ∞ from 0.09
     "6 0 / 0 / 6 / 0 0.031 0.016 0.12",
-    "6.00 (p 0.014) ∞ (1.18 to ∞) ∞ (0.09 to ∞) " + NO_CHANGE,
+    "6.00 (p 0.014) ∞ (1.18 to ∞) ∞ (0.09 to ∞) " + HOLM_NO_CHANGE,
     "1.50 (1.00 to 2.07) (n 6) 3.50 (2.93 to 4.00) (n 6) 2.00 (1.34 to 2.66) (matched, n 6) "
     "3.16 < 0.001",
     "2.00 (1.34 to 2.66) (n 6) 3.00 (2.34 to 3.66) (n 6) too few to tell (matched, n",

@@ -228,7 +228,7 @@ def test_xlsx_has_every_type_with_numbers_as_numbers(session: AllTypes) -> None:
 
 def test_json_holds_each_answer_as_its_type_takes_it(session: AllTypes) -> None:
     doc = json.loads(download(session, "json"))
-    assert doc["version"] == 2
+    assert doc["version"] == 3
     by = {(r["participant"], r["question_id"]): r for r in doc["responses"]}
     P = learners(session)  # noqa: N806
     assert by[(P[4], "SCREEN")]["answer"] == ["LVEF", "ILD", "CBC"]
@@ -294,6 +294,7 @@ def test_the_report_shows_each_type_its_own_way(session: AllTypes) -> None:
         text
     )
     assert "5 rated it, 1: 1 · 2: 1 · 3: 1 · 4: 2; mean 2.80" in text  # confidence
+    assert text.count("· countdown") == 1 and "countdown 60 s." in text  # CASE1's timer only
     assert "Knowledge check: 2 of 5 answered correctly (40%)" in text
     assert "5 respondents ticked 13 options" in text
     assert "Median 3, mean 2.67 (95% CI 1.58 to 3.75, t-interval)" in text

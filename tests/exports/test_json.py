@@ -43,7 +43,7 @@ def export_json(db: Database, code: str) -> bytes:
 
 def test_the_document_has_everything_and_matches_the_results_api(voted: Voted) -> None:
     doc = json.loads(export_json(voted.db, voted.code))
-    assert (doc["format"], doc["version"]) == ("her2poll-export", 2)
+    assert (doc["format"], doc["version"]) == ("her2poll-export", 3)
     assert doc["counts"] == {
         "participants": PARTICIPANTS,
         "answers": 51,
@@ -101,6 +101,28 @@ def test_a_document_without_the_rooms_settings_imports_with_them_off(voted: Vote
     doc["session"]["code"] = "OLDDOC"
     new = restore(voted.db, load_document(io.BytesIO(json.dumps(doc).encode())))
     assert (new.state.language, new.state.room_statistics) == (None, False)
+
+
+def test_a_version_2_document_imports_and_a_newer_one_is_refused_by_its_version(
+    voted: Voted,
+) -> None:
+    doc = json.loads(export_json(voted.db, voted.code))
+    for key in ("language", "room_statistics"):
+        del doc["session"][key]
+    doc["version"], doc["session"]["code"] = 2, "V2DOC"
+    assert (
+        restore(voted.db, load_document(io.BytesIO(json.dumps(doc).encode()))).state.code == "V2DOC"
+    )
+    doc["version"] = 4
+    with pytest.raises(InvalidExport, match="version 4 is not supported.*imports versions 1, 2, 3"):
+        load_document(io.BytesIO(json.dumps(doc).encode()))
+
+
+def test_the_statistics_switch_is_a_json_boolean(voted: Voted) -> None:
+    doc = json.loads(export_json(voted.db, voted.code))
+    doc["session"]["room_statistics"] = "yes"
+    with pytest.raises(InvalidExport, match="room_statistics"):
+        load_document(io.BytesIO(json.dumps(doc).encode()))
 
 
 def test_a_room_language_her2poll_does_not_speak_is_refused(voted: Voted) -> None:
@@ -196,7 +218,7 @@ def test_a_taken_code_is_refused_or_replaced(voted: Voted) -> None:
     ("change", "message"),
     [
         (lambda d: d.update(format="other"), "'format' is not"),
-        (lambda d: d.update(version=3), "version 3 is not supported"),
+        (lambda d: d.update(version=4), "version 4 is not supported"),
         (lambda d: d["responses"][0].update(participant="P9999"), "unknown participant"),
         (lambda d: d["responses"][0].update(answer="NOPE"), "not an option of question PQ1"),
         (lambda d: d["responses"][0].update(question_id="PQ9"), "which the question set"),
@@ -223,7 +245,7 @@ def test_not_json_is_refused() -> None:
 
 
 def test_a_version_1_document_still_imports(voted: Voted) -> None:
-    """Version 1 had one option per answer, as ``option_id``; it imports as version 2."""
+    """Version 1 had one option per answer, as ``option_id``; it imports as version 3."""
     doc = json.loads(export_json(voted.db, voted.code))
     old = {**doc, "version": 1}
     old["responses"] = [
@@ -237,5 +259,5 @@ def test_a_version_1_document_still_imports(voted: Voted) -> None:
     ]
     new = restore(voted.db, load_document(io.BytesIO(json.dumps(old).encode())), new_code=True)
     again = json.loads(export_json(voted.db, new.state.code))
-    assert again["version"] == 2
+    assert again["version"] == 3
     assert again["responses"] == doc["responses"] and again["votes"] == doc["votes"]

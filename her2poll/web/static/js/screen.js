@@ -49,7 +49,8 @@ const socket = connect();
 function joined(ack) {
   problem("");
   if (otherRoomLanguage(ack.state.session)) return location.reload(); // changed before this join
-  takePublished(ack.questions);
+  // An edit's `questions` can arrive before this ack (the ack's snapshot is older): keep its figures.
+  if (newerState(ack.state)) takePublished(ack.questions);
   applyState(ack.state);
   applyTally(ack.tally);
   applyQa(ack.qa);
@@ -77,9 +78,9 @@ socket.on("tally", applyTally);
 socket.on("qa", applyQa);
 // An organiser edited the items: the wording comes in `state`, the published figures here.
 socket.on("questions", (m) => {
+  if (!m || !newerState(m.state)) return; // older than what is shown
   takePublished(m.questions);
-  applyState(m.state);
-  render();
+  applyState(m.state); // draws with them (the same version as the `state` just before)
 });
 
 function takePublished(questions) {
