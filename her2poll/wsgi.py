@@ -4,6 +4,12 @@ import gc
 
 from . import create_app
 
+# The statistics (scipy, statsmodels, loaded by core.outcomes) are imported where used,
+# so the CLI starts fast; a server imports them now, before it listens: imported inside
+# the first live tally or report, they held the worker for seconds while every socket
+# waited (an import does not yield to gevent; bench: a 5,000-vote burst took 5.05 s).
+from .core import outcomes as _statistics  # noqa: F401
+
 app = create_app()
 socketio = app.extensions["socketio"]
 
