@@ -236,14 +236,21 @@ def _item_page(
     pre_items = [
         str(i["id"]) for i in activity.items if i.get("phase") == "pre" and i.get("id") != item_id
     ]
+    answered = get_store().answered(activity_id).get(item_id or "") is not None
+    saved = activity.item(item_id) if answered and item_id else None
+    # An item with answers keeps its type and phase (core.authoring.answered_edit): the
+    # form offers only them, as it offers its option ids read-only, so nothing looks
+    # changeable that a save would refuse.
+    types = {saved.type: TYPE_LABELS[saved.type]} if saved else TYPE_LABELS
+    phases = {saved.phase.value: PHASES[saved.phase.value]} if saved else PHASES
     return render_template(
         "authoring_item.html",
         activity=activity,
         item_id=item_id,
         form=form,
         errors=errors,
-        types=TYPE_LABELS,
-        phases=PHASES,
+        types=types,
+        phases=phases,
         twin_choices={"": "(none)"} | {i: i for i in pre_items},
         roles=ROLES,
         type_fields=core.TYPE_FIELDS,
@@ -252,7 +259,7 @@ def _item_page(
         text_statuses=TEXT_STATUSES,
         figure_statuses=FIGURE_STATUSES,
         source_open=_source_shown(form, errors),
-        answered=get_store().answered(activity_id).get(item_id or "") is not None,
+        answered=answered,
     )
 
 

@@ -189,6 +189,17 @@ def test_an_answered_item_takes_typo_fixes_but_not_a_removed_option(
     answer(store, code, "CASE1", "TDM1")
     form = client.get(f"{url}/items/CASE1").text
     assert "already has answers" in form
+    # what a save would refuse does not look changeable: one type, one phase, ids read-only
+    for name, only in (("type", "single"), ("phase", "talk")):
+        select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', form, re.S)
+        assert select and re.findall(r'<option value="([^"]*)"', select.group(1)) == [only]
+    for name in ("id", "options-0-id", "options-3-id"):
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*readonly', form), name
+    assert not re.search(r'<input[^>]*name="options-0-text"[^>]*readonly', form)  # typos: yes
+    fresh = client.get(f"{url}/items/SCREEN").text  # no answers: every type on offer
+    offered = re.search(r'name="type"[^>]*>(.*?)</select>', fresh, re.S)
+    assert offered and len(re.findall(r'<option value="', offered.group(1))) == 6
+    assert not re.search(r'<input[^>]*name="id"[^>]*readonly', fresh)
 
     fields = {k: v for k, v in _fields(form).items()}
     fields["text"] = fields["text"].replace("preferred", "prefered")
