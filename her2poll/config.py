@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from .core.errors import Her2pollError
+
+N = TypeVar("N", int, float)
 
 PACKAGE = Path(__file__).resolve().parent
 #: The source checkout; in an installed wheel this is site-packages and holds nothing of ours.
@@ -132,40 +135,35 @@ def _secret_key(instance: Path) -> str:
     return key
 
 
-def _days(value: str) -> int:
+def _bounded(value: str, parse: Callable[[str], N], low: N, high: N | None, advice: str) -> N:
+    """``value`` parsed and within ``low``..``high`` (None: no top), else one line of
+    advice naming the setting. NaN is never within."""
     try:
-        days = int(value)
+        number = parse(value)
     except ValueError:
-        days = -1
-    if days < 0:
-        raise SettingError(
-            f"HER2POLL_IDENTITY_RETENTION_DAYS {value!r}: give a whole number of days, e.g. 365"
-        )
-    return days
+        raise SettingError(advice) from None
+    if not (low <= number and (high is None or number <= high)):
+        raise SettingError(advice)
+    return number
+
+
+def _days(value: str) -> int:
+    advice = f"HER2POLL_IDENTITY_RETENTION_DAYS {value!r}: give a whole number of days, e.g. 365"
+    return _bounded(value, int, 0, None, advice)
 
 
 def _proxies(value: str) -> int:
-    try:
-        count = int(value)
-    except ValueError:
-        count = -1
-    if not 0 <= count <= 10:
-        raise SettingError(
-            f"HER2POLL_TRUSTED_PROXIES {value!r}: give how many proxies stand in front "
-            "of the server, 0 to 10 (1 for one nginx)"
-        )
-    return count
+    advice = (
+        f"HER2POLL_TRUSTED_PROXIES {value!r}: give how many proxies stand in front "
+        "of the server, 0 to 10 (1 for one nginx)"
+    )
+    return _bounded(value, int, 0, 10, advice)
 
 
 def _linger(value: str) -> float:
     """Milliseconds as seconds: 0 to 100 (beyond that an ack waits too long for company)."""
-    try:
-        ms = float(value)
-    except ValueError:
-        ms = -1.0
-    if not 0.0 <= ms <= 100.0:
-        raise SettingError(f"HER2POLL_COMMIT_LINGER_MS {value!r}: give milliseconds, 0 to 100")
-    return ms / 1000
+    advice = f"HER2POLL_COMMIT_LINGER_MS {value!r}: give milliseconds, 0 to 100"
+    return _bounded(value, float, 0.0, 100.0, advice) / 1000
 
 
 def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
