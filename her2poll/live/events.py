@@ -146,8 +146,7 @@ def on_control(payload: object = None) -> Ack:
     done = control.control(
         svc.store, member.code, action.action, action.question_id, action.phase, action.pacing
     )
-    svc.socketio.emit("state", done.state, to=session_room(done.session_id))
-    svc.broadcaster.mark_dirty(done.session_id)
+    svc.state_changed(done.session_id, done.state)
     return {"ok": True, "state": done.state}
 
 
@@ -168,8 +167,7 @@ def on_hide_answer(payload: object = None) -> Ack:
     member = svc.registry.require(_sid(), Role.MODERATOR)
     hide = protocol.parse(HideAnswerPayload, payload)
     done = control.hide_answer(svc.store, member.code, hide.answer_id, hide.hidden)
-    svc.socketio.emit("state", done.state, to=session_room(done.session_id))
-    svc.broadcaster.mark_dirty(done.session_id)
+    svc.state_changed(done.session_id, done.state)
     return {"ok": True, "state": done.state}
 
 
@@ -180,8 +178,7 @@ def on_room_statistics(payload: object = None) -> Ack:
     member = svc.registry.require(_sid(), Role.MODERATOR)
     switch = protocol.parse(RoomStatisticsPayload, payload)
     done = control.room_statistics(svc.store, member.code, switch.shown)
-    svc.socketio.emit("state", done.state, to=session_room(done.session_id))
-    svc.broadcaster.mark_dirty(done.session_id)  # the projector's tally changes with it
+    svc.state_changed(done.session_id, done.state)  # the projector's tally changes with it
     return {"ok": True, "shown": switch.shown, "state": done.state}
 
 

@@ -47,6 +47,11 @@ class Live:
         for broadcaster in self.qa_broadcasters:
             broadcaster.mark_dirty(session_id)
 
+    def state_changed(self, session_id: int, state: dict[str, Any]) -> None:
+        """Everyone in the session gets the new ``state``; the tallies follow at the next tick."""
+        self.socketio.emit("state", state, to=session_room(session_id))
+        self.broadcaster.mark_dirty(session_id)
+
     def questions_changed(self, session_id: int) -> None:
         """An edit of the session's items was saved: everyone joined sees it now.
 
@@ -62,10 +67,9 @@ class Live:
         except Exception:
             log.exception("session %d was edited; its clients were not told", session_id)
             return
-        self.socketio.emit("state", news.state, to=session_room(session_id))
+        self.state_changed(session_id, news.state)
         self.socketio.emit("questions", news.moderator, to=moderator_room(session_id))
         self.socketio.emit("questions", news.screen, to=screen_room(session_id))
-        self.broadcaster.mark_dirty(session_id)
 
 
 def live() -> Live:
