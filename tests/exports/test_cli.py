@@ -150,7 +150,7 @@ def test_every_item_type_round_trips_through_the_command_line(
 
 
 #: Runs ``her2poll ARGS`` as the console script does, then prints which heavy packages
-#: the command imported: a fresh interpreter, so nothing a test imported before counts.
+#: the command imported.
 _WRAPPER = """
 import json, sys
 from her2poll.cli import main
@@ -164,15 +164,30 @@ print(json.dumps(sorted(m for m in heavy if m in sys.modules)))
 """
 
 
+def _fresh_python(cwd: Path, code: str, *args: str, env: dict[str, str] | None = None) -> str:
+    """What ``python -c CODE ARGS`` printed, in a fresh interpreter (so nothing a test
+    imported before counts); it must succeed. Its last line is the JSON the code printed."""
+    import subprocess
+    import sys
+
+    r = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True, text=True, timeout=120, cwd=cwd, env=env, check=False,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def _last_json(printed: str) -> list[str]:
+    return json.loads(printed.splitlines()[-1])  # type: ignore[no-any-return]
+
+
 @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx", "pdf"])
 def test_exporting_a_session_with_no_answers_imports_no_statistics(
     tmp_path: Path, questions: QuestionSet, fmt: str
 ) -> None:
     """scipy and statsmodels (with pandas) take about a second to import: an export
     with nothing to test must not wait for them, nor for Flask or alembic."""
-    import subprocess
-    import sys
-
     from her2poll.core.access import Secrets
     from her2poll.store.sessions import create_session
 
@@ -182,29 +197,19 @@ def test_exporting_a_session_with_no_answers_imports_no_statistics(
     db.dispose()
     out = tmp_path / f"out.{'csv.zip' if fmt == 'csv' else fmt}"
     args = ["export", code, "--format", fmt, "-o", str(out), "--db", str(db.url)]
-    r = subprocess.run(
-        [sys.executable, "-c", _WRAPPER, *args],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False,
-    )  # fmt: skip
-    assert r.returncode == 0, r.stderr
+    printed = _fresh_python(tmp_path, _WRAPPER, *args)
     assert out.stat().st_size > 0
-    assert json.loads(r.stdout.splitlines()[-1]) == []
+    assert _last_json(printed) == []
 
 
 def test_creating_a_session_imports_no_statistics(tmp_path: Path) -> None:
     """'session new' builds the app (Flask, the database's migrations) but not the
     outcomes report's statistics: a second of scipy and statsmodels for nothing."""
-    import subprocess
-    import sys
-
-    args = ["session", "new", "--db", f"sqlite:///{tmp_path / 'x.db'}"]
-    r = subprocess.run(
-        [sys.executable, "-c", _WRAPPER, *args],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False,
-    )  # fmt: skip
-    assert r.returncode == 0, r.stderr
-    assert "Join code:" in r.stdout
-    assert not {"scipy", "statsmodels", "pandas"} & set(json.loads(r.stdout.splitlines()[-1]))
+    printed = _fresh_python(
+        tmp_path, _WRAPPER, "session", "new", "--db", f"sqlite:///{tmp_path / 'x.db'}"
+    )
+    assert "Join code:" in printed
+    assert not {"scipy", "statsmodels", "pandas"} & set(_last_json(printed))
 
 
 def test_the_server_loads_the_statistics_before_it_listens(tmp_path: Path) -> None:
@@ -212,16 +217,9 @@ def test_the_server_loads_the_statistics_before_it_listens(tmp_path: Path) -> No
     at start-up. Loaded inside the first live tally instead, the import held the worker
     for seconds while every socket waited (a 5,000-vote burst: 1.0 s → 5.05 s)."""
     import os
-    import subprocess
-    import sys
 
     probe = "import json, sys, her2poll.wsgi; print(json.dumps(sorted(sys.modules)))"
     env = {**os.environ, "HER2POLL_DB": f"sqlite:///{tmp_path / 'x.db'}",
            "HER2POLL_INSTANCE": str(tmp_path)}  # fmt: skip
-    r = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env, check=False,
-    )  # fmt: skip
-    assert r.returncode == 0, r.stderr
-    loaded = set(json.loads(r.stdout.splitlines()[-1]))
+    loaded = set(_last_json(_fresh_python(tmp_path, probe, env=env)))
     assert {"scipy.stats", "statsmodels.stats.proportion"} <= loaded
