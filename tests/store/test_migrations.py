@@ -46,8 +46,8 @@ def test_an_exhausted_pool_is_a_retryable_busy_error(pg_server: str) -> None:
     db.dispose()
 
 
-def test_every_migration_downgrades_and_upgrades_again(db: Database) -> None:
-    """Down to the start and up again: each downgrade undoes its upgrade exactly."""
+def _downgrade(db: Database, to: str) -> None:
+    """alembic's downgrade to revision ``to`` ("base", "-1", …) in one transaction."""
     from alembic import command
     from alembic.config import Config
 
@@ -57,7 +57,12 @@ def test_every_migration_downgrades_and_upgrades_again(db: Database) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     with db.engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "base")
+        command.downgrade(config, to)
+
+
+def test_every_migration_downgrades_and_upgrades_again(db: Database) -> None:
+    """Down to the start and up again: each downgrade undoes its upgrade exactly."""
+    _downgrade(db, "base")
     assert "activities" not in set(inspect(db.engine).get_table_names())
     db.upgrade()
     with db.engine.connect() as conn:
@@ -87,16 +92,9 @@ def test_a_database_at_head_is_not_handed_to_alembic_again(db: Database, monkeyp
 
 
 def test_a_database_one_migration_behind_is_still_upgraded(db: Database) -> None:
-    from alembic import command
-    from alembic.config import Config
+    from her2poll.store.db import script_head
 
-    from her2poll.store.db import MIGRATIONS, script_head
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with db.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "-1")
+    _downgrade(db, "-1")
     with db.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) != []
     db.upgrade()
