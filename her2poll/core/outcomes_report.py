@@ -57,10 +57,8 @@ VERDICTS = {
 #: The null verdicts of an item whose own test was significant but whose Holm-adjusted
 #: p is not: a reader who sees "p 0.031" beside "no clear change" must be told why.
 HOLM_NULL = {
-    "no_clear_change": "No clear change between pre and post after the Holm adjustment "
-    "across items.",
-    "no_clear_difference": "No clear difference between pre and post after the Holm "
-    "adjustment across items.",
+    code: VERDICTS[code].removesuffix(".") + " after the Holm adjustment across items."
+    for code in ("no_clear_change", "no_clear_difference")
 }
 
 
