@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { COLORS, columnsByOption, draw, figure, inconsistencyNote, wrap } from "../../her2poll/web/static/js/compare-chart.js";
+import { COLORS, columnsByOption, draw, figure, hasPublished, inconsistencyNote, wrap } from "../../her2poll/web/static/js/compare-chart.js";
 
 const OPTIONS = [
   { id: "A", text: "Very likely", published: { percent: 40, status: "published" } },
@@ -87,6 +87,14 @@ describe("figure", () => {
     assert.equal(layout.height, 400);
     assert.equal(layout.yaxis.ticktext[0], "Very<br>likely");
     assert.deepEqual(layout.yaxis.range, [2.5, -0.5]);
+  });
+});
+
+describe("hasPublished", () => {
+  it("is true when any option has a published figure, the rule the chart and the panel share", () => {
+    assert.equal(hasPublished([{ published: null }, { published: { percent: 45, status: "published" } }]), true);
+    assert.equal(hasPublished([{ published: null }, {}]), false);
+    assert.equal(hasPublished(undefined), false);
   });
 });
 

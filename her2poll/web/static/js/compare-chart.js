@@ -75,6 +75,10 @@ function labels(y, values, intervals, text, font) {
   };
 }
 
+/** Whether any option has a published figure: the chart then sets live beside published,
+ * and the panel's table has a Published column; otherwise both show live answers only. */
+export const hasPublished = (options) => (options || []).some((o) => o.published);
+
 /**
  * @param options [{id, text, published: {percent, status} | null}]
  * @param tally {n, counts, percent} or null (no answers yet)
@@ -82,8 +86,7 @@ function labels(y, values, intervals, text, font) {
  * @param size {width, height} in pixels, or null to fill the element as plotly sizes it
  */
 export function figure(options, tally, comparison, style = {}) {
-  const compared = options.some((o) => o.published);
-  const { data, layout } = compared ? beside(options, tally, comparison, style) : plain(options, tally, comparison, style);
+  const { data, layout } = hasPublished(options) ? beside(options, tally, comparison, style) : plain(options, tally, comparison, style);
   return { data, layout: { ...layout, ...(style.size || {}) } };
 }
 

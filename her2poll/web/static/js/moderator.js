@@ -8,7 +8,7 @@
  * already shows are ignored. The connection itself: live.js. Protocol: docs/protocol.md.
  */
 import { t } from "./i18n.js";
-import { columnsByOption, draw, inconsistencyNote } from "./compare-chart.js";
+import { columnsByOption, draw, hasPublished, inconsistencyNote } from "./compare-chart.js";
 import { $, el } from "./dom.js";
 import { ask, connect, joiner, newest, sessionStore, stored, takeSecret } from "./live.js";
 import { mountQaPanel } from "./qa-panel.js";
@@ -285,7 +285,7 @@ function card(q, position) {
   const view = renderer(q);
   // An item with no published figures (an activity's own question) shows live answers
   // only: no "Published" column of dashes, as its chart has no published bars.
-  const compared = (q.options || []).some((o) => o.published);
+  const compared = hasPublished(q.options);
   const rows = new Map(view.compare ? q.options.map((o) => [o.id, optionRow(o, compared)]) : []);
   const heads = [t("Answer"), t("Live"), t("Live %"), ...(compared ? [t("Published")] : [])];
   const caption = compared

@@ -11,7 +11,7 @@
  * Protocol: docs/protocol.md.
  */
 import { nt, t } from "./i18n.js";
-import { columnsByOption, draw, inconsistencyNote } from "./compare-chart.js";
+import { columnsByOption, draw, hasPublished, inconsistencyNote } from "./compare-chart.js";
 import { $, el } from "./dom.js";
 import { connect, joiner, newest, otherRoomLanguage, takeSecret } from "./live.js";
 import { drawQaStage, screenMode } from "./qa-screen.js";
@@ -201,7 +201,7 @@ function renderResults(q) {
   const right = correctSet(q);
   // A correct answer is marked in words too (✓), never by colour alone.
   const options = q.options.map((o) => ({ ...o, text: right.has(o.id) ? `✓ ${o.text}` : o.text, published: figures[o.id] || null }));
-  const compared = options.some((o) => o.published);
+  const compared = hasPublished(options);
   const n = tally ? tally.n : 0;
   $("s-n").textContent = nt("{n} answer", "{n} answers", n);
   $("s-derived").hidden = !options.some((o) => o.published && o.published.status === "derived");
