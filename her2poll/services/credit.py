@@ -84,27 +84,28 @@ def report(db: Database, code: str, now: datetime | None = None) -> AttendanceRe
         settings = identities.credit_in(conn, state.id)
         asked = tuple(identities.asked(conn, state.id))
         people = identities.learners(conn, state.id)
+    questions = state.questions
+    # Read once for every learner: the items a show_if depends on, the self-paced phases.
+    conditions = {q.show_if.item for q in questions.questions if q.show_if is not None}
+    self_paced = {run.phase for run in state.phases if run.pacing is Pacing.SELF}
+
+    def asked_of_learner(learner: Learner) -> list[str]:
+        """A conditional item of a self-paced form is asked only of those its answer
+        showed it to (core.attendance.asked_of)."""
+        answers = {}
+        for qid in conditions & learner.stored.keys():
+            item = questions.question(qid)
+            if item is not None:
+                answers[qid] = item.load_answer(*learner.stored[qid])
+        return asked_of(asked, questions, self_paced, answers)
+
     records = tuple(
         LearnerRecord(
-            p, attendance(p.intervals, p.answered, _asked(state, asked, p), now, settings.threshold)
+            p, attendance(p.intervals, p.answered, asked_of_learner(p), now, settings.threshold)
         )
         for p in people
     )
     return AttendanceReport(state, settings, asked, records, now)
-
-
-def _asked(state: SessionState, asked: tuple[str, ...], learner: Learner) -> list[str]:
-    """The items asked of this learner: a conditional item of a self-paced form only if
-    their answer showed it (core.attendance.asked_of)."""
-    questions = state.questions
-    conditions = {q.show_if.item for q in questions.questions if q.show_if is not None}
-    answers = {}
-    for qid in conditions & learner.stored.keys():
-        item = questions.question(qid)
-        if item is not None:
-            answers[qid] = item.load_answer(*learner.stored[qid])
-    self_paced = {run.phase for run in state.phases if run.pacing is Pacing.SELF}
-    return asked_of(asked, questions, self_paced, answers)
 
 
 def my_record(db: Database, key: str, code: str, token: object) -> LearnerRecord:
