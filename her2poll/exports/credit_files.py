@@ -69,11 +69,11 @@ def attendance_rows(report: AttendanceReport) -> list[list[object]]:
     for r in by_name(report.records):
         a, who = r.attendance, r.learner.identity
         rows.append(
-            [
-                who.name if who else "",
-                who.email if who else "",
+            [  # what the learner typed may start with "=": made inert, as in the follow-up file
+                neutralise(who.name) if who else "",
+                neutralise(who.email) if who else "",
                 r.learner.profession.value if r.learner.profession else "",
-                (who.licence or "") if who else "",
+                neutralise(who.licence or "") if who else "",
                 _time(a.first_join),
                 _time(a.last_seen),
                 round(a.connected.total_seconds() / 60, 1),

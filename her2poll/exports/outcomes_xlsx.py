@@ -14,14 +14,18 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from .cells import neutralise_row
+
 
 def _sheet(wb: Workbook, title: str, head: Sequence[str], rows: list[list[Any]]) -> None:
+    """A sheet with a bold header; text a spreadsheet would run as a formula (a learner's
+    statement or comment, a question from a file) is made inert, as in every export."""
     ws = wb.create_sheet(title)
     ws.append(list(head))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append(r)
+        ws.append(neutralise_row(r))
 
 
 def _get(d: Any, *path: Any) -> Any:

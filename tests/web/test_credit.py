@@ -128,3 +128,26 @@ def test_the_attendance_sheet_and_the_answer_export_do_not_line_up(
     assert who == {"P0001": "Dr D", "P0002": "Dr C", "P0003": "Dr B", "P0004": "Dr A"}
     lined_up = dict(zip(sorted(who), [r["name"] for r in rows], strict=True))
     assert all(lined_up[p] != who[p] for p in who)  # row by row: always the wrong person
+
+
+def test_what_a_learner_typed_reaches_the_attendance_sheet_as_text(
+    app: Flask, questions: QuestionSet
+) -> None:
+    """Name and licence are the learner's own text: "=…" must not run as a formula
+    in the provider's spreadsheet (as in the follow-up file and every export)."""
+    db = get_db(app)
+    new = create(SqlStore(db), questions)
+    code, secret = new.state.code, new.moderator_secret
+    c = app.test_client()
+    r = c.put(f"/api/sessions/{code}/credit", json={"identity_mode": "identified"},
+              headers=auth(secret))  # fmt: skip
+    assert r.status_code == 200
+    person = joins.attendee_join(db, code, None, views.shows_results)
+    token = identity.sign(app.config["HER2POLL"].secret_key, code, person.participant.public_id)
+    typed = {**FORM, "name": "=HYPERLINK(\"http://x.example\",\"Dr\")", "licence": "+4930",
+             "token": token}  # fmt: skip
+    assert c.post(f"/api/sessions/{code}/identity", json=typed).status_code == 200
+    sheet = c.get(f"/api/sessions/{code}/attendance.csv", headers=auth(secret))
+    [row] = csv.DictReader(io.StringIO(sheet.data.decode("utf-8-sig")))
+    assert row["name"] == '\'=HYPERLINK("http://x.example","Dr")'
+    assert row["licence"] == "'+4930" and row["email"] == "ada@example.org"
