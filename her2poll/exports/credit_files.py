@@ -105,12 +105,12 @@ def follow_up_csv(report: AttendanceReport, commitments: Sequence[Commitment[str
     identity, statement and intent only, no test answer and no pseudonym.
     """
     people = {r.public_id: r for r in report.records if r.learner.identity is not None}
+    said = {c.learner: c for c in commitments if c.learner in people}
     rows: list[list[object]] = [list(FOLLOW_UP_COLUMNS)]
-    for r in by_name(tuple(people[c.learner] for c in commitments if c.learner in people)):
-        c = next(c for c in commitments if c.learner == r.public_id)
-        who = r.learner.identity
+    for r in by_name(tuple(people[learner] for learner in said)):
+        c, who = said[r.public_id], r.learner.identity
         assert who is not None
-        rows.append([neutralise(who.name), who.email, who.profession.value,
+        rows.append([neutralise(who.name), neutralise(who.email), who.profession.value,
                      neutralise(c.statement), c.intent, c.intent_value])  # fmt: skip
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(rows)
